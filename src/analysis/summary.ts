@@ -1,0 +1,125 @@
+// Structural analyses of a CRN, for `crnnc info` and for tests:
+// - counts per sub-network and the maximum molecularity (reactant order);
+// - the catalytic/dynamic split of paper Definition 2.2 (catalytic: net change 0 in every
+//   reaction), for the whole network and for each sub-network;
+// - Remark 3.1's feedback-free check on forward + backward: draw S1 → S2 when S1 catalyses the
+//   production of S2; the graph must have no cycle (self-loops of autocatalysis aside);
+// - the dual-rail pairs.
+//
+//   X1_0 + W0_0_0_p + X0_0 -> 2 X1_0 + ...   gives edges W0_0_0_p → X1_0 and X0_0 → X1_0
+
+import type { CRN, Reaction, Tag } from "../ir/types.js";
+import { TAGS } from "../ir/types.js";
+
+export interface Summary {
+  speciesCount: number;
+  reactionCount: number;
+  byTag: Partial<Record<Tag, { reactions: number; species: number }>>;
+  maxMolecularity: number;
+  massAction: boolean;
+  /** Species indices with zero net change in every reaction of the whole network. */
+  catalytic: number[];
+  dynamic: number[];
+  /** Per sub-network: how many species are catalytic / dynamic within it (species it touches). */
+  classByTag: Partial<Record<Tag, { catalytic: number; dynamic: number }>>;
+  feedbackFree: { ok: boolean; cycle?: number[] };
+  dualPairs: [number, number][];
+}
+
+/** Net stoichiometric change of each species in a reaction (only nonzero entries). */
+export function netChange(r: Reaction): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const t of r.reactants) m.set(t.s, (m.get(t.s) ?? 0) - t.n);
+  for (const t of r.products) m.set(t.s, (m.get(t.s) ?? 0) + t.n);
+  return m;
+}
+
+export function summarize(ir: CRN): Summary {
+  const n = ir.species.length;
+  const byTag: Summary["byTag"] = {};
+  const classByTag: Summary["classByTag"] = {};
+  let maxMolecularity = 0;
+  const dynamicAll = new Uint8Array(n);
+  for (const tag of TAGS) {
+    const rs = ir.reactions.filter((r) => r.tag === tag);
+    if (rs.length === 0) continue;
+    const touched = new Uint8Array(n);
+    const dyn = new Uint8Array(n);
+    for (const r of rs) {
+      for (const t of r.reactants) touched[t.s] = 1;
+      for (const t of r.products) touched[t.s] = 1;
+      for (const [s, d] of netChange(r)) if (d !== 0) dyn[s] = dynamicAll[s] = 1;
+    }
+    let species = 0;
+    let dcount = 0;
+    for (let s = 0; s < n; s++) if (touched[s]) (species++, (dcount += dyn[s]!));
+    byTag[tag] = { reactions: rs.length, species };
+    classByTag[tag] = { catalytic: species - dcount, dynamic: dcount };
+  }
+  for (const r of ir.reactions) maxMolecularity = Math.max(maxMolecularity, r.reactants.reduce((a, t) => a + t.n, 0));
+  const catalytic: number[] = [];
+  const dynamic: number[] = [];
+  for (let s = 0; s < n; s++) (dynamicAll[s] ? dynamic : catalytic).push(s);
+  const idx = new Map(ir.species.map((s, i) => [s.id, i]));
+  const dualPairs: [number, number][] = [];
+  ir.species.forEach((s, i) => {
+    if (s.rail !== "p") return;
+    const m = idx.get(s.id.slice(0, -1) + "m");
+    if (m !== undefined) dualPairs.push([i, m]);
+  });
+  return {
+    speciesCount: n,
+    reactionCount: ir.reactions.length,
+    byTag,
+    maxMolecularity,
+    massAction: ir.reactions.every((r) => r.rate.kind === "mass"),
+    catalytic,
+    dynamic,
+    classByTag,
+    feedbackFree: feedbackFree(ir, ["forward", "backward", "crn"]),
+    dualPairs,
+  };
+}
+
+/** Catalysis graph of the given sub-networks: u → v when u is a reactant not consumed and v is produced. */
+export function catalysisGraph(ir: CRN, tags: readonly Tag[]): number[][] {
+  const adj: Set<number>[] = ir.species.map(() => new Set());
+  for (const r of ir.reactions) {
+    if (!tags.includes(r.tag)) continue;
+    const net = netChange(r);
+    for (const t of r.reactants) {
+      if ((net.get(t.s) ?? 0) < 0) continue;
+      for (const [v, d] of net) if (d > 0 && v !== t.s) adj[t.s]!.add(v);
+    }
+  }
+  return adj.map((s) => [...s].sort((a, b) => a - b));
+}
+
+/** Kahn's algorithm: a topological order of the catalysis graph, or a cycle if there is one. */
+export function feedbackFree(ir: CRN, tags: readonly Tag[]): { ok: boolean; order?: number[]; cycle?: number[] } {
+  const adj = catalysisGraph(ir, tags);
+  const n = adj.length;
+  const indeg = new Int32Array(n);
+  for (const vs of adj) for (const v of vs) indeg[v]!++;
+  const queue: number[] = [];
+  for (let s = 0; s < n; s++) if (indeg[s] === 0) queue.push(s);
+  const order: number[] = [];
+  for (let q = 0; q < queue.length; q++) {
+    const u = queue[q]!;
+    order.push(u);
+    for (const v of adj[u]!) if (--indeg[v]! === 0) queue.push(v);
+  }
+  if (order.length === n) return { ok: true, order };
+  // Walk backwards inside the remaining nodes to exhibit one cycle.
+  const left = new Set<number>();
+  for (let s = 0; s < n; s++) if (indeg[s]! > 0) left.add(s);
+  let u = left.values().next().value as number;
+  const seen = new Map<number, number>();
+  const path: number[] = [];
+  while (!seen.has(u)) {
+    seen.set(u, path.length);
+    path.push(u);
+    u = adj[u]!.find((v) => left.has(v))!;
+  }
+  return { ok: false, cycle: path.slice(seen.get(u)) };
+}

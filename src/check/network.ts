@@ -1,0 +1,188 @@
+// Checks a `network` block and resolves it into a plan: layer sizes, each layer's activation
+// with its parameter values, and the activation's templates compiled and bound to those values.
+// Rate constants set in the block (`rate k_div = 20`) override by name every template rate of
+// that name; a name that no template declares is an error.
+//
+//   network n { input 2   dense 10 smooth_relu(h: 3)   dense 1 smooth_relu(h: 3)   rate k_div = 20 }
+
+import type * as A from "../syntax/ast.js";
+import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../diagnostics/diagnostic.js";
+import { activationScope, type Def, type Scope } from "./scope.js";
+import { evalStatic, compileConst, compileExpr, evalExpr, type TExpr } from "./expr.js";
+import type { CompiledTemplate, TemplateCompiler } from "./templates.js";
+
+/** The templates an activation provides, with the parameter shapes the network wiring expects. */
+export const ACTIVATION_CONTRACT = {
+  node: ["X"],
+  edge: ["X", "I", "dual W"],
+  bias: ["X", "dual B"],
+  slope: ["X", "D"],
+} as const;
+export type ContractName = keyof typeof ACTIVATION_CONTRACT;
+
+export interface LayerPlan {
+  size: number;
+  /** The dense declaration (absent for the input layer). */
+  decl?: A.DenseDecl;
+  activation?: {
+    name: string;
+    def: Extract<Def, { kind: "activation" }>;
+    params: Map<string, number>;
+    templates: Partial<Record<ContractName, CompiledTemplate>>;
+    /** Catalyst name → concentration. */
+    catalysts: Map<string, number>;
+  };
+}
+
+export interface NetworkPlan {
+  decl: A.NetworkDecl;
+  layers: LayerPlan[];
+  /** Rate overrides set in the network block. */
+  overrides: Map<string, { value: number; span: A.Span }>;
+}
+
+export function checkNetwork(decl: A.NetworkDecl, scope: Scope, tc: TemplateCompiler, sink: DiagnosticSink, needSlope: boolean): NetworkPlan | undefined {
+  const layers: LayerPlan[] = [];
+  const overrides = new Map<string, { value: number; span: A.Span }>();
+  let input: A.InputDecl | undefined;
+  const size = (e: A.Expr, what: string): number => {
+    const v = evalStatic(e, scope, sink, what);
+    if (Number.isNaN(v)) return NaN;
+    if (!Number.isInteger(v) || v < 1) {
+      sink.error("E0201", e.span, `${what} must be a positive integer, got ${v}`);
+      return NaN;
+    }
+    return v;
+  };
+  for (const m of decl.members) {
+    if (m.kind === "input") {
+      if (input) sink.error("E0102", m.span, "the network already has an `input`");
+      else {
+        input = m;
+        layers.unshift({ size: size(m.size, "input width") });
+      }
+    } else if (m.kind === "dense") {
+      layers.push({ size: size(m.size, "layer size"), decl: m, activation: activation(m, scope, tc, sink, needSlope) });
+    } else if (m.kind === "rate") {
+      const v = evalStatic(m.value, scope, sink, "rate constant");
+      if (overrides.has(m.name)) sink.error("E0102", m.nameSpan, `rate \`${m.name}\` is already set in this network`);
+      else if (!Number.isNaN(v) && (!Number.isFinite(v) || v < 0)) sink.error("E0203", m.value.span, `rate constant \`${m.name}\` must be non-negative and finite, got ${v}`);
+      else overrides.set(m.name, { value: v, span: m.nameSpan });
+    } else if (m.kind === "const") {
+      sink.error("E0109", m.span, "define constants at the top level of the file, not inside a network");
+    }
+  }
+  if (!input) sink.error("E0210", decl.nameSpan, `network \`${decl.name}\` has no \`input\` declaration`, "add e.g. `input 2`");
+  if (layers.filter((l) => l.decl).length === 0) sink.error("E0210", decl.nameSpan, `network \`${decl.name}\` has no \`dense\` layer`, "add e.g. `dense 1 smooth_relu(h: 1)`");
+  // Every override must name a rate constant some template of the network declares.
+  const declared = new Set<string>(["eta", "k_ann"]);
+  for (const l of layers) for (const t of Object.values(l.activation?.templates ?? {})) collectRateNames(t, declared);
+  for (const a of layers) if (a.activation) for (const m of a.activation.def.decl.members) if (m.kind === "rate") declared.add(m.name);
+  for (const [name, o] of overrides)
+    if (!declared.has(name)) sink.error("E0101", o.span, `no template of this network has a rate constant \`${name}\``, didYouMean(name, declared) ?? `rate constants: ${[...declared].sort().join(", ")}`);
+  if (!input || layers.some((l) => Number.isNaN(l.size))) return undefined;
+  return { decl, layers, overrides };
+}
+
+function collectRateNames(t: CompiledTemplate, out: Set<string>): void {
+  const walk = (e: TExpr): void => {
+    if (e.k === "rate") out.add(e.name);
+    else if (e.k === "neg") walk(e.a);
+    else if (e.k === "bin") (walk(e.a), walk(e.b));
+    else if (e.k === "fn") e.args.forEach(walk);
+  };
+  for (const r of t.reactions) walk(r.rate);
+}
+
+function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: DiagnosticSink, needSlope: boolean): LayerPlan["activation"] {
+  const def = scope.lookup(m.activation);
+  if (!def || def.kind !== "activation") {
+    if (def) sink.error("E0103", m.activationSpan, `\`${m.activation}\` is a ${def.kind}, not an activation`);
+    else
+      sink.error("E0103", m.activationSpan, `unknown activation \`${m.activation}\``,
+        didYouMean(m.activation, scope.visible((d) => d.kind === "activation")) ?? (m.activation === "smooth_relu" ? "add `import std/smooth_relu`" : "is an `import` missing?"));
+    return undefined;
+  }
+  const a = def.decl;
+  const aScope = activationScope(def, sink);
+  // Parameters: declared defaults, then the layer's arguments (by name or by position).
+  const params = new Map<string, number>();
+  const given = new Set<string>();
+  m.args.forEach((arg, idx) => {
+    const p = arg.name ? a.params.find((q) => q.name === arg.name) : a.params[idx];
+    if (!p) {
+      if (arg.name) sink.error("E0107", arg.nameSpan, `activation \`${a.name}\` has no parameter \`${arg.name}\``, didYouMean(arg.name, a.params.map((q) => q.name)) ?? (a.params.length ? `its parameters: ${a.params.map((q) => q.name).join(", ")}` : "it takes no parameters"));
+      else sink.error("E0104", arg.span, `activation \`${a.name}\` takes ${a.params.length} parameter${a.params.length === 1 ? "" : "s"}, got ${m.args.length}`);
+      return;
+    }
+    if (given.has(p.name)) {
+      sink.error("E0102", arg.span, `parameter \`${p.name}\` is given twice`);
+      return;
+    }
+    given.add(p.name);
+    params.set(p.name, evalStatic(arg.value, scope, sink, `parameter \`${p.name}\``));
+  });
+  for (const p of a.params) if (!params.has(p.name)) params.set(p.name, evalStatic(p.value, aScope, sink, `parameter \`${p.name}\``));
+  const env = { param: (n: string) => params.get(n) ?? NaN, rate: () => NaN };
+  for (const r of a.members) {
+    if (r.kind !== "require") continue;
+    const ok = evalExpr(compileExpr(r.cond, { scope: aScope, sink, what: "condition" }), env);
+    if (ok === 0 || Number.isNaN(ok)) {
+      // Point at the argument the condition is about, if the layer gave it.
+      const mentioned = namesIn(r.cond);
+      const arg = m.args.find((x, i) => mentioned.has(x.name ?? a.params[i]?.name ?? ""));
+      sink.error("E0202", arg?.span ?? m.span, r.message ?? `\`${a.name}\` requires ${exprText(r.cond)}`, `required by \`${a.name}\` at ${r.span.file}:${r.span.line}`);
+    }
+  }
+  const catalysts = new Map<string, number>();
+  for (const c of a.members) {
+    if (c.kind !== "catalyst") continue;
+    const v = evalExpr(compileConst(c, aScope, sink), env);
+    if (v < 0 || !Number.isFinite(v)) sink.error("E0209", m.span, `catalyst \`${c.name}\` of \`${a.name}\` would have concentration ${v}`);
+    catalysts.set(c.name, v);
+  }
+  const templates: Partial<Record<ContractName, CompiledTemplate>> = {};
+  for (const [name, shape] of Object.entries(ACTIVATION_CONTRACT) as [ContractName, readonly string[]][]) {
+    const md = aScope.defs.get(name);
+    if (!md || md.kind !== "module") {
+      if (name !== "slope" || needSlope)
+        sink.error("E0111", m.activationSpan, `activation \`${a.name}\` has no \`module ${name}(${shape.join(", ")})\``,
+          name === "slope" ? "training needs the slope σ'(z) of every activation" : undefined);
+      continue;
+    }
+    const got = md.decl.params.map((p) => (p.dual ? "dual " : "") + "_");
+    const want = shape.map((s) => (s.startsWith("dual ") ? "dual _" : "_"));
+    if (got.join() !== want.join()) {
+      sink.error("E0111", md.decl.nameSpan, `\`${name}\` of an activation must take (${shape.join(", ")})`);
+      continue;
+    }
+    templates[name] = tc.module(md);
+  }
+  return { name: a.name, def, params, templates, catalysts };
+}
+
+function namesIn(e: A.Expr, out = new Set<string>()): Set<string> {
+  if (e.kind === "name") out.add(e.name);
+  else if (e.kind === "neg") namesIn(e.operand, out);
+  else if (e.kind === "bin") (namesIn(e.left, out), namesIn(e.right, out));
+  else if (e.kind === "call") e.args.forEach((x) => namesIn(x.value, out));
+  return out;
+}
+
+function exprText(e: A.Expr): string {
+  switch (e.kind) {
+    case "num":
+      return String(e.value);
+    case "name":
+      return e.name;
+    case "rail":
+      return `${e.name}.${e.rail}`;
+    case "neg":
+      return `-${exprText(e.operand)}`;
+    case "bin":
+      return `${exprText(e.left)} ${e.op} ${exprText(e.right)}`;
+    case "call":
+      return `${e.callee}(${e.args.map((x) => exprText(x.value)).join(", ")})`;
+  }
+}

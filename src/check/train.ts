@@ -1,0 +1,217 @@
+// Checks a `train` block and records its settings for the simulator: dataset, η, period T,
+// iterations, split, seed, evaluation interval, initialisation and the noise model (paper
+// §5.1 eq. 18). Every value is range-checked here so the simulator can trust it.
+//
+//   train net on xor { eta 0.002  period 300  iterations 36000  init uniform(-1, 1) }
+
+import { dirname, resolve } from "node:path";
+import type * as A from "../syntax/ast.js";
+import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../diagnostics/diagnostic.js";
+import type { Scope } from "./scope.js";
+import { evalStatic } from "./expr.js";
+import type { Distribution, NoiseSettings, TrainSettings } from "../ir/types.js";
+import { BUILTIN_DATASETS } from "../data/registry.js";
+import type { Code } from "../diagnostics/codes.js";
+
+export const TRAIN_DEFAULTS = {
+  eta: 0.001,
+  period: 100,
+  iterations: 1000,
+  split: 1,
+  seed: 1,
+  evaluate: 100,
+  init: { kind: "uniform", low: -1, high: 1 } as Distribution,
+};
+
+export const NOISE_TARGETS = ["forward", "backward", "update", "nodes"] as const;
+export const NOISE_DEFAULTS = { epsilon: 0, resample: 0.05, hold: 0.005, on: ["backward", "nodes"] };
+
+export function checkTrain(
+  decl: A.TrainDecl,
+  scope: Scope,
+  sink: DiagnosticSink,
+  sourcePath: string,
+  exists: (p: string) => boolean,
+  shape?: { inputs: number; outputs: number },
+): TrainSettings {
+  const seen = new Map<string, A.Setting>();
+  const num = (s: A.Setting): number => (s.value ? evalStatic(s.value, scope, sink, `\`${s.key}\` value`) : NaN);
+  const bad = (code: Code, s: A.Setting, msg: string, hint?: string) => sink.error(code, s.value?.span ?? s.span, msg, hint);
+
+  const out: TrainSettings = {
+    dataset: { kind: "builtin", name: decl.dataset.value },
+    eta: TRAIN_DEFAULTS.eta,
+    period: TRAIN_DEFAULTS.period,
+    iterations: TRAIN_DEFAULTS.iterations,
+    split: TRAIN_DEFAULTS.split,
+    seed: TRAIN_DEFAULTS.seed,
+    evaluate: TRAIN_DEFAULTS.evaluate,
+    init: { weights: TRAIN_DEFAULTS.init, biases: TRAIN_DEFAULTS.init },
+  };
+  const features: A.Name[] = [];
+  const targets: A.Name[] = [];
+
+  for (const s of decl.settings) {
+    const key = s.key === "init" ? `init ${s.qualifier ?? ""}`.trim() : s.key;
+    const prev = seen.get(key);
+    if (prev) {
+      sink.error("E0114", s.keySpan, `\`${key}\` is set twice`, `first set at line ${prev.span.line}`);
+      continue;
+    }
+    seen.set(key, s);
+    if (s.key === "init" && !s.qualifier && (seen.has("init weights") || seen.has("init biases")))
+      sink.error("E0114", s.keySpan, "`init` after `init weights`/`init biases` would override them", "put the general `init` first");
+    switch (s.key) {
+      case "eta": {
+        const v = num(s);
+        if (!Number.isNaN(v) && (!(v >= 0) || !Number.isFinite(v))) bad("E0203", s, `η must be a non-negative finite rate constant, got ${v}`);
+        else out.eta = v;
+        break;
+      }
+      case "period": {
+        const v = num(s);
+        if (!Number.isNaN(v) && (!(v > 0) || !Number.isFinite(v))) bad("E0204", s, `period T must be positive, got ${v}`);
+        else out.period = v;
+        break;
+      }
+      case "iterations": {
+        const v = num(s);
+        if (!Number.isNaN(v) && !(Number.isInteger(v) && v >= 1)) bad("E0205", s, `iterations must be an integer ≥ 1, got ${v}`);
+        else out.iterations = v;
+        break;
+      }
+      case "split": {
+        const v = num(s);
+        if (!Number.isNaN(v) && !(v > 0 && v <= 1)) bad("E0206", s, `split is the fraction of the data used for training, in (0, 1]; got ${v}`, "e.g. `split 0.9` trains on 90% and validates on the rest");
+        else out.split = v;
+        break;
+      }
+      case "seed": {
+        const v = num(s);
+        if (!Number.isNaN(v) && !(Number.isInteger(v) && v >= 0 && v <= 2 ** 32 - 1)) bad("E0207", s, `seed must be an integer in [0, 2^32), got ${v}`);
+        else out.seed = v;
+        break;
+      }
+      case "evaluate": {
+        const v = num(s);
+        if (!Number.isNaN(v) && !(Number.isInteger(v) && v >= 1)) bad("E0207", s, `evaluate every N needs an integer N ≥ 1, got ${v}`);
+        else out.evaluate = v;
+        break;
+      }
+      case "annihilate": {
+        const v = num(s);
+        if (!Number.isNaN(v) && (!(v >= 0) || !Number.isFinite(v))) bad("E0203", s, `annihilation rate must be non-negative and finite, got ${v}`);
+        else out.annihilate = v;
+        break;
+      }
+      case "init": {
+        const d = distribution(s, scope, sink);
+        if (!d) break;
+        if (s.qualifier !== "biases") out.init.weights = d;
+        if (s.qualifier !== "weights") out.init.biases = d;
+        break;
+      }
+      case "features":
+        features.push(...(s.names ?? []));
+        break;
+      case "targets":
+        targets.push(...(s.names ?? []));
+        break;
+    }
+  }
+
+  // Dataset.
+  if (decl.dataset.kind === "path") {
+    const path = resolve(dirname(sourcePath), decl.dataset.value);
+    if (!exists(path)) sink.error("E0401", decl.dataset.span, `cannot find dataset file \`${decl.dataset.value}\``, `looked for ${path}`);
+    out.dataset = { kind: "csv", path, ...(features.length ? { features: features.map((f) => f.name) } : {}), ...(targets.length ? { targets: targets.map((f) => f.name) } : {}) };
+  } else {
+    const info = BUILTIN_DATASETS[decl.dataset.value];
+    if (!info) {
+      sink.error("E0401", decl.dataset.span, `unknown dataset \`${decl.dataset.value}\``, didYouMean(decl.dataset.value, Object.keys(BUILTIN_DATASETS)) ?? `built-in datasets: ${Object.keys(BUILTIN_DATASETS).join(", ")}; or give a CSV file as a string: on "data.csv"`);
+    } else if (shape && (shape.inputs !== info.inputs || shape.outputs !== info.outputs)) {
+      sink.error("E0402", decl.dataset.span, `dataset \`${info.name}\` has ${info.inputs} input${info.inputs === 1 ? "" : "s"} and ${info.outputs} output${info.outputs === 1 ? "" : "s"}, but network \`${decl.network}\` is ${shape.inputs} → ${shape.outputs}`, `make the network's \`input ${info.inputs}\` and its last layer \`dense ${info.outputs} ...\``);
+    }
+    for (const s of [seen.get("features"), seen.get("targets")]) if (s) sink.warn("W0604", s.keySpan, `\`${s.key}\` only applies to CSV datasets; \`${decl.dataset.value}\` is built in`);
+  }
+
+  if (decl.noise) out.noise = checkNoise(decl.noise, scope, sink);
+  return out;
+}
+
+function distribution(s: A.Setting, scope: Scope, sink: DiagnosticSink): Distribution | undefined {
+  const e = s.value;
+  if (!e) return undefined;
+  const known = ["uniform", "normal", "constant"];
+  if (e.kind !== "call") {
+    const v = evalStatic(e, scope, sink, "initial value");
+    return Number.isNaN(v) ? undefined : { kind: "constant", value: v };
+  }
+  if (!known.includes(e.callee)) {
+    sink.error("E0207", e.calleeSpan, `unknown distribution \`${e.callee}\``, didYouMean(e.callee, known) ?? "use uniform(low, high), normal(mean, std) or constant(value)");
+    return undefined;
+  }
+  const arity = e.callee === "constant" ? 1 : 2;
+  if (e.args.length !== arity) {
+    sink.error("E0104", e.span, `\`${e.callee}\` takes ${arity} argument${arity === 1 ? "" : "s"}, got ${e.args.length}`);
+    return undefined;
+  }
+  const v = e.args.map((a) => evalStatic(a.value, scope, sink, "distribution parameter"));
+  if (v.some((x) => Number.isNaN(x))) return undefined;
+  if (v.some((x) => !Number.isFinite(x))) {
+    sink.error("E0207", e.span, "distribution parameters must be finite");
+    return undefined;
+  }
+  if (e.callee === "uniform") {
+    if (v[0]! > v[1]!) {
+      sink.error("E0207", e.span, `uniform(low, high) needs low ≤ high, got uniform(${v[0]}, ${v[1]})`);
+      return undefined;
+    }
+    return { kind: "uniform", low: v[0]!, high: v[1]! };
+  }
+  if (e.callee === "normal") {
+    if (v[1]! < 0) {
+      sink.error("E0207", e.args[1]!.span, `normal(mean, std) needs std ≥ 0, got ${v[1]}`);
+      return undefined;
+    }
+    return { kind: "normal", mean: v[0]!, std: v[1]! };
+  }
+  return { kind: "constant", value: v[0]! };
+}
+
+function checkNoise(n: NonNullable<A.TrainDecl["noise"]>, scope: Scope, sink: DiagnosticSink): NoiseSettings {
+  const out: NoiseSettings = { ...NOISE_DEFAULTS, on: [...NOISE_DEFAULTS.on] };
+  const seen = new Set<string>();
+  for (const s of n.settings) {
+    if (seen.has(s.key)) {
+      sink.error("E0114", s.keySpan, `\`${s.key}\` is set twice in this noise block`);
+      continue;
+    }
+    seen.add(s.key);
+    if (s.key === "on") {
+      const names = s.names ?? [];
+      out.on = [];
+      for (const nm of names) {
+        if (!(NOISE_TARGETS as readonly string[]).includes(nm.name))
+          sink.error("E0207", nm.span, `unknown noise target \`${nm.name}\``, didYouMean(nm.name, NOISE_TARGETS) ?? `noise can hit: ${NOISE_TARGETS.join(", ")}`);
+        else if (!out.on.includes(nm.name)) out.on.push(nm.name);
+      }
+      continue;
+    }
+    const v = s.value ? evalStatic(s.value, scope, sink, `\`${s.key}\` value`) : NaN;
+    if (Number.isNaN(v)) continue;
+    if (s.key === "epsilon") {
+      if (!(v >= 0 && Number.isFinite(v))) sink.error("E0207", s.value!.span, `noise level ε must be non-negative, got ${v}`);
+      else out.epsilon = v;
+    } else if (s.key === "resample" || s.key === "hold") {
+      if (!(v > 0 && Number.isFinite(v))) sink.error("E0207", s.value!.span, `\`${s.key}\` must be a positive time, got ${v}`);
+      else out[s.key] = v;
+    }
+  }
+  if (out.hold > out.resample) {
+    const s = n.settings.find((x) => x.key === "hold");
+    sink.error("E0207", s?.value?.span ?? n.keySpan, `hold time t1 = ${out.hold} is longer than the resample interval t0 = ${out.resample}`, "noise is redrawn every t0 and held for t1 ≤ t0 (paper eq. 18)");
+  }
+  return out;
+}

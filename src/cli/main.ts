@@ -1,0 +1,174 @@
+// The `crnnc` command line. Commands are functions of (argv, io) returning an exit code, so
+// tests run them in-process: 0 success, 1 errors in the input, 2 usage errors.
+//
+//   crnnc compile examples/xor.crnn --emit reactions -o xor.txt
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { resolve } from "node:path";
+import { compileFile, type CompileResult } from "../compile.js";
+import { formatDiagnostics } from "../diagnostics/format.js";
+import { emitReactions } from "../backends/reactions.js";
+import { emitJson } from "../backends/json.js";
+import { formatInfo } from "./info.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import { VERSION } from "../version.js";
+
+export interface IO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Colour diagnostics (stderr is a terminal and NO_COLOR is unset). */
+  color: boolean;
+}
+
+export const defaultIO: IO = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  color: Boolean(process.stderr.isTTY) && !process.env["NO_COLOR"],
+};
+
+const USAGE = `crnnc ${VERSION} — compile neural networks into chemical reaction networks that train them
+
+Usage:
+  crnnc compile FILE [--emit reactions|json] [-o OUT] [--target NAME] [--seed N] [--annihilate RATE]
+  crnnc check FILE...
+  crnnc info FILE [--target NAME]
+  crnnc --help | --version
+
+Commands:
+  compile   Compile FILE and print the CRN (default: --emit reactions), or write it to OUT.
+  check     Report every error and warning in each FILE; exit 1 if there are errors.
+  info      Summarise the compiled CRN: counts per sub-network, molecularity, catalytic and
+            dynamic species (Definition 2.2), the feedback-free check (Remark 3.1), dual rails.
+
+Options:
+  --emit FORMAT      reactions (one per line) or json (the IR with roles, tags and origins)
+  -o, --output OUT   write to OUT atomically instead of stdout (never over an input file)
+  --target NAME      the crn, network or train block to compile when FILE has several
+                     (a train block is named by its network)
+  --seed N           seed for the initial weights (overrides the train block's seed)
+  --annihilate RATE  add rail annihilation W.p + W.m -> 0 at RATE (off by default, as in the paper)
+  -h, --help         show this help
+  -v, --version      show the version
+
+Exit codes: 0 ok · 1 errors in the input · 2 usage error.
+Examples:
+  crnnc compile examples/xor.crnn --emit reactions
+  crnnc compile examples/iris.crnn --emit json -o iris.json
+  crnnc info examples/mnist.crnn
+`;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  emit: { type: "string" },
+  output: { type: "string", short: "o" },
+  target: { type: "string" },
+  seed: { type: "string" },
+  annihilate: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} satisfies ParseArgsConfig["options"];
+
+export async function main(argv: string[], io: IO = defaultIO): Promise<number> {
+  try {
+    return run(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr(`crnnc: ${(e as Error).message}\nRun \`crnnc --help\` for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function run(argv: string[], io: IO): number {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  if (values.version) {
+    io.stdout(`crnnc ${VERSION}\n`);
+    return 0;
+  }
+  const [command, ...files] = positionals;
+  if (values.help || command === "help") {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (!command) throw new UsageError("no command given");
+  const opts = {
+    target: values.target,
+    seed: intOption(values.seed, "--seed", 0),
+    annihilate: numOption(values.annihilate, "--annihilate"),
+  };
+  switch (command) {
+    case "compile": {
+      const file = one(files, command);
+      const emit = values.emit ?? "reactions";
+      if (emit !== "reactions" && emit !== "json") throw new UsageError(`unknown --emit format \`${emit}\` (expected reactions or json)`);
+      if (values.output && resolve(values.output) === resolve(file)) throw new UsageError(`refusing to write the output over the input file ${file}`);
+      const r = compileFile(file, opts);
+      report(r, io);
+      if (!r.ir) return 1;
+      const text = emit === "json" ? emitJson(r.ir, VERSION) : emitReactions(r.ir);
+      if (values.output) {
+        try {
+          writeFileAtomic(values.output, text);
+        } catch (e) {
+          io.stderr(`crnnc: cannot write ${values.output}: ${(e as Error).message}\n`);
+          return 1;
+        }
+      } else io.stdout(text);
+      return 0;
+    }
+    case "check": {
+      if (files.length === 0) throw new UsageError("check needs at least one FILE");
+      rejectOptions(values, ["emit", "output"], command);
+      let failed = false;
+      for (const f of files) {
+        const r = compileFile(f, { ...opts, target: opts.target });
+        // A library file (no blocks) is fine to check: only report real problems.
+        const diags = r.diagnostics.filter((d) => !(d.code === "E0113" && !opts.target && /defines no crn/.test(d.message)));
+        report({ ...r, diagnostics: diags }, io);
+        const errors = diags.some((d) => d.severity === "error");
+        failed ||= errors;
+        if (!errors) io.stdout(`${f}: ok${diags.length ? ` (${diags.length} warning${diags.length === 1 ? "" : "s"})` : ""}\n`);
+      }
+      return failed ? 1 : 0;
+    }
+    case "info": {
+      const file = one(files, command);
+      rejectOptions(values, ["emit", "output"], command);
+      const r = compileFile(file, opts);
+      report(r, io);
+      if (!r.ir) return 1;
+      io.stdout(formatInfo(r.ir));
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command \`${command}\` (expected compile, check or info)`);
+  }
+}
+
+function report(r: CompileResult, io: IO): void {
+  if (r.diagnostics.length) io.stderr(formatDiagnostics(r.diagnostics, { sources: r.sources, color: io.color }) + "\n");
+}
+
+function one(files: string[], command: string): string {
+  if (files.length !== 1) throw new UsageError(`${command} takes exactly one FILE, got ${files.length}`);
+  return files[0]!;
+}
+
+function rejectOptions(values: Record<string, unknown>, names: string[], command: string): void {
+  for (const n of names) if (values[n] !== undefined) throw new UsageError(`--${n} does not apply to \`${command}\``);
+}
+
+function numOption(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`${name} needs a non-negative number, got \`${v}\``);
+  return x;
+}
+
+function intOption(v: string | undefined, name: string, min: number): number | undefined {
+  const x = numOption(v, name);
+  if (x !== undefined && (!Number.isInteger(x) || x < min || x > 2 ** 32 - 1)) throw new UsageError(`${name} needs an integer in [${min}, 2^32), got \`${v}\``);
+  return x;
+}

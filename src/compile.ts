@@ -1,0 +1,199 @@
+// The compiler driver: source → diagnostics and a CRN IR, through the stages in order
+// (load + parse, scopes, template checks, block checks, lowering, passes). Stops before
+// lowering when anything is wrong, so the IR it returns is always for a valid program.
+//
+//   compileFile("examples/xor.crnn")  →  { ir: { kind: "train", species: [...223], ... }, diagnostics: [] }
+
+import type { Diagnostic } from "./diagnostics/diagnostic.js";
+import { DiagnosticSink, sortDiagnostics, didYouMean } from "./diagnostics/diagnostic.js";
+import { loadProgram, fsHost, type SourceHost, type Program, type LoadedFile } from "./load/loader.js";
+import { buildFileScopes, activationScope, type Scope, type Def } from "./check/scope.js";
+import { TemplateCompiler } from "./check/templates.js";
+import { checkNetwork, type NetworkPlan } from "./check/network.js";
+import { checkTrain } from "./check/train.js";
+import { lowerCrn } from "./lower/crn.js";
+import { lowerNetwork } from "./lower/network.js";
+import { bind, rateResolver } from "./lower/instantiate.js";
+import { addBackward, type BackpropLib, type BackpropTemplate } from "./passes/backward.js";
+import { addUpdate } from "./passes/update.js";
+import { addAnnihilation } from "./passes/annihilate.js";
+import { initParameters } from "./passes/init-params.js";
+import { TRAIN_DEFAULTS } from "./check/train.js";
+import type { CRN, TrainSettings } from "./ir/types.js";
+import type * as A from "./syntax/ast.js";
+
+export interface CompileOptions {
+  /** Name of the `crn`, `network` or `train` block to compile (a train is named by its network). */
+  target?: string;
+  /** Override the train block's seed. */
+  seed?: number;
+  /** Switch rail annihilation on at this rate (overrides the train block). */
+  annihilate?: number;
+  /** Override the number of training iterations recorded in the IR. */
+  iterations?: number;
+  /** Read files through this host instead of the file system. */
+  host?: SourceHost;
+}
+
+export interface CompileResult {
+  ir?: CRN;
+  diagnostics: Diagnostic[];
+  /** Source text by display name, for rendering diagnostics. */
+  sources: Map<string, string>;
+  ok: boolean;
+}
+
+/** Compile a file on disk (or served by `opts.host`). */
+export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
+  return run(path, undefined, opts);
+}
+
+/** Compile source text; `file` names it in diagnostics and anchors relative imports. */
+export function compile(text: string, opts: CompileOptions & { file?: string } = {}): CompileResult {
+  return run(opts.file ?? "<input>.crnn", text, opts);
+}
+
+function run(path: string, text: string | undefined, opts: CompileOptions): CompileResult {
+  const sink = new DiagnosticSink();
+  const host = opts.host ?? fsHost;
+  let program: Program;
+  try {
+    program = loadProgram(path, sink, host, text, ["std/backprop"]);
+  } catch (e) {
+    sink.error("E0303", undefined, `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    return done(sink, new Map());
+  }
+  const result = (ir?: CRN) => done(sink, program.sources, ir);
+  if (sink.hasErrors) return result();
+
+  const scopes = buildFileScopes(program.files.values(), sink);
+  const tc = new TemplateCompiler(sink);
+  // Check every template of every loaded file, used or not: errors should not hide until use.
+  for (const [file, scope] of scopes) checkTemplates(file, scope, tc, sink);
+
+  const root = program.root;
+  const rootScope = scopes.get(root)!;
+  const blocks = root.ast.items.filter((i): i is A.CrnDecl | A.NetworkDecl | A.TrainDecl => i.kind === "crn" || i.kind === "network" || i.kind === "train");
+  const trains = blocks.filter((b): b is A.TrainDecl => b.kind === "train");
+
+  // Check every block; remember plans.
+  const plans = new Map<A.NetworkDecl, NetworkPlan | undefined>();
+  const trainSettings = new Map<A.TrainDecl, { settings: TrainSettings; net?: A.NetworkDecl }>();
+  const crnTemplates = new Map<A.CrnDecl, ReturnType<TemplateCompiler["crn"]>>();
+  for (const b of blocks) {
+    if (b.kind === "network") plans.set(b, checkNetwork(b, rootScope, tc, sink, trains.some((t) => t.network === b.name)));
+    else if (b.kind === "crn") crnTemplates.set(b, tc.crn(b, rootScope, `${root.display.replace(/\.crnn$/, "")}.${b.name}`));
+  }
+  const seenTrain = new Set<string>();
+  for (const t of trains) {
+    const d = rootScope.lookup(t.network);
+    let net: A.NetworkDecl | undefined;
+    if (!d || d.kind !== "network") {
+      sink.error("E0101", t.networkSpan, d ? `\`${t.network}\` is a ${d.kind}, not a network` : `unknown network \`${t.network}\``, didYouMean(t.network, rootScope.visible((x) => x.kind === "network")));
+    } else {
+      net = d.decl;
+      if (!plans.has(net)) plans.set(net, checkNetwork(net, d.scope, tc, sink, true));
+    }
+    if (seenTrain.has(t.network)) sink.error("E0102", t.networkSpan, `network \`${t.network}\` already has a train block`);
+    seenTrain.add(t.network);
+    const plan = net ? plans.get(net) : undefined;
+    const shape = plan ? { inputs: plan.layers[0]!.size, outputs: plan.layers[plan.layers.length - 1]!.size } : undefined;
+    trainSettings.set(t, { settings: checkTrain(t, rootScope, sink, root.path, (p) => host.exists(p), shape), net });
+  }
+  if (sink.hasErrors) return result();
+
+  // Pick the target.
+  const target = pickTarget(blocks, trains, opts.target, sink, root);
+  if (!target || sink.hasErrors) return result();
+
+  let ir: CRN;
+  if (target.kind === "crn") {
+    ir = lowerCrn(target, crnTemplates.get(target)!, root.display, sink);
+  } else {
+    const train = target.kind === "train" ? trainSettings.get(target)! : undefined;
+    const netDecl = target.kind === "train" ? train!.net! : target;
+    const plan = plans.get(netDecl)!;
+    const extra = new Map<string, number>();
+    if (train) {
+      if ((target as A.TrainDecl).settings.some((s) => s.key === "eta") || !plan.overrides.has("eta")) extra.set("eta", train.settings.eta);
+      const ann = opts.annihilate ?? train.settings.annihilate;
+      if (ann !== undefined) extra.set("k_ann", ann);
+    }
+    const { ir: fwd, ctx } = lowerNetwork(plan, root.display, sink, extra);
+    ir = fwd;
+    if (train) {
+      const lib = backpropLib(program, scopes, tc, sink, ctx.overrides, target.span, ctx.rates);
+      ir = addBackward(ir, ctx, lib);
+      ir = addUpdate(ir, ctx, lib);
+      const ann = opts.annihilate ?? train.settings.annihilate;
+      if (ann !== undefined && ann > 0) ir = addAnnihilation(ir, ctx, lib);
+      const settings: TrainSettings = {
+        ...train.settings,
+        eta: ctx.rates.get("eta") ?? train.settings.eta,
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
+        ...(ann !== undefined ? { annihilate: ann } : {}),
+      };
+      ir = { ...ir, name: netDecl.name, train: settings, rates: Object.fromEntries([...ctx.rates].sort(([a], [b]) => a.localeCompare(b))) };
+      ir = initParameters(ir, settings.init, settings.seed);
+    } else {
+      ir = initParameters(ir, { weights: TRAIN_DEFAULTS.init, biases: TRAIN_DEFAULTS.init }, opts.seed ?? TRAIN_DEFAULTS.seed);
+    }
+  }
+  const law = ir.reactions.find((r) => r.rate.kind === "law");
+  if (law) sink.warn("W0602", law.origin.site ?? law.origin.span, `\`${ir.name}\` uses rate laws that are not mass action (first at ${law.origin.span.file}:${law.origin.span.line}): it is not a pure mass-action CRN`, "a wet-lab implementation needs every reaction to be mass action");
+  return result(sink.hasErrors ? undefined : ir);
+}
+
+function done(sink: DiagnosticSink, sources: Map<string, string>, ir?: CRN): CompileResult {
+  const diagnostics = sortDiagnostics(sink.items);
+  const ok = !diagnostics.some((d) => d.severity === "error");
+  return { ir: ok ? ir : undefined, diagnostics, sources, ok };
+}
+
+function checkTemplates(file: LoadedFile, scope: Scope, tc: TemplateCompiler, sink: DiagnosticSink): void {
+  for (const d of scope.defs.values()) {
+    if (d.kind === "module") tc.module(d);
+    else if (d.kind === "activation") {
+      const as = activationScope(d, sink);
+      for (const m of as.defs.values()) if (m.kind === "module") tc.module(m);
+    }
+  }
+  void file;
+}
+
+function pickTarget(
+  blocks: (A.CrnDecl | A.NetworkDecl | A.TrainDecl)[],
+  trains: A.TrainDecl[],
+  wanted: string | undefined,
+  sink: DiagnosticSink,
+  root: LoadedFile,
+): A.CrnDecl | A.NetworkDecl | A.TrainDecl | undefined {
+  const nameOf = (b: A.CrnDecl | A.NetworkDecl | A.TrainDecl) => (b.kind === "train" ? b.network : b.name);
+  // A network with a train block compiles as the train block.
+  const candidates = blocks.filter((b) => b.kind !== "network" || !trains.some((t) => t.network === b.name));
+  if (wanted !== undefined) {
+    const hit = candidates.find((b) => nameOf(b) === wanted);
+    if (!hit) sink.error("E0113", undefined, `${root.display} has no crn, network or train block named \`${wanted}\``, candidates.length ? `targets: ${candidates.map(nameOf).join(", ")}` : undefined);
+    return hit;
+  }
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 0) sink.error("E0113", undefined, `${root.display} defines no crn, network or train block to compile`, "a library file is imported, not compiled; `crnnc check` checks it");
+  else sink.error("E0113", undefined, `${root.display} defines several targets: ${candidates.map(nameOf).join(", ")}`, "choose one with --target NAME");
+  return undefined;
+}
+
+const BACKPROP_TEMPLATES: BackpropTemplate[] = ["loss_grad", "mul_su", "add_mul_ss", "dual_decay", "update", "annihilate"];
+
+function backpropLib(program: Program, scopes: Map<LoadedFile, Scope>, tc: TemplateCompiler, sink: DiagnosticSink, overrides: Map<string, number>, site: A.Span, rates: Map<string, number>): BackpropLib {
+  const file = program.extras.get("std/backprop")!;
+  const scope = scopes.get(file)!;
+  const env = { params: new Map<string, number>(), rates: rateResolver(sink, overrides, new Map()), site, sink };
+  const lib = {} as BackpropLib;
+  for (const name of BACKPROP_TEMPLATES) {
+    const d = scope.lookup(name) as Extract<Def, { kind: "module" }>;
+    // Annihilation is optional: record its rate only when it is used.
+    lib[name] = bind(tc.module(d), env, name === "annihilate" && !overrides.has("k_ann") ? undefined : rates);
+  }
+  return lib;
+}

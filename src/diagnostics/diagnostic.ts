@@ -1,0 +1,90 @@
+// Diagnostics: the one channel through which every stage reports problems in the user's input.
+// Stages never throw for bad input; they push into a `DiagnosticSink` and carry on, so one run
+// reports every error it can find.
+//
+//   sink.error("E0101", span, "unknown name `kk`", "did you mean `k`?")
+
+import type { Span } from "../syntax/ast.js";
+import type { Code } from "./codes.js";
+
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  code: Code;
+  severity: Severity;
+  message: string;
+  span?: Span;
+  hint?: string;
+}
+
+export class DiagnosticSink {
+  readonly items: Diagnostic[] = [];
+
+  error(code: Code, span: Span | undefined, message: string, hint?: string): void {
+    this.push({ code, severity: "error", message, span, hint });
+  }
+
+  warn(code: Code, span: Span | undefined, message: string, hint?: string): void {
+    this.push({ code, severity: "warning", message, span, hint });
+  }
+
+  push(d: Diagnostic): void {
+    // The same problem reached twice (e.g. a template instantiated for many layers) is reported once.
+    const dup = this.items.some(
+      (o) =>
+        o.code === d.code &&
+        o.message === d.message &&
+        o.span?.file === d.span?.file &&
+        o.span?.start === d.span?.start,
+    );
+    if (!dup) this.items.push(d);
+  }
+
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === "error");
+  }
+}
+
+/** Diagnostics in reading order: by file, then position, then code. */
+export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  return [...ds].sort(
+    (a, b) =>
+      (a.span?.file ?? "").localeCompare(b.span?.file ?? "") ||
+      (a.span?.start ?? -1) - (b.span?.start ?? -1) ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+/** Closest candidate by edit distance, for "did you mean" hints. */
+export function suggest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  const s = suggest(name, candidates);
+  return s === undefined ? undefined : `did you mean \`${s}\`?`;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}

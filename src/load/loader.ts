@@ -1,0 +1,124 @@
+// Loads a .crnn file and, transitively, everything it imports: `std/x` from the bundled
+// stdlib/ folder, quoted paths relative to the importing file. Detects import cycles and
+// reports missing files at the import that names them.
+//
+//   import std/smooth_relu      →  <package>/stdlib/smooth_relu.crnn
+//   import "lib/my_act.crnn"   →  <dir of this file>/lib/my_act.crnn
+
+import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
+import { dirname, resolve, relative, isAbsolute } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FileAst, ImportDecl } from "../syntax/ast.js";
+import { parseFile } from "../syntax/parse.js";
+import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
+
+/** The package's stdlib folder (two levels up from dist/load/ or src/load/). */
+export const STDLIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../stdlib");
+
+export interface LoadedFile {
+  path: string;
+  /** The name shown in diagnostics: relative to the cwd for user files, `std/x.crnn` for stdlib. */
+  display: string;
+  ast: FileAst;
+  /** Resolved files this one imports, in order. */
+  imports: LoadedFile[];
+}
+
+export interface Program {
+  root: LoadedFile;
+  /** Modules the compiler wires in itself (std/backprop), loaded beside the root, not into its scope. */
+  extras: Map<string, LoadedFile>;
+  files: Map<string, LoadedFile>;
+  /** Source text by display name, for code frames. */
+  sources: Map<string, string>;
+}
+
+export interface SourceHost {
+  readFile(path: string): string;
+  exists(path: string): boolean;
+}
+
+export const fsHost: SourceHost = {
+  readFile: (p) => readFileSync(p, "utf8"),
+  exists: (p) => existsSync(p) && statSync(p).isFile(),
+};
+
+export function displayName(path: string): string {
+  const std = relative(STDLIB_DIR, path);
+  if (!std.startsWith("..") && !isAbsolute(std)) return `std/${std}`;
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+}
+
+export function resolveImport(imp: ImportDecl, fromPath: string): string {
+  if (imp.std) return resolve(STDLIB_DIR, `${imp.path.slice(4)}.crnn`);
+  return resolve(dirname(fromPath), imp.path);
+}
+
+/**
+ * Load `entry` (already read as `text`, or read through `host`) with its imports. Parse errors of
+ * every file go to `sink`; a file that fails to parse still loads, so all its errors are seen.
+ */
+export function loadProgram(entry: string, sink: DiagnosticSink, host: SourceHost = fsHost, text?: string, extraImports: string[] = []): Program {
+  const files = new Map<string, LoadedFile>();
+  const sources = new Map<string, string>();
+  const stack: string[] = [];
+
+  const load = (path: string, src: string): LoadedFile => {
+    const display = displayName(path);
+    sources.set(display, src);
+    const ast = parseFile(src, display, sink);
+    const lf: LoadedFile = { path, display, ast, imports: [] };
+    files.set(path, lf);
+    stack.push(path);
+    for (const item of ast.items) {
+      if (item.kind !== "import") continue;
+      const target = resolveImport(item, path);
+      if (stack.includes(target)) {
+        const cycle = [...stack.slice(stack.indexOf(target)), target].map(displayName).join(" → ");
+        sink.error("E0302", item.pathSpan, `import cycle: ${cycle}`, "move the shared definitions into a file that both can import");
+        continue;
+      }
+      const done = files.get(target);
+      if (done) {
+        lf.imports.push(done);
+        continue;
+      }
+      // The stdlib ships with the package: always read from disk, whatever host serves user files.
+      const h = item.std ? fsHost : host;
+      if (!h.exists(target)) {
+        const hint = item.std
+          ? `the standard library has: ${stdModules().join(", ")}`
+          : `looked for ${displayName(target)}`;
+        sink.error("E0301", item.pathSpan, `cannot find module \`${item.path}\``, hint);
+        continue;
+      }
+      let child: string;
+      try {
+        child = h.readFile(target);
+      } catch (e) {
+        sink.error("E0303", item.pathSpan, `cannot read \`${item.path}\`: ${(e as Error).message}`);
+        continue;
+      }
+      lf.imports.push(load(target, child));
+    }
+    stack.pop();
+    return lf;
+  };
+
+  const root = load(entry, text ?? host.readFile(entry));
+  const extras = new Map<string, LoadedFile>();
+  for (const std of extraImports) {
+    const target = resolve(STDLIB_DIR, `${std.replace(/^std\//, "")}.crnn`);
+    extras.set(std, files.get(target) ?? load(target, fsHost.readFile(target)));
+  }
+  return { root, extras, files, sources };
+}
+
+let stdList: string[] | undefined;
+export function stdModules(): string[] {
+  stdList ??= existsSync(STDLIB_DIR)
+    ? readdirSync(STDLIB_DIR).filter((f) => f.endsWith(".crnn")).map((f) => `std/${f.slice(0, -5)}`).sort()
+    : [];
+  return stdList;
+}

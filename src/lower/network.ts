@@ -1,0 +1,133 @@
+// Lowers a checked network plan to the forward CRN (Anderson, Joshi & Deshpande 2021): for
+// every node its activation's `node` template, for every edge its `edge` template, for every
+// node its `bias` template. The TypeScript only wires; what the reactions are is written in
+// the activation's .crnn source. Also prepares the context the backward and update passes use.
+//
+//   dense 10 smooth_relu(h: 3)  →  per node X1_i: H -> H + X1_i, 2 X1_i -> X1_i,
+//                                   per edge j: X1_i + W0_i_j_p + X0_j -> 2 X1_i + ..., ...
+
+import type { Span } from "../syntax/ast.js";
+import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
+import type { NetworkPlan, ContractName } from "../check/network.js";
+import type { CompiledTemplate } from "../check/templates.js";
+import { IRBuilder } from "../ir/builder.js";
+import { NetworkNames, type Rail } from "../ir/naming.js";
+import type { CRN, LayerInfo, Species, Tag } from "../ir/types.js";
+import { bind, instantiate, rateResolver, type BoundTemplate, type DualArg } from "./instantiate.js";
+
+export interface BoundLayer {
+  size: number;
+  site: Span;
+  templates: Partial<Record<ContractName, BoundTemplate>>;
+  /** Catalyst name → species id and concentration. */
+  catalysts: Map<string, { id: string; value: number }>;
+}
+
+/** What the backward and update passes need besides the IR: names, bound templates, overrides. */
+export interface NetworkContext {
+  names: NetworkNames;
+  /** Index ℓ = layer; entry 0 (the input layer) has no templates. */
+  layers: BoundLayer[];
+  overrides: Map<string, number>;
+  sink: DiagnosticSink;
+  /** Named rate constants actually used, with values. */
+  rates: Map<string, number>;
+}
+
+export function lowerNetwork(plan: NetworkPlan, source: string, sink: DiagnosticSink, extraOverrides: Map<string, number> = new Map()): { ir: CRN; ctx: NetworkContext } {
+  const L = plan.layers.length - 1;
+  const names = new NetworkNames(L);
+  const overrides = new Map<string, number>([...[...plan.overrides].map(([k, v]) => [k, v.value] as [string, number]), ...extraOverrides]);
+  const rates = new Map<string, number>();
+
+  // Catalysts shared by name when every layer agrees on the concentration, else one per layer.
+  const catValues = new Map<string, Set<number>>();
+  for (const l of plan.layers) for (const [c, v] of l.activation?.catalysts ?? []) (catValues.get(c) ?? catValues.set(c, new Set()).get(c)!).add(v);
+
+  const layers: BoundLayer[] = plan.layers.map((lp, l) => {
+    const site = lp.decl?.span ?? plan.decl.nameSpan;
+    const templates: BoundLayer["templates"] = {};
+    const catalysts = new Map<string, { id: string; value: number }>();
+    if (lp.activation) {
+      const a = lp.activation;
+      const env = { params: a.params, rates: rateResolver(sink, overrides, a.params), site, sink };
+      for (const [name, t] of Object.entries(a.templates) as [ContractName, CompiledTemplate][]) templates[name] = bind(t, env, rates);
+      for (const [c, v] of a.catalysts) catalysts.set(c, { id: catValues.get(c)!.size > 1 ? `${c}${l}` : c, value: v });
+    }
+    return { size: lp.size, site, templates, catalysts };
+  });
+
+  const b = new IRBuilder();
+  const sizes = layers.map((l) => l.size);
+  for (let j = 0; j < sizes[0]!; j++) b.add({ id: names.node(0, j), role: "input", family: "X", layer: 0, index: j });
+  for (let l = 1; l <= L; l++) {
+    for (let i = 0; i < sizes[l]!; i++) b.add({ id: names.node(l, i), role: "node", family: l === L ? "Y" : "X", layer: l, index: i });
+    for (let i = 0; i < sizes[l]!; i++)
+      for (let j = 0; j < sizes[l - 1]!; j++) dual(b, (r) => names.weight(l - 1, i, j, r), { role: "weight", family: "W", layer: l - 1, index: i, from: j });
+    for (let i = 0; i < sizes[l]!; i++) dual(b, (r) => names.bias(l - 1, i, r), { role: "bias", family: "B", layer: l - 1, index: i });
+  }
+
+  for (let l = 1; l <= L; l++) {
+    const layer = layers[l]!;
+    const t = layer.templates;
+    for (let i = 0; i < sizes[l]!; i++) {
+      const x = b.find(names.node(l, i))!;
+      const wire = nodeWiring(b, layer, names, l, i, "forward");
+      if (t.node) instantiate(t.node, { ...wire, args: [x] }, b);
+      for (let j = 0; j < sizes[l - 1]!; j++) {
+        const w = pair(b, (r) => names.weight(l - 1, i, j, r));
+        const edgeWire = { ...wire, local: localAt(b, names, `${l - 1}_${i}_${j}`, { layer: l - 1, index: i, from: j }) };
+        if (t.edge) instantiate(t.edge, { ...edgeWire, args: [x, b.find(names.node(l - 1, j))!, w] }, b);
+      }
+      if (t.bias) instantiate(t.bias, { ...wire, args: [x, pair(b, (r) => names.bias(l - 1, i, r))] }, b);
+    }
+  }
+
+  const layerInfo: LayerInfo[] = plan.layers.map((lp) => ({
+    size: lp.size,
+    ...(lp.activation ? { activation: { name: lp.activation.name, params: Object.fromEntries(lp.activation.params) } } : {}),
+  }));
+  const ir: CRN = {
+    kind: "network",
+    name: plan.decl.name,
+    source,
+    species: b.species,
+    reactions: b.reactions,
+    layers: layerInfo,
+    rates: Object.fromEntries([...rates].sort(([a], [c]) => a.localeCompare(c))),
+  };
+  return { ir, ctx: { names, layers, overrides, sink, rates } };
+}
+
+type Meta = Omit<Species, "id" | "init" | "rail">;
+
+/** Add both rails of a dual species. */
+export function dual(b: IRBuilder, id: (r: Rail) => string, meta: Meta): DualArg {
+  return { p: b.add({ id: id("p"), ...meta, rail: "p" }), m: b.add({ id: id("m"), ...meta, rail: "m" }) };
+}
+
+export function pair(b: IRBuilder, id: (r: Rail) => string): DualArg {
+  return { p: b.find(id("p"))!, m: b.find(id("m"))! };
+}
+
+/** Locals of a template instantiated at a site are named `<local><site>`: A1_3, AY_0. */
+export function localAt(b: IRBuilder, names: NetworkNames, site: string, meta: Omit<Meta, "role" | "family">) {
+  return (name: string, isDual: boolean): number | DualArg => {
+    const m = { role: "aux" as const, family: name, ...meta };
+    return isDual ? dual(b, (r) => `${names.local(name, site)}_${r}`, m) : b.add({ id: names.local(name, site), ...m });
+  };
+}
+
+/** Wiring for the node-level templates of layer l, node i (node, bias, slope). */
+export function nodeWiring(b: IRBuilder, layer: BoundLayer, names: NetworkNames, l: number, i: number, tag: Tag) {
+  return {
+    args: [] as number[],
+    tag,
+    local: localAt(b, names, names.site(l, i), { layer: l, index: i }),
+    global: (name: string) => {
+      const c = layer.catalysts.get(name);
+      if (!c) return b.add({ id: name, role: "species" });
+      return b.add({ id: c.id, role: "catalyst", family: name, init: c.value });
+    },
+  };
+}
