@@ -33,7 +33,7 @@ export function formatInfo(ir: CRN): string {
   const mol = ["", "unimolecular", "bimolecular", "trimolecular"][s.maxMolecularity] ?? `${s.maxMolecularity}-molecular`;
   out.push(`  max molecularity   ${s.maxMolecularity} (${mol})`);
   if (ir.kind === "train") {
-    const trainMol = Math.max(0, ...ir.reactions.filter((r) => r.tag !== "forward").map((r) => r.reactants.reduce((a, t) => a + t.n, 0)));
+    const trainMol = ir.reactions.reduce((m, r) => (r.tag === "forward" ? m : Math.max(m, r.reactants.reduce((a, t) => a + t.n, 0))), 0);
     out.push(`  backward + update  at most ${trainMol}-molecular`);
   }
   out.push(`  mass action        ${s.massAction ? "yes" : "no (rate laws present)"}`);

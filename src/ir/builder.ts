@@ -12,9 +12,10 @@ export class IRBuilder {
 
   constructor(from?: Pick<CRN, "species" | "reactions">) {
     if (from) {
+      // Loops, not spread: a large network has more reactions than a call can take arguments.
       for (const s of from.species) this.species.push(s);
       this.species.forEach((s, i) => this.index.set(s.id, i));
-      this.reactions.push(...from.reactions);
+      for (const r of from.reactions) this.reactions.push(r);
     }
   }
 
