@@ -33,6 +33,8 @@ export interface CompileOptions {
   iterations?: number;
   /** Read files through this host instead of the file system. */
   host?: SourceHost;
+  /** Called with the IR after lowering and after each pass (tests run the IR validator here). */
+  onPass?: (pass: string, ir: CRN) => void;
 }
 
 export interface CompileResult {
@@ -107,8 +109,9 @@ function run(path: string, text: string | undefined, opts: CompileOptions): Comp
   if (!target || sink.hasErrors) return result();
 
   let ir: CRN;
+  const after = (pass: string, x: CRN): CRN => (opts.onPass?.(pass, x), x);
   if (target.kind === "crn") {
-    ir = lowerCrn(target, crnTemplates.get(target)!, root.display, sink);
+    ir = after("lower-crn", lowerCrn(target, crnTemplates.get(target)!, root.display, sink));
   } else {
     const train = target.kind === "train" ? trainSettings.get(target)! : undefined;
     const netDecl = target.kind === "train" ? train!.net! : target;
@@ -120,13 +123,13 @@ function run(path: string, text: string | undefined, opts: CompileOptions): Comp
       if (ann !== undefined) extra.set("k_ann", ann);
     }
     const { ir: fwd, ctx } = lowerNetwork(plan, root.display, sink, extra);
-    ir = fwd;
+    ir = after("forward", fwd);
     if (train) {
       const lib = backpropLib(program, scopes, tc, sink, ctx.overrides, target.span, ctx.rates);
-      ir = addBackward(ir, ctx, lib);
-      ir = addUpdate(ir, ctx, lib);
+      ir = after("backward", addBackward(ir, ctx, lib));
+      ir = after("update", addUpdate(ir, ctx, lib));
       const ann = opts.annihilate ?? train.settings.annihilate;
-      if (ann !== undefined && ann > 0) ir = addAnnihilation(ir, ctx, lib);
+      if (ann !== undefined && ann > 0) ir = after("annihilate", addAnnihilation(ir, ctx, lib));
       const settings: TrainSettings = {
         ...train.settings,
         eta: ctx.rates.get("eta") ?? train.settings.eta,
@@ -135,9 +138,9 @@ function run(path: string, text: string | undefined, opts: CompileOptions): Comp
         ...(ann !== undefined ? { annihilate: ann } : {}),
       };
       ir = { ...ir, name: netDecl.name, train: settings, rates: Object.fromEntries([...ctx.rates].sort(([a], [b]) => a.localeCompare(b))) };
-      ir = initParameters(ir, settings.init, settings.seed);
+      ir = after("init-params", initParameters(ir, settings.init, settings.seed));
     } else {
-      ir = initParameters(ir, { weights: TRAIN_DEFAULTS.init, biases: TRAIN_DEFAULTS.init }, opts.seed ?? TRAIN_DEFAULTS.seed);
+      ir = after("init-params", initParameters(ir, { weights: TRAIN_DEFAULTS.init, biases: TRAIN_DEFAULTS.init }, opts.seed ?? TRAIN_DEFAULTS.seed));
     }
   }
   const law = ir.reactions.find((r) => r.rate.kind === "law");
