@@ -126,6 +126,7 @@ function run(path: string, text: string | undefined, opts: CompileOptions): Comp
     ir = after("forward", fwd);
     if (train) {
       const lib = backpropLib(program, scopes, tc, sink, ctx.overrides, target.span, ctx.rates);
+      if (!lib) return result();
       ir = after("backward", addBackward(ir, ctx, lib));
       ir = after("update", addUpdate(ir, ctx, lib));
       const ann = opts.annihilate ?? train.settings.annihilate;
@@ -188,11 +189,39 @@ function pickTarget(
 
 const BACKPROP_TEMPLATES: BackpropTemplate[] = ["loss_grad", "mul_su", "add_mul_ss", "dual_decay", "update", "annihilate"];
 
-function backpropLib(program: Program, scopes: Map<LoadedFile, Scope>, tc: TemplateCompiler, sink: DiagnosticSink, overrides: Map<string, number>, site: A.Span, rates: Map<string, number>): BackpropLib {
+/** How the backward and update passes call each std/backprop template: dual or not, per parameter. */
+const BACKPROP_SHAPES: Record<BackpropTemplate, readonly string[]> = {
+  loss_grad: ["dual L", "Y", "T"],
+  mul_su: ["dual Z", "dual A", "B"],
+  add_mul_ss: ["dual Z", "dual A", "dual B"],
+  dual_decay: ["dual Z"],
+  update: ["dual W", "dual G"],
+  annihilate: ["dual W"],
+};
+
+function backpropLib(program: Program, scopes: Map<LoadedFile, Scope>, tc: TemplateCompiler, sink: DiagnosticSink, overrides: Map<string, number>, site: A.Span, rates: Map<string, number>): BackpropLib | undefined {
   const file = program.extras.get("std/backprop")!;
   const scope = scopes.get(file)!;
   const env = { params: new Map<string, number>(), rates: rateResolver(sink, overrides, new Map()), site, sink };
   const lib = {} as BackpropLib;
+  // A broken std/backprop (being edited) must give a diagnostic, not a crash in the passes.
+  let ok = true;
+  for (const name of BACKPROP_TEMPLATES) {
+    const found = scope.lookup(name);
+    const want = BACKPROP_SHAPES[name];
+    const shape = `module ${name}(${want.join(", ")})`;
+    if (found?.kind !== "module") {
+      sink.error("E0103", site, `${file.display} has no \`${shape}\`, which training needs`);
+      ok = false;
+      continue;
+    }
+    const params = found.decl.params;
+    if (params.length !== want.length || params.some((p, i) => p.dual !== want[i]!.startsWith("dual "))) {
+      sink.error(params.length !== want.length ? "E0104" : "E0105", found.decl.nameSpan, `training calls \`${name}\` as \`${shape}\``);
+      ok = false;
+    }
+  }
+  if (!ok) return undefined;
   for (const name of BACKPROP_TEMPLATES) {
     const d = scope.lookup(name) as Extract<Def, { kind: "module" }>;
     // Annihilation is optional: record its rate only when it is used.

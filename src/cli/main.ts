@@ -12,18 +12,33 @@ import { emitJson } from "../backends/json.js";
 import { formatInfo } from "./info.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { VERSION } from "../version.js";
+import { runSim, SimUsageError } from "./sim.js";
 
 export interface IO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   /** Colour diagnostics (stderr is a terminal and NO_COLOR is unset). */
   color: boolean;
+  /** stderr is a terminal: draw a progress bar rather than lines. */
+  tty?: boolean;
+  /** Install a Ctrl-C handler; returns its removal. */
+  onSigint?: (handler: () => void) => () => void;
 }
 
 export const defaultIO: IO = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   color: Boolean(process.stderr.isTTY) && !process.env["NO_COLOR"],
+  tty: Boolean(process.stderr.isTTY),
+  onSigint: (handler) => {
+    let count = 0;
+    const h = () => {
+      if (++count > 1) process.exit(130);
+      handler();
+    };
+    process.on("SIGINT", h);
+    return () => process.off("SIGINT", h);
+  },
 };
 
 const USAGE = `crnnc ${VERSION} — compile neural networks into chemical reaction networks that train them
@@ -32,6 +47,7 @@ Usage:
   crnnc compile FILE [--emit reactions|json] [-o OUT] [--target NAME] [--seed N] [--annihilate RATE]
   crnnc check FILE...
   crnnc info FILE [--target NAME]
+  crnnc sim FILE [options]
   crnnc --help | --version
 
 Commands:
@@ -39,6 +55,9 @@ Commands:
   check     Report every error and warning in each FILE; exit 1 if there are errors.
   info      Summarise the compiled CRN: counts per sub-network, molecularity, catalytic and
             dynamic species (Definition 2.2), the feedback-free check (Remark 3.1), dual rails.
+  sim       Run what FILE defines: a train block trains the network in one pot (progress,
+            summary, results); a crn is integrated to --until; a network without a train
+            block is evaluated at --input by its forward CRN's steady state.
 
 Options:
   --emit FORMAT      reactions (one per line) or json (the IR with roles, tags and origins)
@@ -47,6 +66,25 @@ Options:
                      (a train block is named by its network)
   --seed N           seed for the initial weights (overrides the train block's seed)
   --annihilate RATE  add rail annihilation W.p + W.m -> 0 at RATE (off by default, as in the paper)
+
+Options of sim:
+  --iterations N     training iterations (default: the train block's)
+  --seed N           seed of the initial weights, the sample order and the noise
+  --method M         rodas5 (default; stiff, order 5), rodas4, ros34pw2 (W-method) or dopri5 (explicit)
+  --rtol X, --atol X error tolerances (default 1e-6 and 1e-9 for training)
+  --readout R        closed (default: the network's closed form with the current weights)
+                     or crn (the forward CRN's steady state for every data point; slower)
+  --order O          random (default: iid draws) or epoch (a fresh permutation each epoch)
+  --json OUT         write settings, history, final weights, timings (and traces) as JSON
+  --csv OUT          write the history (E and accuracy per evaluation) as CSV
+  --trace S1,S2,...  record these species at every step (needs --trace-csv OUT or --json)
+  --trace-csv OUT    write the traced trajectories as CSV
+  --until T          crn: integrate to time T (default 10)
+  --points N         crn: print N evenly spaced samples as CSV instead of final values
+  --input a,b,...    network without train block: the input concentrations
+  --quiet            no progress output
+  Ctrl-C stops training after the current iteration and still writes the results (exit 130).
+
   -h, --help         show this help
   -v, --version      show the version
 
@@ -55,6 +93,8 @@ Examples:
   crnnc compile examples/xor.crnn --emit reactions
   crnnc compile examples/iris.crnn --emit json -o iris.json
   crnnc info examples/mnist.crnn
+  crnnc sim examples/xor.crnn --json xor-run.json
+  crnnc sim examples/divide.crnn --until 1 --points 11
 `;
 
 class UsageError extends Error {}
@@ -67,13 +107,29 @@ const OPTIONS = {
   annihilate: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
+  iterations: { type: "string" },
+  method: { type: "string" },
+  rtol: { type: "string" },
+  atol: { type: "string" },
+  readout: { type: "string" },
+  order: { type: "string" },
+  json: { type: "string" },
+  csv: { type: "string" },
+  trace: { type: "string" },
+  "trace-csv": { type: "string" },
+  until: { type: "string" },
+  points: { type: "string" },
+  input: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
 } satisfies ParseArgsConfig["options"];
+
+const SIM_ONLY = ["iterations", "method", "rtol", "atol", "readout", "order", "json", "csv", "trace", "trace-csv", "until", "points", "input", "quiet"];
 
 export async function main(argv: string[], io: IO = defaultIO): Promise<number> {
   try {
-    return run(argv, io);
+    return await run(argv, io);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (e instanceof UsageError || e instanceof SimUsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr(`crnnc: ${(e as Error).message}\nRun \`crnnc --help\` for usage.\n`);
       return 2;
     }
@@ -81,7 +137,7 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
   }
 }
 
-function run(argv: string[], io: IO): number {
+async function run(argv: string[], io: IO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   if (values.version) {
     io.stdout(`crnnc ${VERSION}\n`);
@@ -98,7 +154,33 @@ function run(argv: string[], io: IO): number {
     seed: intOption(values.seed, "--seed", 0),
     annihilate: numOption(values.annihilate, "--annihilate"),
   };
+  if (command !== "sim") rejectOptions(values, SIM_ONLY, command);
   switch (command) {
+    case "sim": {
+      const file = one(files, command);
+      rejectOptions(values, ["emit", "output"], command);
+      const iterations = intOption(values.iterations, "--iterations", 1);
+      const r = compileFile(file, { ...opts, ...(iterations !== undefined ? { iterations } : {}) });
+      report(r, io);
+      if (!r.ir) return 1;
+      return runSim(r.ir, {
+        iterations,
+        seed: opts.seed,
+        method: values.method,
+        rtol: positive(values.rtol, "--rtol"),
+        atol: positive(values.atol, "--atol"),
+        readout: values.readout,
+        order: values.order,
+        json: values.json,
+        csv: values.csv,
+        trace: values.trace,
+        traceCsv: values["trace-csv"],
+        until: positive(values.until, "--until"),
+        points: intOption(values.points, "--points", 2),
+        input: values.input,
+        quiet: values.quiet,
+      }, io);
+    }
     case "compile": {
       const file = one(files, command);
       const emit = values.emit ?? "reactions";
@@ -143,7 +225,7 @@ function run(argv: string[], io: IO): number {
       return 0;
     }
     default:
-      throw new UsageError(`unknown command \`${command}\` (expected compile, check or info)`);
+      throw new UsageError(`unknown command \`${command}\` (expected compile, check, info or sim)`);
   }
 }
 
@@ -158,6 +240,12 @@ function one(files: string[], command: string): string {
 
 function rejectOptions(values: Record<string, unknown>, names: string[], command: string): void {
   for (const n of names) if (values[n] !== undefined) throw new UsageError(`--${n} does not apply to \`${command}\``);
+}
+
+function positive(v: string | undefined, name: string): number | undefined {
+  const x = numOption(v, name);
+  if (x !== undefined && !(x > 0)) throw new UsageError(`${name} needs a positive number, got \`${v}\``);
+  return x;
 }
 
 function numOption(v: string | undefined, name: string): number | undefined {

@@ -1,0 +1,224 @@
+// `crnnc sim FILE`: runs what the file defines. A train block trains (progress on a TTY, plain
+// lines otherwise, a summary, --json/--csv/--trace-csv results, Ctrl-C stops cleanly and still
+// writes them); a raw crn is integrated to --until; a network without a train block is
+// evaluated for --input by integrating its forward CRN to steady state.
+//
+//   crnnc sim examples/xor.crnn --iterations 3000 --json xor.json
+
+import type { CRN } from "../ir/types.js";
+import { trainAsync, type TrainResult, type Progress } from "../sim/train.js";
+import { simulate, makeIntegrator, toSteadyState, METHODS } from "../sim/simulate.js";
+import { compileModel } from "../sim/model.js";
+import { NetworkLayout } from "../sim/network.js";
+import { DatasetError } from "../data/datasets.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import type { IO } from "./main.js";
+
+export interface SimFlags {
+  iterations?: number;
+  seed?: number;
+  method?: string;
+  rtol?: number;
+  atol?: number;
+  readout?: string;
+  order?: string;
+  json?: string;
+  csv?: string;
+  trace?: string;
+  traceCsv?: string;
+  until?: number;
+  points?: number;
+  input?: string;
+  quiet?: boolean;
+}
+
+export class SimUsageError extends Error {}
+
+export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {
+  if (f.method && !METHODS.includes(f.method as (typeof METHODS)[number])) throw new SimUsageError(`unknown --method \`${f.method}\` (expected ${METHODS.join(", ")})`);
+  const solver = { method: f.method, rtol: f.rtol, atol: f.atol };
+  if (ir.kind === "train") return runTrain(ir, f, solver, io);
+  if (ir.kind === "network") return runForward(ir, f, solver, io);
+  return runCrn(ir, f, solver, io);
+}
+
+async function runTrain(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {
+  if (f.readout && f.readout !== "closed" && f.readout !== "crn") throw new SimUsageError(`--readout must be closed or crn, got \`${f.readout}\``);
+  if (f.order && f.order !== "random" && f.order !== "epoch") throw new SimUsageError(`--order must be random or epoch, got \`${f.order}\``);
+  const trace = f.trace ? f.trace.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+  if (trace && !f.traceCsv && !f.json) throw new SimUsageError("--trace needs --trace-csv FILE or --json FILE to write the trajectories to");
+  if (trace) for (const id of trace) if (!ir.species.some((s) => s.id === id)) throw new SimUsageError(`--trace: \`${ir.name}\` has no species \`${id}\``);
+  const signal = { stop: false };
+  const unhook = io.onSigint?.(() => {
+    if (signal.stop) return;
+    signal.stop = true;
+    io.stderr("\ncrnnc: stopping after this iteration (Ctrl-C again to abort)…\n");
+  });
+  const progress = progressPrinter(ir, io, f.quiet ?? false);
+  let r: TrainResult;
+  try {
+    r = await trainAsync(ir, {
+      ...solver,
+      ...(f.iterations !== undefined ? { iterations: f.iterations } : {}),
+      ...(f.seed !== undefined ? { seed: f.seed } : {}),
+      readout: (f.readout as "closed" | "crn" | undefined) ?? "closed",
+      order: (f.order as "random" | "epoch" | undefined) ?? "random",
+      ...(trace ? { trace } : {}),
+      signal,
+      onProgress: progress.update,
+    });
+  } catch (e) {
+    if (e instanceof DatasetError) {
+      progress.done();
+      io.stderr(`crnnc: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    unhook?.();
+  }
+  progress.done();
+  io.stdout(summary(r));
+  const failed = writeResults(r, f, io);
+  if (r.stopped?.reason === "blowup") {
+    io.stderr(`crnnc: the run blew up: ${r.stopped.message}. Results up to there are written.\n`);
+    return 1;
+  }
+  if (r.stopped?.reason === "interrupted") return 130;
+  return failed ? 1 : 0;
+}
+
+function writeResults(r: TrainResult, f: SimFlags, io: IO): boolean {
+  let failed = false;
+  const write = (path: string, text: string) => {
+    try {
+      writeFileAtomic(path, text);
+    } catch (e) {
+      io.stderr(`crnnc: cannot write ${path}: ${(e as Error).message}\n`);
+      failed = true;
+    }
+  };
+  if (f.json) {
+    const { finalState: _state, ...rest } = r;
+    void _state;
+    write(f.json, JSON.stringify(rest, null, 1) + "\n");
+  }
+  if (f.csv) {
+    const cols = ["iteration", "time", "trainError", "trainAccuracy", "validationError", "validationAccuracy"] as const;
+    const lines = [cols.join(",")];
+    for (const e of r.history) lines.push(cols.map((c) => (e[c] === undefined ? "" : String(e[c]))).join(","));
+    write(f.csv, lines.join("\n") + "\n");
+  }
+  if (f.traceCsv && r.trace) {
+    const lines = [["t", ...r.trace.species].join(",")];
+    r.trace.t.forEach((t, i) => lines.push([t, ...r.trace!.values[i]!].join(",")));
+    write(f.traceCsv, lines.join("\n") + "\n");
+  }
+  return failed;
+}
+
+function summary(r: TrainResult): string {
+  const last = r.history[r.history.length - 1]!;
+  const pct = (a: number | undefined) => (a === undefined ? "" : `, accuracy ${(a * 100).toFixed(1)}%`);
+  const out = [
+    `${r.network} on ${r.dataset.name}: ${r.iterationsRun} iteration${r.iterationsRun === 1 ? "" : "s"} of T = ${r.settings.period} in ${duration(r.timings.simulateMs)} (${r.timings.msPerIteration.toFixed(2)} ms/iteration, ${r.settings.method}, rtol ${r.settings.rtol})`,
+    `  train error E = ${last.trainError.toPrecision(4)}${pct(last.trainAccuracy)}`,
+  ];
+  if (last.validationError !== undefined) out.push(`  validation error E = ${last.validationError.toPrecision(4)}${pct(last.validationAccuracy)}`);
+  out.push(`  average train error over the last ${Math.min(10, r.history.length)} evaluations: ${r.averageTrainError.toPrecision(4)}`);
+  if (r.solvedAt !== undefined) out.push(`  100% train accuracy since iteration ${r.solvedAt}`);
+  if (r.stopped) out.push(`  stopped: ${r.stopped.message}`);
+  return out.join("\n") + "\n";
+}
+
+function progressPrinter(ir: CRN, io: IO & { tty?: boolean }, quiet: boolean) {
+  const evalEvery = ir.train!.evaluate;
+  let lastDraw = 0;
+  let linesPrinted = 0;
+  let drawn = false;
+  const line = (p: Progress) => {
+    const e = p.last;
+    const acc = e?.trainAccuracy !== undefined ? `  A ${(e.trainAccuracy * 100).toFixed(0)}%` : "";
+    const val = e?.validationError !== undefined ? `  Eval ${e.validationError.toPrecision(3)}` : "";
+    const eta = p.iteration > 0 ? (p.elapsedMs / p.iteration) * (p.iterations - p.iteration) : 0;
+    return `${String(p.iteration).padStart(String(p.iterations).length)}/${p.iterations}  E ${e ? e.trainError.toPrecision(3) : "-"}${acc}${val}  ETA ${duration(eta)}`;
+  };
+  return {
+    update: (p: Progress) => {
+      if (quiet) return;
+      const now = performance.now();
+      if (io.tty) {
+        if (now - lastDraw < 100 && p.iteration < p.iterations) return;
+        lastDraw = now;
+        const width = 24;
+        const fill = Math.round((width * p.iteration) / p.iterations);
+        io.stderr(`\r[${"#".repeat(fill)}${".".repeat(width - fill)}] ${line(p)}\x1b[K`);
+        drawn = true;
+      } else if (p.iteration % evalEvery === 0 || p.iteration === p.iterations) {
+        // Plain lines: about 20 per run.
+        const evals = Math.ceil(p.iterations / evalEvery);
+        const every = Math.max(1, Math.floor(evals / 20)) * evalEvery;
+        if (p.iteration % every === 0 || p.iteration === p.iterations) {
+          io.stderr(line(p) + "\n");
+          linesPrinted++;
+        }
+      }
+    },
+    done: () => {
+      if (drawn) io.stderr("\n");
+      void linesPrinted;
+    },
+  };
+}
+
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms)) return "?";
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s - m * 60)).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+function runForward(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO): number {
+  const net = NetworkLayout.of(ir);
+  if (!f.input) throw new SimUsageError(`\`${ir.name}\` has no train block: give --input with ${net.sizes[0]} comma-separated value${net.sizes[0] === 1 ? "" : "s"}`);
+  const a = f.input.split(",").map((v) => Number(v.trim()));
+  if (a.length !== net.sizes[0] || a.some((v) => !Number.isFinite(v) || v < 0))
+    throw new SimUsageError(`--input needs ${net.sizes[0]} non-negative number${net.sizes[0] === 1 ? "" : "s"} (concentrations), got \`${f.input}\``);
+  const md = compileModel(ir, { splitUpdateCatalysis: true });
+  const integ = makeIntegrator(md, { ...solver, rtol: solver.rtol ?? 1e-9, atol: solver.atol ?? 1e-12 });
+  const x = Float64Array.from(ir.species, (s) => s.init);
+  net.inputs.forEach((s, j) => (x[s] = a[j]!));
+  const t = toSteadyState(md, integ, x, 1e-12, 1e6);
+  const closed = net.noClosedForm.length ? undefined : net.forward(net.parameters(x), a);
+  const lines = [`${ir.name} at input (${a.join(", ")}): forward CRN ${Number.isFinite(t) ? `steady by t = ${t}` : "did not settle"}`];
+  lines.push("  output        CRN steady state    closed form        rel. difference");
+  net.outputs.forEach((s, i) => {
+    const c = closed?.[i];
+    const rel = c === undefined ? "" : (Math.abs(x[s]! - c) / Math.max(Math.abs(c), 1e-300)).toExponential(2);
+    lines.push(`  ${ir.species[s]!.id.padEnd(12)}  ${x[s]!.toPrecision(12).padEnd(18)}  ${c === undefined ? "(no closed form)".padEnd(18) : c.toPrecision(12).padEnd(18)} ${rel}`);
+  });
+  io.stdout(lines.join("\n") + "\n");
+  return Number.isFinite(t) ? 0 : 1;
+}
+
+function runCrn(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO): number {
+  const until = f.until ?? 10;
+  if (!(until > 0) || !Number.isFinite(until)) throw new SimUsageError(`--until must be a positive time, got ${f.until}`);
+  const points = f.points ?? 2;
+  if (!Number.isInteger(points) || points < 2) throw new SimUsageError(`--points must be an integer ≥ 2, got ${f.points}`);
+  const tr = simulate(ir, { ...solver, rtol: solver.rtol ?? 1e-8, atol: solver.atol ?? 1e-12, until, points });
+  if (f.points !== undefined || f.csv) {
+    const lines = [["t", ...tr.species].join(",")];
+    tr.t.forEach((t, i) => lines.push([t, ...tr.values[i]!].join(",")));
+    const text = lines.join("\n") + "\n";
+    if (f.csv) writeFileAtomic(f.csv, text);
+    else io.stdout(text);
+    if (!f.csv) return 0;
+  }
+  const final = tr.values[tr.values.length - 1]!;
+  const w = Math.max(...tr.species.map((s) => s.length), 7);
+  io.stdout(`${ir.name} at t = ${until}\n` + tr.species.map((s, i) => `  ${s.padEnd(w)}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
+  return 0;
+}

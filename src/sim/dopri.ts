@@ -1,0 +1,118 @@
+// Dormand–Prince 5(4): the explicit adaptive method for non-stiff runs (`--method dopri5`),
+// with the standard FSAL tableau and error control on rtol/atol. Cheap per step, but on a
+// stiff training CRN its stability limit forces tiny steps; use the Rosenbrock-W method there.
+//
+//   new DormandPrince(model, { rtol: 1e-8 }).integrate(x, 0, 10)
+
+import { rhs, type CompiledModel } from "./model.js";
+import { IntegrationError, type Integrator, type StepperOptions, type StepperStats } from "./rosenbrock.js";
+
+const A: number[][] = [
+  [],
+  [1 / 5],
+  [3 / 40, 9 / 40],
+  [44 / 45, -56 / 15, 32 / 9],
+  [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729],
+  [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656],
+  [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84],
+];
+const B = [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0];
+const BHAT = [5179 / 57600, 0, 7571 / 16695, 393 / 640, -92097 / 339200, 187 / 2100, 1 / 40];
+
+export class DormandPrince implements Integrator {
+  readonly stats: StepperStats = { steps: 0, rejected: 0, rhsEvals: 0, jacEvals: 0, singular: 0 };
+  private readonly k: Float64Array[];
+  private readonly ytmp: Float64Array;
+  private readonly ynew: Float64Array;
+  private readonly rtol: number;
+  private readonly atol: number;
+  private readonly hmax: number;
+  private readonly maxSteps: number;
+  lastH = 0;
+
+  constructor(
+    private readonly md: CompiledModel,
+    opts: StepperOptions = {},
+  ) {
+    this.rtol = opts.rtol ?? 1e-6;
+    this.atol = opts.atol ?? 1e-9;
+    this.hmax = opts.hmax ?? Infinity;
+    this.maxSteps = opts.maxSteps ?? 10_000_000;
+    this.k = Array.from({ length: 7 }, () => new Float64Array(md.n));
+    this.ytmp = new Float64Array(md.n);
+    this.ynew = new Float64Array(md.n);
+  }
+
+  integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
+    const { md, k, ytmp, ynew, rtol, atol } = this;
+    const n = md.n;
+    const span = t1 - t0;
+    if (!(span > 0)) return;
+    rhs(md, x, k[0]!);
+    this.stats.rhsEvals++;
+    let h = this.lastH > 0 ? Math.min(this.lastH, span) : Math.min(initialStep(x, k[0]!, rtol, atol), span);
+    h = Math.min(h, this.hmax);
+    let t = t0;
+    let steps = 0;
+    while (t < t1) {
+      if (++steps > this.maxSteps) throw new IntegrationError(`too many steps (${this.maxSteps}) between t = ${t0} and ${t1}`, t);
+      const last = t + h >= t1;
+      if (last) h = t1 - t;
+      for (let i = 1; i < 7; i++) {
+        ytmp.set(x);
+        const ai = A[i]!;
+        for (let j = 0; j < i; j++) {
+          const a = ai[j]! * h;
+          if (a === 0) continue;
+          const kj = k[j]!;
+          for (let q = 0; q < n; q++) ytmp[q]! += a * kj[q]!;
+        }
+        rhs(md, ytmp, k[i]!);
+        this.stats.rhsEvals++;
+      }
+      // Stage 7's argument is the 5th-order solution (FSAL).
+      ynew.set(ytmp);
+      let sum = 0;
+      for (let q = 0; q < n; q++) {
+        let e = 0;
+        for (let i = 0; i < 7; i++) e += (B[i]! - BHAT[i]!) * k[i]![q]!;
+        e *= h;
+        const sc = atol + rtol * Math.max(Math.abs(x[q]!), Math.abs(ynew[q]!));
+        sum += (e / sc) ** 2;
+      }
+      const err = Math.sqrt(sum / n);
+      if (err <= 1 && Number.isFinite(err)) {
+        t = last ? t1 : t + h;
+        let clipped = false;
+        for (let q = 0; q < n; q++) {
+          const v = ynew[q]!;
+          if (v < 0) clipped = true;
+          x[q] = v > 0 ? v : 0;
+        }
+        if (clipped) rhs(md, x, k[0]!);
+        else k[0]!.set(k[6]!);
+        this.stats.steps++;
+        onStep?.(t, x);
+        if (!last) this.lastH = h;
+        h = Math.min(this.hmax, h * Math.min(5, Math.max(0.2, 0.9 * (err === 0 ? 1e-10 : err) ** (-1 / 5))));
+      } else {
+        this.stats.rejected++;
+        h *= Number.isFinite(err) ? Math.max(0.1, 0.9 * err ** (-1 / 5)) : 0.1;
+        if (h < 1e-14 * Math.max(1, Math.abs(t))) throw new IntegrationError(`step size underflow at t = ${t}`, t);
+      }
+    }
+  }
+}
+
+function initialStep(x: Float64Array, f: Float64Array, rtol: number, atol: number): number {
+  let d0 = 0;
+  let d1 = 0;
+  for (let q = 0; q < x.length; q++) {
+    const sc = atol + rtol * Math.abs(x[q]!);
+    d0 += (x[q]! / sc) ** 2;
+    d1 += (f[q]! / sc) ** 2;
+  }
+  d0 = Math.sqrt(d0 / x.length);
+  d1 = Math.sqrt(d1 / x.length);
+  return d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
+}

@@ -1,0 +1,348 @@
+// Compiles a CRN IR once into flat typed arrays for fast evaluation of the mass-action
+// right-hand side and its sparse Jacobian (the same rate convention as ir/mass-action.ts,
+// which tests compare against). Changing inputs, rate constants or noise draws changes numbers
+// in these arrays, never their structure, so nothing is rebuilt during a run.
+//
+//   2 X -> X @ k   →  reactant (X, order 2), net change (X, −1), Jacobian slot J[X, X] += −1·2k·x
+
+import type { CRN, IRExpr, Reaction } from "../ir/types.js";
+import { evalIRExpr } from "../ir/mass-action.js";
+
+export interface CompiledModel {
+  n: number;
+  m: number;
+  /** Rate constants (mutable: noise and overrides write here). For rate laws unused. */
+  k: Float64Array;
+  /** Nominal rate constants, as compiled. */
+  k0: Float64Array;
+  // Reactants of reaction r: rs[rStart[r] .. rStart[r+1]) species, rn[...] orders.
+  rStart: Int32Array;
+  rs: Int32Array;
+  rn: Int32Array;
+  // Net stoichiometry of reaction r: ns[nStart[r] .. nStart[r+1]) species, nv[...] changes.
+  nStart: Int32Array;
+  ns: Int32Array;
+  nv: Float64Array;
+  /** Reactions whose rate is a law: index → expression. */
+  laws: Map<number, IRExpr>;
+  /** Jacobian pattern (CSR, rows = species whose derivative, cols = species it depends on). */
+  jRowPtr: Int32Array;
+  jCol: Int32Array;
+  // Jacobian assembly: for reactant entry e (index into rs), list jacobian slots and coefficients.
+  eStart: Int32Array;
+  eSlot: Int32Array;
+  eCoef: Float64Array;
+  /** Law reactions' Jacobian: per law reaction, [species it reads, slots per net species]. */
+  lawJac: { r: number; deps: number[]; slots: number[][] }[];
+  /** Reactant entries kept out of the main Jacobian pattern (see `ModelOptions`). */
+  explicitEntries: Uint8Array;
+  /** Their Jacobian entries J[cRow, cCol], the "coupling" part J_U; per entry e: cStart/cIdx/cCoef. */
+  cRow: Int32Array;
+  cCol: Int32Array;
+  ceStart: Int32Array;
+  ceIdx: Int32Array;
+  ceCoef: Float64Array;
+  /** Reaction r has a rate law (not mass action). */
+  isLaw: Uint8Array;
+  /** Scratch for reaction rates. */
+  v: Float64Array;
+}
+
+export interface ModelOptions {
+  /**
+   * Split off the dependence of the update reactions on their catalysts (`LW.m -> LW.m + W.p
+   * @ η` contributes ∂/∂LW = η only) into a separate "coupling" part J_U of the Jacobian. The
+   * rest, J_L, is block lower-triangular for a training CRN (forward + backward are
+   * feedback-free), which the linear solver exploits; J_U is small and handled by iteration.
+   */
+  splitUpdateCatalysis?: boolean;
+}
+
+export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
+  const n = ir.species.length;
+  const m = ir.reactions.length;
+  const k = new Float64Array(m);
+  const rStart = new Int32Array(m + 1);
+  const nStart = new Int32Array(m + 1);
+  const rsA: number[] = [];
+  const rnA: number[] = [];
+  const nsA: number[] = [];
+  const nvA: number[] = [];
+  const laws = new Map<number, IRExpr>();
+  const explicit: number[] = [];
+  ir.reactions.forEach((r, i) => {
+    rStart[i] = rsA.length;
+    nStart[i] = nsA.length;
+    if (r.rate.kind === "mass") k[i] = r.rate.k;
+    else laws.set(i, r.rate.expr);
+    const net = netOf(r);
+    for (const t of r.reactants) {
+      rsA.push(t.s);
+      rnA.push(t.n);
+      const catalyst = (net.get(t.s) ?? 0) >= 0;
+      explicit.push(opts.splitUpdateCatalysis && r.tag === "update" && catalyst ? 1 : 0);
+    }
+    for (const [s, d] of net) {
+      nsA.push(s);
+      nvA.push(d);
+    }
+  });
+  rStart[m] = rsA.length;
+  nStart[m] = nsA.length;
+  const rs = Int32Array.from(rsA);
+  const rn = Int32Array.from(rnA);
+  const ns = Int32Array.from(nsA);
+  const nv = Float64Array.from(nvA);
+  const explicitEntries = Uint8Array.from(explicit);
+
+  // Jacobian pattern: J[t, s] for every net species t of a reaction and every reactant s.
+  const rows: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
+  const lawDeps = new Map<number, number[]>();
+  for (let r = 0; r < m; r++) {
+    const law = laws.get(r);
+    const deps = law ? [...speciesIn(law)].sort((a, b) => a - b) : [];
+    if (law) lawDeps.set(r, deps);
+    for (let q = nStart[r]!; q < nStart[r + 1]!; q++) {
+      const t = ns[q]!;
+      if (law) for (const s of deps) rows[t]!.add(s);
+      else for (let e = rStart[r]!; e < rStart[r + 1]!; e++) if (!explicitEntries[e]) rows[t]!.add(rs[e]!);
+    }
+  }
+  const jRowPtr = new Int32Array(n + 1);
+  const colsA: number[] = [];
+  const slotOf: Map<number, number>[] = [];
+  for (let t = 0; t < n; t++) {
+    jRowPtr[t] = colsA.length;
+    const cols = [...rows[t]!].sort((a, b) => a - b);
+    const map = new Map<number, number>();
+    for (const c of cols) {
+      map.set(c, colsA.length);
+      colsA.push(c);
+    }
+    slotOf.push(map);
+  }
+  jRowPtr[n] = colsA.length;
+  const eStart = new Int32Array(rs.length + 1);
+  const eSlotA: number[] = [];
+  const eCoefA: number[] = [];
+  for (let r = 0; r < m; r++) {
+    for (let e = rStart[r]!; e < rStart[r + 1]!; e++) {
+      eStart[e] = eSlotA.length;
+      if (laws.has(r) || explicitEntries[e]) continue;
+      for (let q = nStart[r]!; q < nStart[r + 1]!; q++) {
+        eSlotA.push(slotOf[ns[q]!]!.get(rs[e]!)!);
+        eCoefA.push(nv[q]!);
+      }
+    }
+  }
+  eStart[rs.length] = eSlotA.length;
+  // Coupling entries J_U, one per (row, col) pair.
+  const cKey = new Map<string, number>();
+  const cRowA: number[] = [];
+  const cColA: number[] = [];
+  const ceStart = new Int32Array(rs.length + 1);
+  const ceIdxA: number[] = [];
+  const ceCoefA: number[] = [];
+  for (let r = 0; r < m; r++) {
+    for (let e = rStart[r]!; e < rStart[r + 1]!; e++) {
+      ceStart[e] = ceIdxA.length;
+      if (!explicitEntries[e]) continue;
+      for (let q = nStart[r]!; q < nStart[r + 1]!; q++) {
+        const key = `${ns[q]},${rs[e]}`;
+        let c = cKey.get(key);
+        if (c === undefined) {
+          cKey.set(key, (c = cRowA.length));
+          cRowA.push(ns[q]!);
+          cColA.push(rs[e]!);
+        }
+        ceIdxA.push(c);
+        ceCoefA.push(nv[q]!);
+      }
+    }
+  }
+  ceStart[rs.length] = ceIdxA.length;
+  const lawJac = [...lawDeps].map(([r, deps]) => ({
+    r,
+    deps,
+    slots: deps.map((s) => {
+      const out: number[] = [];
+      for (let q = nStart[r]!; q < nStart[r + 1]!; q++) out.push(slotOf[ns[q]!]!.get(s)!);
+      return out;
+    }),
+  }));
+  return {
+    n,
+    m,
+    k,
+    k0: Float64Array.from(k),
+    rStart,
+    rs,
+    rn,
+    nStart,
+    ns,
+    nv,
+    laws,
+    jRowPtr,
+    jCol: Int32Array.from(colsA),
+    eStart,
+    eSlot: Int32Array.from(eSlotA),
+    eCoef: Float64Array.from(eCoefA),
+    lawJac,
+    explicitEntries,
+    cRow: Int32Array.from(cRowA),
+    cCol: Int32Array.from(cColA),
+    ceStart,
+    ceIdx: Int32Array.from(ceIdxA),
+    ceCoef: Float64Array.from(ceCoefA),
+    isLaw: Uint8Array.from({ length: m }, (_, r) => (laws.has(r) ? 1 : 0)),
+    v: new Float64Array(m),
+  };
+}
+
+function netOf(r: Reaction): Map<number, number> {
+  const net = new Map<number, number>();
+  for (const t of r.reactants) net.set(t.s, (net.get(t.s) ?? 0) - t.n);
+  for (const t of r.products) net.set(t.s, (net.get(t.s) ?? 0) + t.n);
+  for (const [s, d] of net) if (d === 0) net.delete(s);
+  return net;
+}
+
+function speciesIn(e: IRExpr, out = new Set<number>()): Set<number> {
+  if (e.k === "species") out.add(e.s);
+  else if (e.k === "neg") speciesIn(e.a, out);
+  else if (e.k === "bin") (speciesIn(e.a, out), speciesIn(e.b, out));
+  else if (e.k === "fn") e.args.forEach((a) => speciesIn(a, out));
+  return out;
+}
+
+/** Reaction rates into md.v, then dx/dt into dx. */
+export function rhs(md: CompiledModel, x: Float64Array, dx: Float64Array): void {
+  const { m, k, rStart, rs, rn, nStart, ns, nv, v } = md;
+  dx.fill(0);
+  for (let r = 0; r < m; r++) {
+    let rate = k[r]!;
+    for (let e = rStart[r]!, end = rStart[r + 1]!; e < end; e++) {
+      const c = x[rs[e]!]!;
+      const o = rn[e]!;
+      rate *= o === 1 ? c : o === 2 ? c * c : c ** o;
+    }
+    v[r] = rate;
+  }
+  if (md.laws.size) for (const [r, law] of md.laws) v[r] = evalIRExpr(law, x);
+  for (let r = 0; r < m; r++) {
+    const rate = v[r]!;
+    if (rate === 0) continue;
+    for (let q = nStart[r]!, end = nStart[r + 1]!; q < end; q++) dx[ns[q]!]! += nv[q]! * rate;
+  }
+}
+
+/**
+ * The Jacobian: J_L values in the CSR pattern md.jRowPtr/jCol into jv, and the coupling part
+ * J_U (entries md.cRow/cCol) into cv.
+ */
+export function jacobian(md: CompiledModel, x: Float64Array, jv: Float64Array, cv?: Float64Array): void {
+  const { m, k, rStart, rs, rn, eStart, eSlot, eCoef, ceStart, ceIdx, ceCoef, isLaw } = md;
+  jv.fill(0);
+  cv?.fill(0);
+  for (let r = 0; r < m; r++) {
+    const s0 = rStart[r]!;
+    const s1 = rStart[r + 1]!;
+    if (isLaw[r]) continue;
+    for (let e = s0; e < s1; e++) {
+      const split = ceStart[e] !== ceStart[e + 1];
+      if (eStart[e] === eStart[e + 1] && !(split && cv)) continue;
+      // ∂/∂x_e of k Π x^n = k n x_e^{n−1} Π_{other} x^n
+      let d = k[r]!;
+      for (let f = s0; f < s1; f++) {
+        const c = x[rs[f]!]!;
+        const o = rn[f]!;
+        if (f === e) d *= o === 1 ? 1 : o === 2 ? 2 * c : o * c ** (o - 1);
+        else d *= o === 1 ? c : o === 2 ? c * c : c ** o;
+      }
+      if (d === 0) continue;
+      for (let q = eStart[e]!, end = eStart[e + 1]!; q < end; q++) jv[eSlot[q]!]! += eCoef[q]! * d;
+      if (split && cv) for (let q = ceStart[e]!, end = ceStart[e + 1]!; q < end; q++) cv[ceIdx[q]!]! += ceCoef[q]! * d;
+    }
+  }
+  lawJacobian(md, x, jv);
+}
+
+/** Jacobian entries of rate-law reactions (rare): forward-mode derivatives of the law. */
+export function lawJacobian(md: CompiledModel, x: Float64Array, jv: Float64Array): void {
+  for (const lj of md.lawJac) {
+    const law = md.laws.get(lj.r)!;
+    lj.deps.forEach((s, i) => {
+      const d = derivative(law, x, s);
+      if (d === 0) return;
+      let q = md.nStart[lj.r]!;
+      for (const slot of lj.slots[i]!) jv[slot]! += md.nv[q++]! * d;
+    });
+  }
+}
+
+export type RhsFn = (x: Float64Array, dx: Float64Array) => void;
+export type JacFn = (x: Float64Array, jv: Float64Array, cv: Float64Array | undefined) => void;
+
+/** The table-driven evaluators (the generated ones are in codegen.ts). */
+export function tableEvaluators(md: CompiledModel): { rhs: RhsFn; jac: JacFn } {
+  return { rhs: (x, dx) => rhs(md, x, dx), jac: (x, jv, cv) => jacobian(md, x, jv, cv) };
+}
+
+/** ∂e/∂x_s by forward-mode differentiation (step functions have derivative 0). */
+export function derivative(e: IRExpr, x: ArrayLike<number>, s: number): number {
+  return dual(e, x, s)[1];
+}
+
+function dual(e: IRExpr, x: ArrayLike<number>, s: number): [number, number] {
+  switch (e.k) {
+    case "num":
+      return [e.v, 0];
+    case "species":
+      return [x[e.s]!, e.s === s ? 1 : 0];
+    case "neg": {
+      const [a, da] = dual(e.a, x, s);
+      return [-a, -da];
+    }
+    case "bin": {
+      const [a, da] = dual(e.a, x, s);
+      const [b, db] = dual(e.b, x, s);
+      switch (e.op) {
+        case "+":
+          return [a + b, da + db];
+        case "-":
+          return [a - b, da - db];
+        case "*":
+          return [a * b, da * b + a * db];
+        case "/":
+          return [a / b, (da * b - a * db) / (b * b)];
+        case "^": {
+          const v = a ** b;
+          const dv = (da === 0 ? 0 : b * a ** (b - 1) * da) + (db === 0 ? 0 : v * Math.log(a) * db);
+          return [v, dv];
+        }
+        default:
+          return [evalIRExpr(e, x), 0];
+      }
+    }
+    case "fn": {
+      const args = e.args.map((a) => dual(a, x, s));
+      const [a, da] = args[0]!;
+      switch (e.f) {
+        case "sqrt":
+          return [Math.sqrt(a), da / (2 * Math.sqrt(a))];
+        case "exp":
+          return [Math.exp(a), Math.exp(a) * da];
+        case "log":
+          return [Math.log(a), da / a];
+        case "abs":
+          return [Math.abs(a), Math.sign(a) * da];
+        case "min":
+          return a <= args[1]![0] ? [a, da] : args[1]!;
+        case "max":
+          return a >= args[1]![0] ? [a, da] : args[1]!;
+        case "step":
+          return [a >= 0 ? 1 : 0, 0];
+      }
+    }
+  }
+}

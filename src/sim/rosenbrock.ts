@@ -1,0 +1,419 @@
+// The stiff integrator: ROS34PW2 (Rang & Angermann 2005), a 4-stage, order-3 Rosenbrock-W
+// method with an embedded order-2 solution, L-stable and stiffly accurate. "W" matters here:
+// the method keeps its order with an approximate Jacobian, so the slow update feedback can be
+// left out of J (see model.ts), which makes every linear solve a sparse forward substitution
+// (linear.ts). Written in Hairer–Wanner's transformed variables, so no J·v products are needed:
+//   (1/(hγ) I − J) u_i = f(y + Σ_j ã_ij u_j) + Σ_j (c_ij / h) u_j,   y₁ = y + Σ m_i u_i.
+// Adaptive steps with error control on rtol/atol; concentrations are clipped at zero.
+//
+//   new Rosenbrock(model, { rtol: 1e-6, atol: 1e-9 }).integrate(x, 0, 300)
+
+import { tableEvaluators, type CompiledModel, type RhsFn, type JacFn } from "./model.js";
+import { generate } from "./codegen.js";
+import { BlockTriangularSolver } from "./linear.js";
+
+/**
+ * A Rosenbrock method in Hairer–Wanner's transformed form: stage i solves
+ * (1/(hγ) I − J) u_i = f(y + Σ_j at[i][j] u_j) + Σ_j (c[i][j] / h) u_j; then y₁ = y + Σ m_j u_j
+ * and the error estimate is Σ e_j u_j.
+ */
+export interface Tableau {
+  name: string;
+  gamma: number;
+  at: number[][];
+  c: number[][];
+  m: number[];
+  e: number[];
+  /** Order of the error estimate + 1: the step-size exponent is 1/q. */
+  q: number;
+  /** A W-method keeps its order with an approximate Jacobian (no coupling iteration needed). */
+  w: boolean;
+}
+
+/** ROS34PW2 (Rang & Angermann 2005): order 3, W-method, from its published standard form. */
+const ROS34PW2: Tableau = (() => {
+  const g = 0.435866521508459;
+  const A = [
+    [0, 0, 0, 0],
+    [0.87173304301691801, 0, 0, 0],
+    [0.84457060015369423, -0.11299064236484185, 0, 0],
+    [0, 0, 1, 0],
+  ];
+  const G = [
+    [g, 0, 0, 0],
+    [-0.87173304301691801, g, 0, 0],
+    [-0.90338057013044082, 0.054180672388095326, g, 0],
+    [0.24212380706095346, -1.2232505839045147, 0.54526025533510214, g],
+  ];
+  const b = [0.24212380706095346, -1.2232505839045147, 1.545260255335102, 0.435866521508459];
+  const bhat = [0.37810903145819369, -0.096042292212423178, 0.5, 0.2179332607542295];
+  // Transform: ã = A Γ⁻¹, c = diag(1/γ) − Γ⁻¹, m = b Γ⁻¹, m̂ = b̂ Γ⁻¹.
+  const gi = lowerInverse(G);
+  const mul = (row: number[]) => gi[0]!.map((_, j) => row.reduce((s, a, l) => s + a * gi[l]![j]!, 0));
+  const m = mul(b);
+  const mhat = mul(bhat);
+  return {
+    name: "ros34pw2",
+    gamma: g,
+    at: A.map(mul),
+    c: gi.map((row, i) => row.map((v, j) => (j < i ? -v : 0))),
+    m,
+    e: m.map((v, i) => v - mhat[i]!),
+    q: 3,
+    w: true,
+  };
+})();
+
+/** Rodas4 (Hairer & Wanner), order 4 with an order-3 estimate, stiffly accurate: published transformed coefficients. */
+const RODAS4: Tableau = (() => {
+  const a5 = [1.221224509226641, 6.019134481288629, 12.53708332932087, -0.687886036105895];
+  return {
+    name: "rodas4",
+    gamma: 0.25,
+    at: [[], [1.544], [0.9466785280815826, 0.2557011698983284], [3.314825187068521, 2.896124015972201, 0.9986419139977817], a5, [...a5, 1]],
+    c: [
+      [],
+      [-5.6688],
+      [-2.430093356833875, -0.2063599157091915],
+      [-0.1073529058151375, -9.594562251023355, -20.47028614809616],
+      [7.496443313967647, -10.24680431464352, -33.99990352819905, 11.7089089320616],
+      [8.083246795921522, -7.981132988064893, -31.52159432874371, 16.31930543123136, -6.058818238834054],
+    ],
+    m: [...a5, 1, 1],
+    e: [0, 0, 0, 0, 0, 1],
+    q: 4,
+    w: false,
+  };
+})();
+
+/** Rodas5 (Di Marzo 1993), order 5 with an order-4 estimate, stiffly accurate: published transformed coefficients. */
+const RODAS5: Tableau = (() => {
+  const a6 = [-14.09640773051259, 6.925207756232704, -41.47510893210728, 2.343771018586405, 24.13215229196062];
+  return {
+    name: "rodas5",
+    gamma: 0.19,
+    at: [
+      [],
+      [2.0],
+      [3.040894194418781, 1.041747909077569],
+      [2.576417536461461, 1.62208306077664, -0.9089668560264532],
+      [2.760842080225597, 1.446624659844071, -0.3036980084553738, 0.2877498600325443],
+      a6,
+      [...a6, 1],
+      [...a6, 1, 1],
+    ],
+    c: [
+      [],
+      [-10.31323885133993],
+      [-21.04823117650003, -7.234992135176716],
+      [32.22751541853323, -4.943732386540191, 19.44922031041879],
+      [-20.69865579590063, -8.816374604402768, 1.260436877740897, -0.7495647613787146],
+      [-46.22004352711257, -17.49534862857472, -289.6389582892057, 93.60855400400906, 318.3822534212147],
+      [34.20013733472935, -14.1553540271769, 57.823356409884, 25.83362985412365, 1.408950972071624, -6.551835421242162],
+      [42.57076742291101, -13.80770672017997, 93.98938432427124, 18.77919633714503, -31.5835918722337, -6.685968952921985, -5.810979938412932],
+    ],
+    m: [...a6, 1, 1, 1],
+    e: [0, 0, 0, 0, 0, 0, 0, 1],
+    q: 5,
+    w: false,
+  };
+})();
+
+export const TABLEAUS: Record<string, Tableau> = { rodas5: RODAS5, rodas4: RODAS4, ros34pw2: ROS34PW2 };
+
+function lowerInverse(g: number[][]): number[][] {
+  const n = g.length;
+  const inv = g.map(() => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    inv[i]![i] = 1 / g[i]![i]!;
+    for (let j = 0; j < i; j++) {
+      let s = 0;
+      for (let l = j; l < i; l++) s += g[i]![l]! * inv[l]![j]!;
+      inv[i]![j] = -s / g[i]![i]!;
+    }
+  }
+  return inv;
+}
+
+/** How rates and the Jacobian are evaluated: generated straight-line code (default) or tables. */
+export type EvalKind = "codegen" | "table";
+
+export function evaluators(md: CompiledModel, kind: EvalKind = "codegen"): { rhs: RhsFn; jac: JacFn } {
+  return kind === "codegen" ? generate(md) : tableEvaluators(md);
+}
+
+export interface StepperOptions {
+  /**
+   * How the Rodas methods treat the weak update coupling J_U: solve with it exactly by
+   * Richardson sweeps ("iterate", default) or leave it out of the linear solves ("ignore",
+   * faster, first order in η·h in those terms; the error estimate still controls the step).
+   */
+  coupling?: "iterate" | "ignore";
+  /** Rate/Jacobian evaluation: generated code (default) or tables. */
+  evaluation?: EvalKind;
+  rtol?: number;
+  atol?: number;
+  /** Largest step; default: the whole interval. */
+  hmax?: number;
+  /** Give up after this many steps in one `integrate` call. */
+  maxSteps?: number;
+}
+
+export interface StepperStats {
+  steps: number;
+  rejected: number;
+  rhsEvals: number;
+  jacEvals: number;
+  singular: number;
+}
+
+export class IntegrationError extends Error {
+  constructor(
+    message: string,
+    readonly t: number,
+  ) {
+    super(message);
+  }
+}
+
+/** One-step interface shared by the integrators, so schedules can use either. */
+export interface Integrator {
+  readonly stats: StepperStats;
+  /** Advance x (in place) from t0 to t1; t0 is treated as a discontinuity (a fresh start). */
+  integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void;
+}
+
+export class Rosenbrock implements Integrator {
+  readonly stats: StepperStats = { steps: 0, rejected: 0, rhsEvals: 0, jacEvals: 0, singular: 0 };
+  readonly solver: BlockTriangularSolver;
+  readonly tableau: Tableau;
+  private readonly rtol: number;
+  private readonly atol: number;
+  private readonly hmax: number;
+  private readonly maxSteps: number;
+  private readonly u: Float64Array[];
+  private readonly ytmp: Float64Array;
+  private readonly f0: Float64Array;
+  private readonly jv: Float64Array;
+  private readonly cv: Float64Array;
+  private readonly rhsBuf: Float64Array;
+  private readonly prev: Float64Array;
+  private readonly ynew: Float64Array;
+  private readonly err: Float64Array;
+  private readonly zero: Float64Array;
+  private readonly f: { rhs: RhsFn; jac: JacFn };
+  private readonly coupling: "iterate" | "ignore";
+  /** Error weights 1 / (atol + rtol |x|) of the current step, for the sweeps' convergence test. */
+  private readonly wt: Float64Array;
+  /** Solves with the coupling part J_U: the most Richardson sweeps one stage took (diagnostics). */
+  maxSweeps = 0;
+  sweeps = 0;
+  /** Step size the last integrate() ended with: a good first guess for the next interval. */
+  lastH = 0;
+
+  constructor(
+    private readonly md: CompiledModel,
+    opts: StepperOptions & { method?: string } = {},
+  ) {
+    this.tableau = TABLEAUS[opts.method ?? "rodas5"]!;
+    this.rtol = opts.rtol ?? 1e-6;
+    this.atol = opts.atol ?? 1e-9;
+    this.hmax = opts.hmax ?? Infinity;
+    this.maxSteps = opts.maxSteps ?? 1_000_000;
+    this.solver = new BlockTriangularSolver(md);
+    if ((opts.evaluation ?? "codegen") === "codegen") this.solver.generate();
+    this.f = evaluators(md, opts.evaluation);
+    this.coupling = opts.coupling ?? "iterate";
+    const n = md.n;
+    this.u = Array.from({ length: this.tableau.m.length }, () => new Float64Array(n));
+    this.ytmp = new Float64Array(n);
+    this.f0 = new Float64Array(n);
+    this.ynew = new Float64Array(n);
+    this.err = new Float64Array(n);
+    this.zero = new Float64Array(n);
+    this.rhsBuf = new Float64Array(n);
+    this.prev = new Float64Array(n);
+    this.wt = new Float64Array(n);
+    this.jv = new Float64Array(md.jCol.length);
+    this.cv = new Float64Array(md.cRow.length);
+  }
+
+  integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
+    const { md, u, ytmp, jv, cv, ynew, rtol, atol } = this;
+    const T = this.tableau;
+    const S = T.m.length;
+    const n = md.n;
+    const span = t1 - t0;
+    if (!(span > 0)) return;
+    // A W-method may ignore J_U; the Rodas methods need the exact Jacobian.
+    const coupled = !T.w && md.cRow.length > 0 && this.coupling === "iterate";
+    const { inc, incM, eLast } = incremental(T);
+    let t = t0;
+    let h = Math.min(this.initialStep(x, span), this.hmax, span);
+    let steps = 0;
+    let rejectedInRow = 0;
+    while (t < t1) {
+      if (++steps > this.maxSteps) throw new IntegrationError(`too many steps (${this.maxSteps}) between t = ${t0} and ${t1}`, t);
+      const last = t + h >= t1 * (1 - 1e-14) - 1e-300;
+      if (last) h = t1 - t;
+      this.f.jac(x, jv, coupled ? cv : undefined);
+      this.stats.jacEvals++;
+      if (coupled) for (let q = 0; q < n; q++) this.wt[q] = 1 / (atol + rtol * Math.abs(x[q]!));
+      if (!this.solver.factor(1 / (T.gamma * h), jv)) {
+        this.stats.singular++;
+        h *= 0.25;
+        continue;
+      }
+      let ok = true;
+      for (let i = 0; i < S && ok; i++) {
+        let arg = x;
+        const ai = T.at[i]!;
+        if (inc[i]) {
+          // Stiffly accurate tail (Rodas): this stage's argument is the last one plus u_{i−1}.
+          const up = u[i - 1]!;
+          for (let q = 0; q < n; q++) ytmp[q] = ytmp[q]! + up[q]!;
+          arg = ytmp;
+        } else if (ai.length) {
+          combine(ytmp, x, ai, u, 1, n);
+          arg = ytmp;
+        }
+        const ui = u[i]!;
+        this.f.rhs(arg, ui);
+        this.stats.rhsEvals++;
+        const ci = T.c[i]!;
+        if (ci.length) combine(ui, ui, ci, u, 1 / h, n);
+        ok = coupled ? this.coupledSolve(ui) : (this.solver.solve(jv, ui), true);
+      }
+      // Solution and error estimate.
+      let sum = 0;
+      let finite = ok;
+      if (finite) {
+        let err = this.err;
+        if (incM) {
+          const ul = u[S - 1]!;
+          for (let q = 0; q < n; q++) ynew[q] = ytmp[q]! + ul[q]!;
+        } else combine(ynew, x, T.m, u, 1, n);
+        if (eLast) err = u[S - 1]!;
+        else combine(err, this.zero, T.e, u, 1, n);
+        for (let q = 0; q < n; q++) {
+          const yn = ynew[q]!;
+          const sc = atol + rtol * Math.max(Math.abs(x[q]!), Math.abs(yn));
+          const r = err[q]! / sc;
+          sum += r * r;
+        }
+        finite = Number.isFinite(sum);
+      }
+      const errNorm = finite ? Math.sqrt(sum / n) : Infinity;
+      if (errNorm <= 1) {
+        t = last ? t1 : t + h;
+        for (let q = 0; q < n; q++) x[q] = ynew[q]! > 0 ? ynew[q]! : 0;
+        this.stats.steps++;
+        rejectedInRow = 0;
+        onStep?.(t, x);
+        const fac = errNorm === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * errNorm ** (-1 / T.q)));
+        if (!last) this.lastH = h;
+        h = Math.min(h * (rejectedInRow > 0 ? Math.min(1, fac) : fac), this.hmax);
+      } else {
+        this.stats.rejected++;
+        if (++rejectedInRow > 60) throw new IntegrationError(`step size underflow at t = ${t}: the system is too stiff or blows up`, t);
+        h *= Number.isFinite(errNorm) ? Math.max(0.1, 0.9 * errNorm ** (-1 / T.q)) : 0.1;
+      }
+    }
+  }
+
+  /**
+   * Solve (cI − J_L − J_U) u = r by Richardson sweeps u ← M_L⁻¹ (r + J_U u): M_L is the
+   * block-triangular part, J_U the weak update coupling (entries of size η), so a few sweeps
+   * reach round-off. Returns false if they do not converge (the step is then rejected).
+   */
+  private coupledSolve(r: Float64Array): boolean {
+    const { md, jv, cv, rhsBuf, prev, wt } = this;
+    const n = md.n;
+    const { cRow, cCol } = md;
+    rhsBuf.set(r);
+    this.solver.solve(jv, r);
+    // The size of u₀ gives the first contraction estimate: ρ ≈ |u₁ − u₀| / |u₀|.
+    let last = 0;
+    for (let q = 0; q < n; q++) {
+      const d = Math.abs(r[q]!) * wt[q]!;
+      if (d > last) last = d;
+    }
+    for (let sweep = 1; sweep <= 20; sweep++) {
+      prev.set(r);
+      r.set(rhsBuf);
+      for (let q = 0; q < cRow.length; q++) r[cRow[q]!]! += cv[q]! * prev[cCol[q]!]!;
+      this.solver.solve(jv, r);
+      let diff = 0;
+      for (let q = 0; q < n; q++) {
+        const d = Math.abs(r[q]! - prev[q]!) * wt[q]!;
+        if (d > diff) diff = d;
+      }
+      this.sweeps++;
+      if (sweep > this.maxSweeps) this.maxSweeps = sweep;
+      if (!Number.isFinite(diff)) return false;
+      // The sweeps contract by ρ ≈ diff / last; stop when the next correction, ≈ ρ·diff, is
+      // below 1e-2 of the error tolerance (far below what the step's error control accepts).
+      const rho = last > 0 ? Math.min(diff / last, 1) : 0;
+      if (diff <= 1e-2 || (rho * diff <= 1e-2 && rho < 0.5)) return true;
+      last = diff;
+    }
+    return false;
+  }
+
+  /** Hairer–Wanner's starting step guess, from the size of y and f(y) in the error norm. */
+  private initialStep(x: Float64Array, span: number): number {
+    const { md, f0, rtol, atol } = this;
+    this.f.rhs(x, f0);
+    this.stats.rhsEvals++;
+    let d0 = 0;
+    let d1 = 0;
+    for (let q = 0; q < md.n; q++) {
+      const sc = atol + rtol * Math.abs(x[q]!);
+      d0 += (x[q]! / sc) ** 2;
+      d1 += (f0[q]! / sc) ** 2;
+    }
+    d0 = Math.sqrt(d0 / md.n);
+    d1 = Math.sqrt(d1 / md.n);
+    let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 * span : (0.01 * d0) / d1;
+    if (this.lastH > 0) h0 = Math.min(Math.max(h0, this.lastH * 1e-3), this.lastH);
+    return Math.max(Math.min(h0, span), 1e-12 * span);
+  }
+}
+
+/** out = base + scale · Σ_j coef[j] · u[j] (out may be base). Unrolled by four stages for speed. */
+function combine(out: Float64Array, base: Float64Array, coef: readonly number[], u: Float64Array[], scale: number, n: number): void {
+  const k = coef.length;
+  let j = 0;
+  if (out !== base) out.set(base);
+  for (; j + 3 < k; j += 4) {
+    const a0 = coef[j]! * scale, a1 = coef[j + 1]! * scale, a2 = coef[j + 2]! * scale, a3 = coef[j + 3]! * scale;
+    const u0 = u[j]!, u1 = u[j + 1]!, u2 = u[j + 2]!, u3 = u[j + 3]!;
+    for (let q = 0; q < n; q++) out[q] = out[q]! + a0 * u0[q]! + a1 * u1[q]! + a2 * u2[q]! + a3 * u3[q]!;
+  }
+  for (; j < k; j++) {
+    const a = coef[j]! * scale;
+    if (a === 0) continue;
+    const uj = u[j]!;
+    for (let q = 0; q < n; q++) out[q] = out[q]! + a * uj[q]!;
+  }
+}
+
+/**
+ * Which stage arguments are the previous one plus the previous increment (a stiffly accurate
+ * method's tail: at[i] = at[i−1] + e_{i−1}), whether y₁ is the last argument plus the last
+ * increment, and whether the error estimate is the last increment alone. Saves vector work.
+ */
+const incCache = new WeakMap<Tableau, { inc: boolean[]; incM: boolean; eLast: boolean }>();
+function incremental(T: Tableau): { inc: boolean[]; incM: boolean; eLast: boolean } {
+  let c = incCache.get(T);
+  if (c) return c;
+  const extends1 = (row: number[], prev: number[]) =>
+    row.length === prev.length + 1 && prev.length > 0 && row[row.length - 1] === 1 && prev.every((v, j) => v === row[j]);
+  const S = T.m.length;
+  const inc = T.at.map((row, i) => i > 0 && T.at[i - 1]!.length > 0 && extends1(row, T.at[i - 1]!));
+  const incM = extends1(T.m, T.at[S - 1]!);
+  const eLast = T.e.every((v, j) => (j === S - 1 ? v === 1 : v === 0));
+  c = { inc, incM, eLast };
+  incCache.set(T, c);
+  return c;
+}
