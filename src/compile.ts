@@ -19,6 +19,7 @@ import { addUpdate } from "./passes/update.js";
 import { addAnnihilation } from "./passes/annihilate.js";
 import { initParameters } from "./passes/init-params.js";
 import { TRAIN_DEFAULTS } from "./check/train.js";
+import { evalStatic } from "./check/expr.js";
 import type { CRN, TrainSettings } from "./ir/types.js";
 import type * as A from "./syntax/ast.js";
 
@@ -111,7 +112,12 @@ function run(path: string, text: string | undefined, opts: CompileOptions): Comp
   let ir: CRN;
   const after = (pass: string, x: CRN): CRN => (opts.onPass?.(pass, x), x);
   if (target.kind === "crn") {
-    ir = after("lower-crn", lowerCrn(target, crnTemplates.get(target)!, root.display, sink));
+    // A crn block's own `rate NAME = v` also sets, by name, the rates of the modules it calls.
+    const own = new Map<string, number>();
+    for (const m of target.members) if (m.kind === "rate") own.set(m.name, evalStatic(m.value, rootScope, sink, "rate constant"));
+    ir = after("lower-crn", lowerCrn(target, crnTemplates.get(target)!, root.display, sink, own));
+    for (const m of target.members)
+      if (m.kind === "rate" && !(m.name in ir.rates)) sink.warn("W0603", m.nameSpan, `rate \`${m.name}\` is declared but no reaction of \`${target.name}\` uses it`);
   } else {
     const train = target.kind === "train" ? trainSettings.get(target)! : undefined;
     const netDecl = target.kind === "train" ? train!.net! : target;

@@ -8,7 +8,8 @@ import type { CRN, IRExpr, Reaction, Term } from "../ir/types.js";
 
 export function emitReactions(ir: CRN): string {
   const ids = ir.species.map((s) => s.id);
-  const lines = [`// ${ir.kind} ${ir.name} from ${ir.source}: ${ir.species.length} species, ${ir.reactions.length} reactions`];
+  const n = ir.reactions.length;
+  const lines = [`// ${ir.kind} ${ir.name} from ${ir.source}: ${ir.species.length} species, ${n} reaction${n === 1 ? "" : "s"}`];
   for (const r of ir.reactions) lines.push(formatReaction(r, ids));
   return lines.join("\n") + "\n";
 }

@@ -7,21 +7,15 @@
 import { IRBuilder } from "../ir/builder.js";
 import type { CRN } from "../ir/types.js";
 import { instantiate } from "../lower/instantiate.js";
-import { pair, localAt, type NetworkContext } from "../lower/network.js";
+import type { NetworkContext } from "../lower/network.js";
 import type { BackpropLib } from "./backward.js";
-import { forEachParameter } from "./update.js";
+import { forEachParameter, parameterSite } from "./update.js";
 
 export function addAnnihilation(ir: CRN, ctx: NetworkContext, lib: Pick<BackpropLib, "annihilate">): CRN {
   const b = new IRBuilder(ir);
-  const { names } = ctx;
   forEachParameter(ctx, (l, i, j) => {
-    const w = j === undefined ? pair(b, (r) => names.bias(l, i, r)) : pair(b, (r) => names.weight(l, i, j, r));
-    instantiate(lib.annihilate, {
-      tag: "update",
-      args: [w],
-      local: localAt(b, names, j === undefined ? `${l}_${i}` : `${l}_${i}_${j}`, { layer: l, index: i }),
-      global: (name: string) => b.add({ id: name, role: "species" }),
-    }, b);
+    const p = parameterSite(b, ctx, l, i, j);
+    instantiate(lib.annihilate, { ...p.wiring, args: [p.param] }, b);
   });
   return { ...ir, species: b.species, reactions: b.reactions };
 }

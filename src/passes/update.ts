@@ -6,24 +6,15 @@
 
 import { IRBuilder } from "../ir/builder.js";
 import type { CRN } from "../ir/types.js";
-import { instantiate } from "../lower/instantiate.js";
+import { instantiate, type DualArg, type Wiring } from "../lower/instantiate.js";
 import { pair, localAt, type NetworkContext } from "../lower/network.js";
 import type { BackpropLib } from "./backward.js";
 
 export function addUpdate(ir: CRN, ctx: NetworkContext, lib: Pick<BackpropLib, "update">): CRN {
   const b = new IRBuilder(ir);
-  const { names } = ctx;
   forEachParameter(ctx, (l, i, j) => {
-    const wire = {
-      tag: "update" as const,
-      local: localAt(b, names, j === undefined ? `${l}_${i}` : `${l}_${i}_${j}`, { layer: l, index: i }),
-      global: (name: string) => b.add({ id: name, role: "species" as const }),
-    };
-    const args =
-      j === undefined
-        ? [pair(b, (r) => names.bias(l, i, r)), pair(b, (r) => names.lz(l, i, r))]
-        : [pair(b, (r) => names.weight(l, i, j, r)), pair(b, (r) => names.lw(l, i, j, r))];
-    instantiate(lib.update, { ...wire, args }, b);
+    const p = parameterSite(b, ctx, l, i, j);
+    instantiate(lib.update, { ...p.wiring, args: [p.param, p.gradient] }, b);
   });
   return { ...ir, species: b.species, reactions: b.reactions };
 }
@@ -37,4 +28,19 @@ export function forEachParameter(ctx: Pick<NetworkContext, "layers">, f: (l: num
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) f(l, i, j);
     for (let i = 0; i < n; i++) f(l, i);
   }
+}
+
+/** A weight's or bias's rails, its gradient's rails (LW or LZ) and the wiring for templates at its site. */
+export function parameterSite(b: IRBuilder, ctx: Pick<NetworkContext, "names">, l: number, i: number, j?: number): { param: DualArg; gradient: DualArg; wiring: Omit<Wiring, "args"> } {
+  const { names } = ctx;
+  const weight = j !== undefined;
+  return {
+    param: weight ? pair(b, (r) => names.weight(l, i, j, r)) : pair(b, (r) => names.bias(l, i, r)),
+    gradient: weight ? pair(b, (r) => names.lw(l, i, j, r)) : pair(b, (r) => names.lz(l, i, r)),
+    wiring: {
+      tag: "update",
+      local: localAt(b, names, weight ? `${l}_${i}_${j}` : `${l}_${i}`, { layer: l, index: i, ...(weight ? { from: j } : {}) }),
+      global: (name: string) => b.add({ id: name, role: "species" }),
+    },
+  };
 }

@@ -21,13 +21,13 @@ export interface Generated {
 
 const num = (c: number) => (Object.is(c, -0) ? "0" : String(c));
 
-export function generate(md: CompiledModel): Generated {
+export function generate(md: CompiledModel, chunk = CHUNK): Generated {
   const { m, rStart, rs, rn, nStart, ns, nv, eStart, eSlot, eCoef, ceStart, ceIdx, ceCoef, isLaw } = md;
   const rhsChunks: string[] = [];
   const jacChunks: string[] = [];
   const factor = (s: number, o: number) => (o === 1 ? `x[${s}]` : o === 2 ? `x[${s}]*x[${s}]` : `x[${s}]**${o}`);
-  for (let c0 = 0; c0 < m; c0 += CHUNK) {
-    const r1 = Math.min(m, c0 + CHUNK);
+  for (let c0 = 0; c0 < m; c0 += chunk) {
+    const r1 = Math.min(m, c0 + chunk);
     const rb: string[] = ["let v;"];
     const jb: string[] = ["let d;"];
     for (let r = c0; r < r1; r++) {

@@ -135,11 +135,21 @@ function lowerInverse(g: number[][]): number[][] {
   return inv;
 }
 
-/** How rates and the Jacobian are evaluated: generated straight-line code (default) or tables. */
-export type EvalKind = "codegen" | "table";
+/** How rates and the Jacobian are evaluated: generated straight-line code, tables, or by size (default). */
+export type EvalKind = "codegen" | "table" | "auto";
 
-export function evaluators(md: CompiledModel, kind: EvalKind = "codegen"): { rhs: RhsFn; jac: JacFn } {
-  return kind === "codegen" ? generate(md) : tableEvaluators(md);
+/**
+ * Above this many reactions the table-driven loops win: V8 optimises each generated chunk only
+ * after many calls, and tens of megabytes of code crowd the caches (bench/sim.mjs measures both).
+ */
+export const CODEGEN_MAX_REACTIONS = 20_000;
+
+export function evaluationKind(md: CompiledModel, kind: EvalKind = "auto"): "codegen" | "table" {
+  return kind === "auto" ? (md.m <= CODEGEN_MAX_REACTIONS ? "codegen" : "table") : kind;
+}
+
+export function evaluators(md: CompiledModel, kind: EvalKind = "auto"): { rhs: RhsFn; jac: JacFn } {
+  return evaluationKind(md, kind) === "codegen" ? generate(md) : tableEvaluators(md);
 }
 
 export interface StepperOptions {
@@ -149,7 +159,7 @@ export interface StepperOptions {
    * faster, first order in η·h in those terms; the error estimate still controls the step).
    */
   coupling?: "iterate" | "ignore";
-  /** Rate/Jacobian evaluation: generated code (default) or tables. */
+  /** Rate/Jacobian evaluation: generated code, tables, or chosen by size (default). */
   evaluation?: EvalKind;
   rtol?: number;
   atol?: number;
@@ -221,7 +231,7 @@ export class Rosenbrock implements Integrator {
     this.hmax = opts.hmax ?? Infinity;
     this.maxSteps = opts.maxSteps ?? 1_000_000;
     this.solver = new BlockTriangularSolver(md);
-    if ((opts.evaluation ?? "codegen") === "codegen") this.solver.generate();
+    if (evaluationKind(md, opts.evaluation) === "codegen") this.solver.generate();
     this.f = evaluators(md, opts.evaluation);
     this.coupling = opts.coupling ?? "iterate";
     const n = md.n;
@@ -239,15 +249,11 @@ export class Rosenbrock implements Integrator {
   }
 
   integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
-    const { md, u, ytmp, jv, cv, ynew, rtol, atol } = this;
     const T = this.tableau;
-    const S = T.m.length;
-    const n = md.n;
     const span = t1 - t0;
     if (!(span > 0)) return;
     // A W-method may ignore J_U; the Rodas methods need the exact Jacobian.
-    const coupled = !T.w && md.cRow.length > 0 && this.coupling === "iterate";
-    const { inc, incM, eLast } = incremental(T);
+    const coupled = !T.w && this.md.cRow.length > 0 && this.coupling === "iterate";
     let t = t0;
     let h = Math.min(this.initialStep(x, span), this.hmax, span);
     let steps = 0;
@@ -256,69 +262,114 @@ export class Rosenbrock implements Integrator {
       if (++steps > this.maxSteps) throw new IntegrationError(`too many steps (${this.maxSteps}) between t = ${t0} and ${t1}`, t);
       const last = t + h >= t1 * (1 - 1e-14) - 1e-300;
       if (last) h = t1 - t;
-      this.f.jac(x, jv, coupled ? cv : undefined);
-      this.stats.jacEvals++;
-      if (coupled) for (let q = 0; q < n; q++) this.wt[q] = 1 / (atol + rtol * Math.abs(x[q]!));
-      if (!this.solver.factor(1 / (T.gamma * h), jv)) {
+      const errNorm = this.attempt(x, h, coupled, true);
+      if (errNorm === -1) {
         this.stats.singular++;
         h *= 0.25;
         continue;
       }
-      let ok = true;
-      for (let i = 0; i < S && ok; i++) {
-        let arg = x;
-        const ai = T.at[i]!;
-        if (inc[i]) {
-          // Stiffly accurate tail (Rodas): this stage's argument is the last one plus u_{i−1}.
-          const up = u[i - 1]!;
-          for (let q = 0; q < n; q++) ytmp[q] = ytmp[q]! + up[q]!;
-          arg = ytmp;
-        } else if (ai.length) {
-          combine(ytmp, x, ai, u, 1, n);
-          arg = ytmp;
-        }
-        const ui = u[i]!;
-        this.f.rhs(arg, ui);
-        this.stats.rhsEvals++;
-        const ci = T.c[i]!;
-        if (ci.length) combine(ui, ui, ci, u, 1 / h, n);
-        ok = coupled ? this.coupledSolve(ui) : (this.solver.solve(jv, ui), true);
-      }
-      // Solution and error estimate.
-      let sum = 0;
-      let finite = ok;
-      if (finite) {
-        let err = this.err;
-        if (incM) {
-          const ul = u[S - 1]!;
-          for (let q = 0; q < n; q++) ynew[q] = ytmp[q]! + ul[q]!;
-        } else combine(ynew, x, T.m, u, 1, n);
-        if (eLast) err = u[S - 1]!;
-        else combine(err, this.zero, T.e, u, 1, n);
-        for (let q = 0; q < n; q++) {
-          const yn = ynew[q]!;
-          const sc = atol + rtol * Math.max(Math.abs(x[q]!), Math.abs(yn));
-          const r = err[q]! / sc;
-          sum += r * r;
-        }
-        finite = Number.isFinite(sum);
-      }
-      const errNorm = finite ? Math.sqrt(sum / n) : Infinity;
       if (errNorm <= 1) {
         t = last ? t1 : t + h;
-        for (let q = 0; q < n; q++) x[q] = ynew[q]! > 0 ? ynew[q]! : 0;
-        this.stats.steps++;
+        this.accept(x);
         rejectedInRow = 0;
         onStep?.(t, x);
         const fac = errNorm === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * errNorm ** (-1 / T.q)));
         if (!last) this.lastH = h;
-        h = Math.min(h * (rejectedInRow > 0 ? Math.min(1, fac) : fac), this.hmax);
+        h = Math.min(h * fac, this.hmax);
       } else {
         this.stats.rejected++;
         if (++rejectedInRow > 60) throw new IntegrationError(`step size underflow at t = ${t}: the system is too stiff or blows up`, t);
         h *= Number.isFinite(errNorm) ? Math.max(0.1, 0.9 * errNorm ** (-1 / T.q)) : 0.1;
       }
     }
+  }
+
+  private factoredH = NaN;
+
+  /**
+   * Fixed steps without error control, for the noise grid (many short, equal intervals): with
+   * a W-method the Jacobian may be stale, so it is evaluated only when `freshJacobian` is set
+   * and the matrix is refactored only when h changes. One call covers [t0, t1) in `steps` steps.
+   */
+  fixedSteps(x: Float64Array, t0: number, t1: number, steps: number, freshJacobian: boolean, onStep?: (t: number, x: Float64Array) => void): void {
+    if (!this.tableau.w) throw new Error("fixed steps need a W-method (ros34pw2)");
+    const h = (t1 - t0) / steps;
+    if (freshJacobian) {
+      this.f.jac(x, this.jv, undefined);
+      this.stats.jacEvals++;
+      this.factoredH = NaN;
+    }
+    for (let i = 0; i < steps; i++) {
+      const e = this.attempt(x, h, false, false);
+      if (e === -1 || !Number.isFinite(e)) throw new IntegrationError(`fixed step failed at t = ${t0 + i * h}`, t0 + i * h);
+      this.accept(x);
+      onStep?.(t0 + (i + 1) * h, x);
+    }
+  }
+
+  private accept(x: Float64Array): void {
+    const { ynew } = this;
+    for (let q = 0; q < x.length; q++) x[q] = ynew[q]! > 0 ? ynew[q]! : 0;
+    this.stats.steps++;
+  }
+
+  /**
+   * One step of size h from x into this.ynew; returns the error norm (≤ 1 acceptable),
+   * Infinity for a non-finite result, −1 if the matrix was singular. With `evalJacobian`
+   * false the current Jacobian (and, if h is unchanged, its factorisation) is reused.
+   */
+  private attempt(x: Float64Array, h: number, coupled: boolean, evalJacobian: boolean): number {
+    const { md, u, ytmp, jv, cv, ynew, rtol, atol } = this;
+    const T = this.tableau;
+    const S = T.m.length;
+    const n = md.n;
+    const { inc, incM, eLast } = incremental(T);
+    if (evalJacobian) {
+      this.f.jac(x, jv, coupled ? cv : undefined);
+      this.stats.jacEvals++;
+      this.factoredH = NaN;
+    }
+    if (coupled) for (let q = 0; q < n; q++) this.wt[q] = 1 / (atol + rtol * Math.abs(x[q]!));
+    if (h !== this.factoredH) {
+      if (!this.solver.factor(1 / (T.gamma * h), jv)) return -1;
+      this.factoredH = h;
+    }
+    let ok = true;
+    for (let i = 0; i < S && ok; i++) {
+      let arg = x;
+      const ai = T.at[i]!;
+      if (inc[i]) {
+        // Stiffly accurate tail (Rodas): this stage's argument is the last one plus u_{i−1}.
+        const up = u[i - 1]!;
+        for (let q = 0; q < n; q++) ytmp[q] = ytmp[q]! + up[q]!;
+        arg = ytmp;
+      } else if (ai.length) {
+        combine(ytmp, x, ai, u, 1, n);
+        arg = ytmp;
+      }
+      const ui = u[i]!;
+      this.f.rhs(arg, ui);
+      this.stats.rhsEvals++;
+      const ci = T.c[i]!;
+      if (ci.length) combine(ui, ui, ci, u, 1 / h, n);
+      ok = coupled ? this.coupledSolve(ui) : (this.solver.solve(jv, ui), true);
+    }
+    if (!ok) return Infinity;
+    let err = this.err;
+    if (incM) {
+      const ul = u[S - 1]!;
+      for (let q = 0; q < n; q++) ynew[q] = ytmp[q]! + ul[q]!;
+    } else combine(ynew, x, T.m, u, 1, n);
+    if (eLast) err = u[S - 1]!;
+    else combine(err, this.zero, T.e, u, 1, n);
+    let sum = 0;
+    for (let q = 0; q < n; q++) {
+      const yn = ynew[q]!;
+      const sc = atol + rtol * Math.max(Math.abs(x[q]!), Math.abs(yn));
+      const r = err[q]! / sc;
+      sum += r * r;
+    }
+    return Number.isFinite(sum) ? Math.sqrt(sum / n) : Infinity;
   }
 
   /**

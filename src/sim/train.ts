@@ -12,7 +12,7 @@ import { makeIntegrator, toSteadyState, type SolverOptions } from "./simulate.js
 import { NetworkLayout } from "./network.js";
 import { loadDataset, type Dataset, type Sample } from "../data/datasets.js";
 import { Rng } from "../util/rng.js";
-import { IntegrationError, type Integrator } from "./rosenbrock.js";
+import { IntegrationError, Rosenbrock, type Integrator } from "./rosenbrock.js";
 import { NoiseSchedule } from "./noise.js";
 
 export interface TrainOptions extends SolverOptions {
@@ -30,8 +30,14 @@ export interface TrainOptions extends SolverOptions {
   trace?: string[];
   /** Concentration above which the run counts as blown up. */
   blowupLimit?: number;
-  /** Use this dataset instead of the train block's (tests). */
+  /** Use this dataset instead of the train block's (tests, benchmarks). */
   dataset?: Dataset;
+  /**
+   * Noise runs: cross each noise segment with fixed Rosenbrock-W steps (default, `substeps`
+   * per segment) or restart the adaptive integrator at every switch ("adaptive").
+   */
+  noiseIntegration?: "fixed" | "adaptive";
+  noiseSubsteps?: number;
 }
 
 export interface Evaluation {
@@ -124,6 +130,10 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
   const integ = makeIntegrator(md, { ...opts, method, rtol, atol });
   const x = Float64Array.from(ir.species, (s) => s.init);
   const noise = settings.noise && settings.noise.epsilon > 0 ? new NoiseSchedule(ir, md, settings.noise, seed) : undefined;
+  const fixedNoise =
+    noise && (opts.noiseIntegration ?? "fixed") === "fixed"
+      ? { stepper: new Rosenbrock(md, { method: "ros34pw2", rtol, atol }), substeps: opts.noiseSubsteps ?? 1 }
+      : undefined;
   const forwardReadout = readout === "crn" ? new ForwardReadout(ir, net, opts) : undefined;
   const rng = new Rng(seed);
   const limit = opts.blowupLimit ?? 1e12;
@@ -170,7 +180,7 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
     net.targets.forEach((sp, i) => (x[sp] = s.y[i]!));
     const ta = (k - 1) * T;
     try {
-      if (noise) noise.integrate(integ, x, ta, ta + T, record);
+      if (noise) noise.integrate(integ, x, ta, ta + T, record, fixedNoise);
       else integ.integrate(x, ta, ta + T, record);
       checkState(ir, x, ta + T, limit);
     } catch (e) {
@@ -205,11 +215,17 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
     ...solvedAt(history),
     weights: { w: params.w.map((w) => [...w]), b: params.b.map((b) => [...b]) },
     timings: { compileMs: tCompiled - t0, simulateMs: done - tCompiled, msPerIteration: (done - tCompiled) / Math.max(1, iterationsRun) },
-    stats: { steps: integ.stats.steps, rejected: integ.stats.rejected, rhsEvals: integ.stats.rhsEvals, jacEvals: integ.stats.jacEvals },
+    stats: sumStats(integ, fixedNoise?.stepper),
     ...(stopped ? { stopped } : {}),
     ...(trace ? { trace } : {}),
     finalState: x,
   };
+}
+
+function sumStats(...xs: (Integrator | undefined)[]): TrainResult["stats"] {
+  const out = { steps: 0, rejected: 0, rhsEvals: 0, jacEvals: 0 };
+  for (const x of xs) if (x) for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] += x.stats[k];
+  return out;
 }
 
 function solvedAt(history: Evaluation[]): { solvedAt?: number } {

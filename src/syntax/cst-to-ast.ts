@@ -142,7 +142,9 @@ export class AstBuilder extends BaseVisitor {
       name: id.name,
       nameSpan: id.span,
       params: this.nodes(ctx, "param").map((n) => this.sub(n) as A.Param),
-      body: this.nodes(ctx, "statement").map((n) => this.sub(n) as A.Statement),
+      body: this.nodes(ctx, "statement")
+        .map((n) => this.sub(n) as A.Statement | undefined)
+        .filter((st): st is A.Statement => st !== undefined),
       span: p.span,
     };
   }
@@ -172,9 +174,10 @@ export class AstBuilder extends BaseVisitor {
     return { name: id.name, nameSpan: id.span, value: this.ex(this.node(ctx, "expr")), span: p.span };
   }
 
-  statement(ctx: Ctx): A.Statement {
-    const n = Object.values(ctx).flat()[0] as CstNode;
-    return this.sub(n) as A.Statement;
+  /** A statement node that recovery left empty yields nothing. */
+  statement(ctx: Ctx): A.Statement | undefined {
+    const n = Object.values(ctx).flat()[0];
+    return n && !isToken(n) ? (this.sub(n) as A.Statement) : undefined;
   }
 
   localDecl(ctx: Ctx, p: { span: A.Span }): A.LocalDecl {
@@ -231,7 +234,8 @@ export class AstBuilder extends BaseVisitor {
     const id = this.name(this.tok(ctx, "Ident"));
     const members = [...this.nodes(ctx, "initDecl"), ...this.nodes(ctx, "statement")]
       .sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0))
-      .map((n) => this.sub(n) as A.Statement | A.InitDecl);
+      .map((n) => this.sub(n) as A.Statement | A.InitDecl | undefined)
+      .filter((m): m is A.Statement | A.InitDecl => m !== undefined);
     return { kind: "crn", name: id.name, nameSpan: id.span, members, span: p.span };
   }
 

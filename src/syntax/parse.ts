@@ -95,7 +95,8 @@ function friendly(msg: string): string {
   if (single) return `expected ${name(single[1]!)}, found ${foundOf(single[2]!)}`;
   const many = /^Expecting: (.*)but found: '(.*)'$/s.exec(msg);
   if (many) {
-    const firsts = [...many[1]!.matchAll(/\[(\w+)\]/g)].map((a) => name(a[1]!));
+    // Each alternative is a token sequence like `[Ident, LParen]`: name it by its first token.
+    const firsts = [...many[1]!.matchAll(/\[(\w+)[^\]]*\]/g)].map((a) => name(a[1]!));
     const uniq = [...new Set(firsts)];
     const list = uniq.length > 1 ? `${uniq.slice(0, -1).join(", ")} or ${uniq[uniq.length - 1]}` : uniq[0];
     return list ? `expected ${list}, found ${foundOf(many[2]!)}` : `unexpected ${foundOf(many[2]!)}`;

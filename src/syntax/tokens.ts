@@ -54,7 +54,7 @@ export const Hold = soft("hold");
 
 export const NumberLit = createToken({
   name: "NumberLit",
-  pattern: /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/,
+  pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/,
 });
 export const StringLit = createToken({ name: "StringLit", pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
 
@@ -80,7 +80,7 @@ export const RBrace = createToken({ name: "RBrace", pattern: /\}/ });
 
 // Comments are kept (group) rather than skipped: doc comments attach to the next item and the
 // formatter needs every comment back.
-export const DocComment = createToken({ name: "DocComment", pattern: /\/\/\/[^\r\n]*/, group: "comments" });
+export const DocComment = createToken({ name: "DocComment", pattern: /\/\/\/(?!\/)[^\r\n]*/, group: "comments" });
 export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\r\n]*/, group: "comments" });
 export const Slash = createToken({ name: "Slash", pattern: /\// });
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f]+/, group: Lexer.SKIPPED });
