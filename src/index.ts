@@ -19,6 +19,11 @@ export type { Diagnostic, Severity } from "./diagnostics/diagnostic.js";
 export type * from "./ir/types.js";
 export type * as Ast from "./syntax/ast.js";
 export { VERSION } from "./version.js";
+export { train, trainAsync, type TrainOptions, type TrainResult, type Evaluation } from "./sim/train.js";
+export { simulate, toSteadyState, makeIntegrator, type SimulateOptions, type Trajectory } from "./sim/simulate.js";
+export { compileModel } from "./sim/model.js";
+export { NetworkLayout } from "./sim/network.js";
+export { loadDataset, DatasetError, type Dataset, type Sample } from "./data/datasets.js";
 
 /** Parse one file's text into an AST; syntax errors come back as diagnostics. */
 export function parse(text: string, file = "<input>.crnn"): { ast: FileAst; diagnostics: Diagnostic[] } {
