@@ -304,7 +304,7 @@ train xor_net on xor { eta 0.01  period 50  iterations 40  evaluate every 10  se
 
   it("a blow-up stops the run with the species and time, keeping the history so far", () => {
     const ir = mustCompile(xor);
-    const r = train(ir, { blowupLimit: 3 });
+    const r = train(ir, { maxConcentration: 3 });
     expect(r.stopped?.reason).toBe("blowup");
     expect(r.stopped?.message).toMatch(/concentration of \w+ ran away/);
     expect(r.stopped?.species).toBeDefined();

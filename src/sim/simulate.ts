@@ -5,7 +5,8 @@
 
 import type { CRN } from "../ir/types.js";
 import { compileModel, rhs, type CompiledModel } from "./model.js";
-import { Rosenbrock, type Integrator, type StepperOptions, TABLEAUS } from "./rosenbrock.js";
+import { Rosenbrock, IntegrationError, type Integrator, type StepperOptions, TABLEAUS } from "./rosenbrock.js";
+import { BlowupError, checkState } from "./blowup.js";
 import { DormandPrince } from "./dopri.js";
 
 export const METHODS = [...Object.keys(TABLEAUS), "dopri5"] as const;
@@ -29,6 +30,8 @@ export interface SimulateOptions extends SolverOptions {
   points?: number;
   /** Initial state (default: the IR's initial values). */
   x0?: Float64Array;
+  /** A concentration above this counts as a blow-up (default 1e12). */
+  maxConcentration?: number;
 }
 
 export interface Trajectory {
@@ -36,6 +39,8 @@ export interface Trajectory {
   t: number[];
   /** values[i] is the state at t[i]. */
   values: Float64Array[];
+  /** Set when the run ended early (blow-up or integrator failure): what happened, when, where. */
+  stopped?: { message: string; time: number; species?: string };
 }
 
 export function simulate(ir: CRN, opts: SimulateOptions): Trajectory {
@@ -45,13 +50,21 @@ export function simulate(ir: CRN, opts: SimulateOptions): Trajectory {
   const points = Math.max(2, opts.points ?? 2);
   const t: number[] = [0];
   const values: Float64Array[] = [Float64Array.from(x)];
+  const species = ir.species.map((s) => s.id);
   for (let i = 1; i < points; i++) {
     const ti = (opts.until * i) / (points - 1);
-    integ.integrate(x, t[t.length - 1]!, ti);
+    try {
+      integ.integrate(x, t[t.length - 1]!, ti);
+      checkState(ir, x, ti, opts.maxConcentration ?? 1e12);
+    } catch (e) {
+      if (e instanceof BlowupError) return { species, t, values, stopped: { message: e.message, time: e.time, ...(e.species ? { species: e.species } : {}) } };
+      if (e instanceof IntegrationError) return { species, t, values, stopped: { message: e.message, time: e.t } };
+      throw e;
+    }
     t.push(ti);
     values.push(Float64Array.from(x));
   }
-  return { species: ir.species.map((s) => s.id), t, values };
+  return { species, t, values };
 }
 
 /**

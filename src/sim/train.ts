@@ -14,6 +14,9 @@ import { loadDataset, type Dataset, type Sample } from "../data/datasets.js";
 import { Rng } from "../util/rng.js";
 import { IntegrationError, Rosenbrock, type Integrator } from "./rosenbrock.js";
 import { NoiseSchedule } from "./noise.js";
+import { BlowupError, checkState } from "./blowup.js";
+
+export { BlowupError };
 
 export interface TrainOptions extends SolverOptions {
   iterations?: number;
@@ -28,8 +31,8 @@ export interface TrainOptions extends SolverOptions {
   signal?: { stop: boolean };
   /** Species ids whose concentrations are recorded at every accepted step. */
   trace?: string[];
-  /** Concentration above which the run counts as blown up. */
-  blowupLimit?: number;
+  /** Concentration above which the run counts as blown up (default 1e12). */
+  maxConcentration?: number;
   /** Use this dataset instead of the train block's (tests, benchmarks). */
   dataset?: Dataset;
   /**
@@ -74,17 +77,6 @@ export interface TrainResult {
   finalState: Float64Array;
 }
 
-export class BlowupError extends Error {
-  constructor(
-    message: string,
-    readonly time: number,
-    readonly species?: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Train to the end (or until `opts.signal.stop`), synchronously. */
 export function train(ir: CRN, opts: TrainOptions = {}): TrainResult {
   const it = trainer(ir, opts);
   for (;;) {
@@ -136,7 +128,7 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
       : undefined;
   const forwardReadout = readout === "crn" ? new ForwardReadout(ir, net, opts) : undefined;
   const rng = new Rng(seed);
-  const limit = opts.blowupLimit ?? 1e12;
+  const limit = opts.maxConcentration ?? 1e12;
   const traceIdx = (opts.trace ?? []).map((id) => {
     const i = ir.species.findIndex((s) => s.id === id);
     if (i < 0) throw new RangeError(`--trace: no species \`${id}\``);
@@ -262,17 +254,6 @@ function shuffled(n: number, rng: Rng): number[] {
     [a[i], a[j]] = [a[j]!, a[i]!];
   }
   return a;
-}
-
-/** A non-finite or runaway concentration ends the run with the species and time. */
-export function checkState(ir: CRN, x: Float64Array, t: number, limit: number): void {
-  let worst = -1;
-  for (let q = 0; q < x.length; q++) {
-    const v = x[q]!;
-    if (!Number.isFinite(v)) throw new BlowupError(`concentration of ${ir.species[q]!.id} is not finite`, t, ir.species[q]!.id);
-    if (v > limit && (worst < 0 || v > x[worst]!)) worst = q;
-  }
-  if (worst >= 0) throw new BlowupError(`concentration of ${ir.species[worst]!.id} ran away to ${x[worst]!.toExponential(3)} (limit ${limit.toExponential(0)})`, t, ir.species[worst]!.id);
 }
 
 function fmt(t: number): string {
