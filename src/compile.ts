@@ -19,7 +19,7 @@ import { addUpdate } from "./passes/update.js";
 import { addAnnihilation } from "./passes/annihilate.js";
 import { initParameters } from "./passes/init-params.js";
 import { TRAIN_DEFAULTS } from "./check/train.js";
-import { evalStatic } from "./check/expr.js";
+import { evalStatic, compileConst, compileExpr } from "./check/expr.js";
 import type { CRN, TrainSettings } from "./ir/types.js";
 import type * as A from "./syntax/ast.js";
 
@@ -58,6 +58,20 @@ export function compile(text: string, opts: CompileOptions & { file?: string } =
 
 function run(path: string, text: string | undefined, opts: CompileOptions): CompileResult {
   const sink = new DiagnosticSink();
+  try {
+    return stages(path, text, opts, sink);
+  } catch (e) {
+    // The checks recurse over expressions and definitions; a pathological program (a sum of
+    // 50 000 terms) can exhaust the stack. Say so rather than crash.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      sink.error("E0211", undefined, `${path} is nested too deeply to compile (a very long expression or chain of definitions)`, "split long expressions into named constants");
+      return done(sink, new Map());
+    }
+    throw e;
+  }
+}
+
+function stages(path: string, text: string | undefined, opts: CompileOptions, sink: DiagnosticSink): CompileResult {
   const host = opts.host ?? fsHost;
   let program: Program;
   try {
@@ -72,7 +86,7 @@ function run(path: string, text: string | undefined, opts: CompileOptions): Comp
   const scopes = buildFileScopes(program.files.values(), sink);
   const tc = new TemplateCompiler(sink);
   // Check every template of every loaded file, used or not: errors should not hide until use.
-  for (const [file, scope] of scopes) checkTemplates(file, scope, tc, sink);
+  for (const scope of scopes.values()) checkTemplates(scope, tc, sink);
 
   const root = program.root;
   const rootScope = scopes.get(root)!;
@@ -151,7 +165,8 @@ function run(path: string, text: string | undefined, opts: CompileOptions): Comp
     }
   }
   const law = ir.reactions.find((r) => r.rate.kind === "law");
-  if (law) sink.warn("W0602", law.origin.site ?? law.origin.span, `\`${ir.name}\` uses rate laws that are not mass action (first at ${law.origin.span.file}:${law.origin.span.line}): it is not a pure mass-action CRN`, "a wet-lab implementation needs every reaction to be mass action");
+  // In a crn block the law is written right there; in a network, point at the layer using it.
+  if (law) sink.warn("W0602", ir.kind === "crn" ? (law.origin.lawSpan ?? law.origin.span) : (law.origin.site ?? law.origin.span), `\`${ir.name}\` uses rate laws that are not mass action (first at ${law.origin.span.file}:${law.origin.span.line}): it is not a pure mass-action CRN`, "a wet-lab implementation needs every reaction to be mass action");
   return result(sink.hasErrors ? undefined : ir);
 }
 
@@ -161,15 +176,23 @@ function done(sink: DiagnosticSink, sources: Map<string, string>, ir?: CRN): Com
   return { ir: ok ? ir : undefined, diagnostics, sources, ok };
 }
 
-function checkTemplates(file: LoadedFile, scope: Scope, tc: TemplateCompiler, sink: DiagnosticSink): void {
+/** Check every template and every constant, rate and parameter value, used or not. */
+function checkTemplates(scope: Scope, tc: TemplateCompiler, sink: DiagnosticSink): void {
+  const values = (s: Scope) => {
+    for (const d of s.defs.values()) {
+      if (d.kind === "const" || d.kind === "rate" || d.kind === "catalyst") compileConst(d.decl, d.scope, sink);
+      else if (d.kind === "param") compileExpr(d.decl.value, { scope: d.scope, sink, what: `default of \`${d.decl.name}\``, defining: d.decl.name });
+    }
+  };
+  values(scope);
   for (const d of scope.defs.values()) {
     if (d.kind === "module") tc.module(d);
     else if (d.kind === "activation") {
       const as = activationScope(d, sink);
+      values(as);
       for (const m of as.defs.values()) if (m.kind === "module") tc.module(m);
     }
   }
-  void file;
 }
 
 function pickTarget(

@@ -57,7 +57,9 @@ const tokenNames = allTokens.map((t) => t.name);
 const isSoft = (t: TokenType) => (t.CATEGORIES ?? []).includes(Ident);
 const isKeyword = (t: TokenType) => t.LONGER_ALT !== undefined;
 /** Tokens written as fixed text in the grammar: keywords, operators, punctuation. */
-const fixedTokens = allTokens.filter((t) => !["WhiteSpace", "DocComment", "LineComment", "Ident", "NumberLit", "StringLit"].includes(t.name));
+const fixedTokens = allTokens.filter((t) => !["WhiteSpace", "DocComment", "LineComment", "Ident", "NumberLit", "StringLit", "UnterminatedString"].includes(t.name));
+/** Tokens that exist only to be reported as lexical errors: the syntax never uses them. */
+const errorTokens = ["UnterminatedString"];
 
 describe("grammar/crnn.ebnf matches the parser", () => {
   test("the file has a syntactic and a lexical section", () => {
@@ -125,7 +127,7 @@ describe("grammar/crnn.ebnf matches the parser", () => {
       }
       for (const r of references(p.body)) used.add(r);
     }
-    const unused = allTokens.filter((t) => t.GROUP === undefined && !used.has(t.name)).map((t) => t.name);
+    const unused = allTokens.filter((t) => t.GROUP === undefined && !used.has(t.name) && !errorTokens.includes(t.name)).map((t) => t.name);
     expect(unused).toEqual([]);
   });
 });

@@ -46,6 +46,8 @@ export interface ExprContext {
   species?: (ref: A.SpeciesRef) => Slot | undefined;
   /** What the expression is, for messages: "rate constant", "size", ... */
   what: string;
+  /** The name being defined (never suggested as a fix for an unknown name in its own value). */
+  defining?: string;
 }
 
 const constStack: A.ValueDecl[] = [];
@@ -124,7 +126,7 @@ export function compileConst(decl: A.ValueDecl, scope: Scope, sink: DiagnosticSi
   }
   constStack.push(decl);
   try {
-    const t = compileExpr(decl.value, { scope, sink, what: "constant" });
+    const t = compileExpr(decl.value, { scope, sink, what: "constant", defining: decl.name });
     constMemo.set(decl, t);
     return t;
   } finally {
@@ -134,7 +136,7 @@ export function compileConst(decl: A.ValueDecl, scope: Scope, sink: DiagnosticSi
 
 function unknown(cx: ExprContext, name: string, span: A.Span): void {
   const code: Code = "E0101";
-  const hint = didYouMean(name, cx.scope.visible((d) => d.kind === "rate" || d.kind === "const" || d.kind === "param"));
+  const hint = didYouMean(name, cx.scope.visible((d) => d.kind === "rate" || d.kind === "const" || d.kind === "param").filter((n) => n !== cx.defining));
   cx.sink.error(code, span, `unknown ${cx.what === "rate constant" ? "rate constant" : "name"} \`${name}\``, hint ?? (cx.what === "rate constant" ? "declare it with `rate NAME = value`" : undefined));
 }
 

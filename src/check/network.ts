@@ -21,6 +21,9 @@ export const ACTIVATION_CONTRACT = {
 } as const;
 export type ContractName = keyof typeof ACTIVATION_CONTRACT;
 
+/** The most weights + biases a network may have (a 784-100-10 network has 79 510). */
+export const MAX_PARAMETERS = 5_000_000;
+
 export interface LayerPlan {
   size: number;
   /** The dense declaration (absent for the input layer). */
@@ -82,6 +85,12 @@ export function checkNetwork(decl: A.NetworkDecl, scope: Scope, tc: TemplateComp
   for (const [name, o] of overrides)
     if (!declared.has(name)) sink.error("E0101", o.span, `no template of this network has a rate constant \`${name}\``, didYouMean(name, declared) ?? `rate constants: ${[...declared].sort().join(", ")}`);
   if (!input || layers.some((l) => Number.isNaN(l.size))) return undefined;
+  // A bound on the size, so that a typo like `dense 1e9` is an error and not an hour of swapping.
+  const weights = layers.slice(1).reduce((acc, l, i) => acc + l.size * (layers[i]!.size + 1), 0);
+  if (weights > MAX_PARAMETERS) {
+    sink.error("E0201", decl.nameSpan, `network \`${decl.name}\` has ${weights.toExponential(2)} weights and biases; crnnc handles at most ${MAX_PARAMETERS.toExponential(0)}`, "each parameter brings about a dozen species and reactions");
+    return undefined;
+  }
   return { decl, layers, overrides };
 }
 
@@ -125,6 +134,7 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
   });
   for (const p of a.params) if (!params.has(p.name)) params.set(p.name, evalStatic(p.value, aScope, sink, `parameter \`${p.name}\``));
   const env = { param: (n: string) => params.get(n) ?? NaN, rate: () => NaN };
+  let failed = false;
   for (const r of a.members) {
     if (r.kind !== "require") continue;
     const ok = evalExpr(compileExpr(r.cond, { scope: aScope, sink, what: "condition" }), env);
@@ -133,13 +143,15 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
       const mentioned = namesIn(r.cond);
       const arg = m.args.find((x, i) => mentioned.has(x.name ?? a.params[i]?.name ?? ""));
       sink.error("E0202", arg?.span ?? m.span, r.message ?? `\`${a.name}\` requires ${exprText(r.cond)}`, `required by \`${a.name}\` at ${r.span.file}:${r.span.line}`);
+      failed = true;
     }
   }
   const catalysts = new Map<string, number>();
   for (const c of a.members) {
     if (c.kind !== "catalyst") continue;
     const v = evalExpr(compileConst(c, aScope, sink), env);
-    if (v < 0 || !Number.isFinite(v)) sink.error("E0209", m.span, `catalyst \`${c.name}\` of \`${a.name}\` would have concentration ${v}`);
+    // After a failed `require` the bad parameter has been reported; its consequences are not.
+    if (!failed && (v < 0 || !Number.isFinite(v))) sink.error("E0209", m.span, `catalyst \`${c.name}\` of \`${a.name}\` would have concentration ${v}`);
     catalysts.set(c.name, v);
   }
   const templates: Partial<Record<ContractName, CompiledTemplate>> = {};

@@ -9,7 +9,7 @@ import type * as A from "../syntax/ast.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/diagnostic.js";
 import { Scope, type Def } from "./scope.js";
-import { compileExpr, mentionsSpecies, type Slot, type TExpr } from "./expr.js";
+import { compileConst, compileExpr, type Slot, type TExpr } from "./expr.js";
 
 export interface TTerm {
   slot: Slot;
@@ -25,6 +25,8 @@ export interface TReaction {
   span: A.Span;
   /** Qualified name of the module the reaction is written in, e.g. `std/arith.mul`. */
   template: string;
+  /** The `rate(...)` of a rate law, for warnings that are about the law. */
+  rateSpan?: A.Span;
 }
 
 export interface CompiledTemplate {
@@ -103,6 +105,8 @@ class BodyCompiler {
       else if (st.kind === "catalyst") this.sink.error("E0109", st.span, "`catalyst` belongs in an activation, not in a module or crn body");
     }
     this.collectRails(body);
+    // Values of rates and constants are checked now, used or not.
+    for (const st of body) if (st.kind === "rate" || st.kind === "const") compileConst(st, this.scope, this.sink);
     for (const st of body) {
       switch (st.kind) {
         case "reaction":
@@ -260,12 +264,14 @@ class BodyCompiler {
         what: law ? "rate law" : "rate constant",
         species: law ? (ref) => this.species(ref, "law") : undefined,
       });
-      if (law && !mentionsSpecies(rate)) {
-        // A law without species is a constant: keep it mass-action-free but legal.
-      }
     }
     if (!reactants || !products) return;
-    this.reactions.push({ reactants, products, rate, law, span: r.span, template: this.qualified });
+    const same = reactants.length === products.length && reactants.every((t) => products.some((u) => sameSlot(u.slot, t.slot) && u.n === t.n));
+    if (same) {
+      this.sink.warn("W0605", r.span, "this reaction changes nothing (its reactants and products are the same), so it is left out");
+      return;
+    }
+    this.reactions.push({ reactants, products, rate, law, span: r.span, template: this.qualified, ...(law && r.rate ? { rateSpan: r.rate.span } : {}) });
   }
 
   private call(c: A.CallStmt): void {
@@ -342,14 +348,22 @@ class BodyCompiler {
           return t;
       }
     };
+    const mapTerms = (ts: TTerm[]): TTerm[] => {
+      const out: TTerm[] = [];
+      for (const t of ts) {
+        const slot = mapSlot(t.slot);
+        const same = out.find((o) => sameSlot(o.slot, slot));
+        if (same) same.n += t.n;
+        else out.push({ slot, n: t.n });
+      }
+      return out;
+    };
     for (const r of callee.reactions) {
       this.reactions.push({
-        reactants: r.reactants.map((t) => ({ slot: mapSlot(t.slot), n: t.n })),
-        products: r.products.map((t) => ({ slot: mapSlot(t.slot), n: t.n })),
+        ...r,
+        reactants: mapTerms(r.reactants),
+        products: mapTerms(r.products),
         rate: mapExpr(r.rate),
-        law: r.law,
-        span: r.span,
-        template: r.template,
       });
     }
     for (const q of callee.requires) this.requires.push({ ...q, cond: mapExpr(q.cond) });

@@ -33,6 +33,7 @@ export const codes = {
   E0208: "expression is not a constant",
   E0209: "initial concentration must be non-negative",
   E0210: "network has no layers or no input",
+  E0211: "program nested too deeply to compile",
   // files
   E0301: "import not found",
   E0302: "import cycle",
@@ -47,6 +48,7 @@ export const codes = {
   W0602: "not a pure mass-action network",
   W0603: "unused definition",
   W0604: "setting has no effect here",
+  W0605: "reaction changes nothing",
 } as const;
 
 export type Code = keyof typeof codes;

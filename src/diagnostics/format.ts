@@ -6,6 +6,7 @@
 //        |            ^^
 
 import type { Diagnostic } from "./diagnostic.js";
+import { splitLines } from "../util/lines.js";
 
 export interface FormatOptions {
   /** Source text by file name, for code frames. */
@@ -20,7 +21,7 @@ export function formatDiagnostic(d: Diagnostic, opts: FormatOptions): string {
   const lines = [`${where}${sev}: ${d.message}`];
   const text = d.span ? opts.sources.get(d.span.file) : undefined;
   if (d.span && text !== undefined) {
-    const srcLines = text.split(/\r?\n/);
+    const srcLines = splitLines(text);
     const ln = d.span.line;
     const src = srcLines[ln - 1] ?? "";
     const width = String(ln).length;

@@ -65,6 +65,8 @@ export interface Origin {
   span: Span;
   /** Where it was instantiated (the dense layer, the train block, the call). */
   site?: Span;
+  /** For a rate law: where its `rate(...)` is written. */
+  lawSpan?: Span;
 }
 
 export interface Reaction {

@@ -67,11 +67,15 @@ export function loadProgram(entry: string, sink: DiagnosticSink, host: SourceHos
   const load = (path: string, src: string): LoadedFile => {
     const display = displayName(path);
     sources.set(display, src);
+    const before = sink.items.length;
     const ast = parseFile(src, display, sink);
+    // A file with syntax errors is not followed into its imports: a broken import line would
+    // only add a misleading "cannot find module".
+    const broken = sink.items.slice(before).some((d) => d.severity === "error");
     const lf: LoadedFile = { path, display, ast, imports: [] };
     files.set(path, lf);
     stack.push(path);
-    for (const item of ast.items) {
+    for (const item of broken ? [] : ast.items) {
       if (item.kind !== "import") continue;
       const target = resolveImport(item, path);
       if (stack.includes(target)) {

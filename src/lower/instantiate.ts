@@ -46,10 +46,14 @@ export function bind(t: CompiledTemplate, env: BindEnv, usedRates?: Map<string, 
   const origins = new Map<unknown, Origin>();
   const reactions = t.reactions.map((r) => {
     let origin = origins.get(r.span);
-    if (!origin) origins.set(r.span, (origin = { template: r.template, span: r.span, site: env.site }));
-    if (r.law) return { reactants: r.reactants, products: r.products, rate: { rate: undefined, law: foldLaw(r.rate, env) }, origin };
+    if (!origin) origins.set(r.span, (origin = { template: r.template, span: r.span, site: env.site, ...(r.rateSpan ? { lawSpan: r.rateSpan } : {}) }));
+    if (r.law) {
+      if (usedRates) recordRates(r.rate, env, usedRates);
+      return { reactants: r.reactants, products: r.products, rate: { rate: undefined, law: foldLaw(r.rate, env) }, origin };
+    }
     const k = evalExpr(r.rate, ev);
-    if (!Number.isFinite(k) || k < 0) {
+    // NaN comes from a value already reported as an error: do not report it again.
+    if ((!Number.isFinite(k) || k < 0) && !(Number.isNaN(k) && env.sink.hasErrors)) {
       env.sink.error("E0203", env.site, `rate constant of a reaction of \`${t.name}\` is ${k}: rate constants must be non-negative and finite`, `the reaction is at ${r.span.file}:${r.span.line}`);
     }
     const named = rateName(r.rate);
@@ -58,6 +62,14 @@ export function bind(t: CompiledTemplate, env: BindEnv, usedRates?: Map<string, 
     return { reactants: r.reactants, products: r.products, rate: { rate }, origin };
   });
   return { t, reactions };
+}
+
+/** Named rates a rate law reads (their values are folded into it, but they are still in use). */
+function recordRates(t: TExpr, env: BindEnv, out: Map<string, number>): void {
+  if (t.k === "rate") out.set(t.name, evalExpr(t, env.rates.env));
+  else if (t.k === "neg") recordRates(t.a, env, out);
+  else if (t.k === "bin") (recordRates(t.a, env, out), recordRates(t.b, env, out));
+  else if (t.k === "fn") t.args.forEach((a) => recordRates(a, env, out));
 }
 
 /** `k` → { k, 1 }; `2 * k` or `k * 2` → { k, 2 }; anything else has no single name. */
@@ -101,11 +113,31 @@ export function instantiate(b: BoundTemplate, w: Wiring, out: IRBuilder): void {
     if (typeof v === "number") return v;
     return s.rail === "m" ? v.m : v.p;
   };
-  const terms = (ts: TTerm[]): Term[] => ts.map((t) => ({ s: resolve(t.slot), n: t.n }));
   for (const r of b.reactions) {
+    const reactants = terms(r.reactants, resolve);
+    const products = terms(r.products, resolve);
+    // Arguments that name the same species can make a reaction do nothing (`m(A, A)` of
+    // `X -> Y`): it has no effect on the ODE, so it is left out.
+    if (sameComplex(reactants, products)) continue;
     const rate: Rate = r.rate.rate ?? { kind: "law", expr: lawExpr(r.rate.law!, resolve) };
-    out.reactions.push({ reactants: terms(r.reactants), products: terms(r.products), rate, tag: w.tag, origin: r.origin });
+    out.reactions.push({ reactants, products, rate, tag: w.tag, origin: r.origin });
   }
+}
+
+/** Map template terms to species; slots that land on the same species merge (`X + Y` with X = Y = A is `2 A`). */
+function terms(ts: TTerm[], resolve: (s: Slot) => number): Term[] {
+  const out: Term[] = [];
+  for (const t of ts) {
+    const s = resolve(t.slot);
+    const same = out.find((o) => o.s === s);
+    if (same) same.n += t.n;
+    else out.push({ s, n: t.n });
+  }
+  return out;
+}
+
+export function sameComplex(a: readonly Term[], b: readonly Term[]): boolean {
+  return a.length === b.length && a.every((t) => b.some((u) => u.s === t.s && u.n === t.n));
 }
 
 function lawExpr(t: TExpr, resolve: (s: Slot) => number): IRExpr {

@@ -5,17 +5,36 @@
 
 import type { IToken } from "chevrotain";
 import { parseCst } from "./parser.js";
+import * as T from "./tokens.js";
+import { splitLines } from "../util/lines.js";
 import { AstBuilder } from "./cst-to-ast.js";
 import type { FileAst, Span, Comment } from "./ast.js";
 import { DiagnosticSink } from "../diagnostics/diagnostic.js";
 
+/** Deeper nesting than this is reported, not parsed: the recursive-descent parser would overflow. */
+export const MAX_NESTING = 200;
+
 export function parseFile(text: string, file: string, sink: DiagnosticSink): FileAst {
-  const r = parseCst(text);
+  const lines = splitLines(text);
+  const r = parseCst(text, (tokens) => prepareTokens(tokens, file, sink));
   for (const e of r.lexErrors) {
     const ch = text.slice(e.offset, e.offset + Math.max(1, e.length));
     sink.error("E0001", pointSpan(file, e.offset, e.line, e.column, e.length), `unexpected character \`${ch}\``);
   }
-  for (const e of r.parseErrors) sink.error("E0002", errorSpan(file, e.token, text), friendly(e.message));
+  if (r.tooDeep) return { file, items: [], comments: [] };
+  // Recovery re-reports one mistake on the tokens right after it: an error on the same or the
+  // next token as the previous error (reported or not) is that mistake again, not a new one.
+  const index = new Map(r.tokens.map((t, i) => [t, i]));
+  const at = (t: IToken) => index.get(t) ?? r.tokens.length;
+  let last = -Infinity;
+  for (const e of [...r.parseErrors].sort((a, b) => at(a.token) - at(b.token))) {
+    const i = at(e.token);
+    const cascade = i <= last + 1;
+    last = i;
+    if (cascade) continue;
+    const d = describe(e, r.tokens, file, text, lines);
+    sink.error("E0002", d.span, d.message, d.hint);
+  }
   const builder = new AstBuilder(file);
   const items = builder.visit(r.cst) as FileAst["items"];
   const comments: Comment[] = r.comments.map((t) => ({
@@ -25,6 +44,61 @@ export function parseFile(text: string, file: string, sink: DiagnosticSink): Fil
   }));
   attachDocs(items, comments);
   return { file, items, comments };
+}
+
+/**
+ * Before parsing: report unterminated strings (and hand the parser a string, so nothing else
+ * is said about them), and refuse nesting deeper than MAX_NESTING. Returns false to skip parsing.
+ */
+function prepareTokens(tokens: IToken[], file: string, sink: DiagnosticSink): boolean {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.tokenType === T.UnterminatedString) {
+      sink.error("E0001", tokenSpan(file, t), "unterminated string: it needs a closing `\"` on the same line");
+      t.tokenType = T.StringLit;
+      t.tokenTypeIdx = T.StringLit.tokenTypeIdx!;
+      t.image += '"';
+    } else if (t.tokenType === T.LParen || t.tokenType === T.LBrace) {
+      if (++depth > MAX_NESTING) {
+        sink.error("E0002", tokenSpan(file, t), `nested more than ${MAX_NESTING} levels deep`, "simplify the expression");
+        return false;
+      }
+    } else if (t.tokenType === T.RParen || t.tokenType === T.RBrace) depth = Math.max(0, depth - 1);
+  }
+  return true;
+}
+
+/**
+ * A friendly message for one parse error. When the token the parser stopped at is itself
+ * acceptable (a name where a name may start a statement), the mistake is in what follows it:
+ * `A B` is a reaction missing its arrow, so the error goes on `B`.
+ */
+function describe(e: { token: IToken; message: string }, tokens: IToken[], file: string, text: string, lines: string[]): { span: Span; message: string; hint?: string } {
+  const msg = friendly(e.message);
+  const found = e.token;
+  const expectsName = /a name/.test(msg);
+  const isName = found.tokenType === T.Ident || (found.tokenType.CATEGORIES ?? []).includes(T.Ident);
+  if (expectsName && isName) {
+    const i = tokens.indexOf(found);
+    const next = i >= 0 ? tokens[i + 1] : undefined;
+    const hint = "a reaction is written `A + B -> C @ k`, a module call `name(A, B)`";
+    // On the same line the stray token is the mistake; across a line break, the name itself is.
+    if (next && next.startLine === found.startLine) return { span: tokenSpan(file, next), message: `expected \`->\`, \`+\` or \`(\` after \`${found.image}\`, found \`${next.image}\``, hint };
+    return { span: tokenSpan(file, found), message: `\`${found.image}\` starts no reaction or call: expected \`->\`, \`+\` or \`(\` after it`, hint };
+  }
+  return { span: errorSpan(file, found, text, lines), message: msg };
+}
+
+function tokenSpan(file: string, t: IToken): Span {
+  return {
+    file,
+    start: t.startOffset,
+    end: (t.endOffset ?? t.startOffset) + 1,
+    line: t.startLine ?? 1,
+    col: t.startColumn ?? 1,
+    endLine: t.endLine ?? t.startLine ?? 1,
+    endCol: t.endColumn ?? t.startColumn ?? 1,
+  };
 }
 
 /** A `///` block directly before an item documents it. */
@@ -48,23 +122,14 @@ function pointSpan(file: string, offset: number, line: number, col: number, len 
   return { file, start: offset, end: offset + Math.max(1, len), line, col, endLine: line, endCol: col + Math.max(1, len) - 1 };
 }
 
-function errorSpan(file: string, t: IToken, text: string): Span {
+function errorSpan(file: string, t: IToken, text: string, lines: string[]): Span {
   if (t.tokenType.name === "EOF" || Number.isNaN(t.startOffset)) {
     // Point at the end of the text, where the missing piece should have been.
-    const lines = text.split(/\r?\n/);
     const line = Math.max(1, lines.length - (lines[lines.length - 1] === "" ? 1 : 0));
     const col = (lines[line - 1]?.length ?? 0) + 1;
     return pointSpan(file, text.length, line, col);
   }
-  return {
-    file,
-    start: t.startOffset,
-    end: (t.endOffset ?? t.startOffset) + 1,
-    line: t.startLine ?? 1,
-    col: t.startColumn ?? 1,
-    endLine: t.endLine ?? t.startLine ?? 1,
-    endCol: t.endColumn ?? t.startColumn ?? 1,
-  };
+  return tokenSpan(file, t);
 }
 
 /** Chevrotain's messages name token types; say it in the language's own words. */
@@ -92,6 +157,7 @@ function friendly(msg: string): string {
   const name = (t: string) => names[t] ?? `\`${t.toLowerCase()}\``;
   const foundOf = (f: string) => (f === "" ? "end of file" : `\`${f}\``);
   const single = /^Expecting token of type --> (\w+) <-- but found --> '(.*)' <--$/s.exec(msg);
+  if (single?.[1] === "EOF") return `unexpected ${foundOf(single[2]!)}: expected a declaration (import, const, rate, module, activation, crn, network or train)`;
   if (single) return `expected ${name(single[1]!)}, found ${foundOf(single[2]!)}`;
   const many = /^Expecting: (.*)but found: '(.*)'$/s.exec(msg);
   if (many) {

@@ -124,6 +124,8 @@ class CrnnParser extends CstParser {
       { ALT: () => this.SUBRULE(this.localDecl) },
       { ALT: () => this.SUBRULE(this.rateDecl) },
       { ALT: () => this.SUBRULE(this.constDecl) },
+      // Not allowed in a body, but parsed so the checker can say where it belongs (E0109).
+      { ALT: () => this.SUBRULE(this.catalystDecl) },
       { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.callStmt) },
       { ALT: () => this.SUBRULE(this.reaction) },
     ]);
@@ -424,18 +426,23 @@ export const crnnParser = new CrnnParser();
 
 export interface CstResult {
   cst: CstNode;
+  /** `prepare` refused the input (nesting too deep): nothing was parsed. */
+  tooDeep: boolean;
   tokens: IToken[];
   comments: IToken[];
   lexErrors: { offset: number; line: number; column: number; length: number; message: string }[];
   parseErrors: { token: IToken; message: string; ruleStack: string[] }[];
 }
 
-export function parseCst(text: string): CstResult {
+/** Lex and parse; `prepare` sees the tokens first and may veto parsing (returning false). */
+export function parseCst(text: string, prepare?: (tokens: IToken[]) => boolean): CstResult {
   const lex = T.crnnLexer.tokenize(text);
-  crnnParser.input = lex.tokens;
+  const tooDeep = prepare ? !prepare(lex.tokens) : false;
+  crnnParser.input = tooDeep ? [] : lex.tokens;
   const cst = crnnParser.file();
   return {
     cst,
+    tooDeep,
     tokens: lex.tokens,
     comments: (lex.groups["comments"] ?? []) as IToken[],
     lexErrors: lex.errors.map((e) => ({

@@ -57,6 +57,8 @@ export const NumberLit = createToken({
   pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/,
 });
 export const StringLit = createToken({ name: "StringLit", pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
+/** A string missing its closing quote: lexed whole so parse.ts can report it once, clearly. */
+export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\r\n]|\\.)*/ });
 
 export const Arrow = createToken({ name: "Arrow", pattern: /->/ });
 export const Le = createToken({ name: "Le", pattern: /<=/ });
@@ -130,6 +132,7 @@ export const allTokens: TokenType[] = [
   Ident,
   NumberLit,
   StringLit,
+  UnterminatedString,
   Plus,
   Minus,
   Star,
