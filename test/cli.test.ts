@@ -96,3 +96,106 @@ describe("crnnc CLI", () => {
     expect(out.split("\n")[1]).toBe("H -> H + X1_0 @ 1");
   });
 });
+
+describe("crnnc sim", () => {
+  const dir = mkdtempSync(join(tmpdir(), "crnnc-sim-cli-"));
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const small = () =>
+    file("small.crnn", `import std/smooth_relu
+network xor_net { input 2  dense 3 smooth_relu(h: 1)  dense 1 smooth_relu(h: 1) }
+train xor_net on xor { eta 0.01  period 20  iterations 30  evaluate every 10 }
+`);
+
+  it("trains, prints a summary and writes --json and --csv atomically", async () => {
+    const json = join(dir, "run.json");
+    const csv = join(dir, "run.csv");
+    const r = await runCli(["sim", small(), "--json", json, "--csv", csv, "--quiet"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^xor_net on xor: 30 iterations of T = 20 in /);
+    expect(r.stdout).toMatch(/average train error over the last 4 evaluations: /);
+    const doc = JSON.parse(readFileSync(json, "utf8"));
+    expect(doc.history.map((e: { iteration: number }) => e.iteration)).toEqual([0, 10, 20, 30]);
+    expect(doc.weights.w[0]).toHaveLength(3);
+    expect(doc.weights.w[0][0]).toHaveLength(2);
+    expect(doc.weights.b[1]).toHaveLength(1);
+    expect(doc.settings).toMatchObject({ eta: 0.01, period: 20, iterations: 30, method: "rodas5" });
+    expect(readFileSync(csv, "utf8").split("\n")[0]).toBe("iteration,time,trainError,trainAccuracy,validationError,validationAccuracy");
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("plain progress lines when stderr is not a terminal", async () => {
+    const r = await runCli(["sim", small()]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^30\/30 {2}E [\d.e-]+ {2}A \d+% {2}ETA /);
+  });
+
+  it("--trace writes the trajectories of the named species", async () => {
+    const out = join(dir, "trace.csv");
+    const r = await runCli(["sim", small(), "--iterations", "2", "--trace", "Y_0,W1_0_0_p", "--trace-csv", out, "--quiet"]);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines[0]).toBe("t,Y_0,W1_0_0_p");
+    expect(Number(lines.at(-1)!.split(",")[0])).toBe(40);
+    expect(lines.length).toBeGreaterThan(10);
+  });
+
+  it("bad option values are usage errors (exit 2)", async () => {
+    for (const args of [["--method", "euler"], ["--rtol", "0"], ["--readout", "closedform"], ["--order", "shuffle"], ["--iterations", "0"], ["--trace", "Y_0"], ["--trace", "NOPE", "--json", join(dir, "x.json")]]) {
+      const r = await runCli(["sim", small(), ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(/^crnnc: /);
+    }
+  });
+
+  it("a raw crn: final values, or CSV samples with --points", async () => {
+    const div = resolve(ROOT, "examples/divide.crnn");
+    const r = await runCli(["sim", div, "--until", "2"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/q\s+2\.000000000/);
+    const c = await runCli(["sim", div, "--until", "1", "--points", "3"]);
+    expect(c.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^t,a,b,q$/), expect.stringMatching(/^0,6,3,0$/), expect.anything(), expect.anything()]);
+  });
+
+  it("a blow-up gives a clear message and exit 1, keeping what was computed", async () => {
+    const boom = file("boom.crnn", "crn boom {\n  init A = 1\n  2 A -> 3 A @ 1\n}\n");
+    const r = await runCli(["sim", boom, "--until", "2", "--points", "5"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/crnnc: the run blew up at t = [\d.]+: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout.trim().split("\n").length).toBeGreaterThanOrEqual(2); // header + t = 0 (+ t = 0.5)
+  });
+
+  it("a network without a train block is evaluated at --input, next to its closed form", async () => {
+    const net = file("net.crnn", "import std/smooth_relu\nnetwork n { input 2  dense 3 smooth_relu(h: 1)  dense 1 smooth_relu(h: 2) }\n");
+    const r = await runCli(["sim", net, "--input", "0.5,1"]);
+    expect(r.code).toBe(0);
+    const row = r.stdout.split("\n").find((l) => l.trim().startsWith("Y_0"))!;
+    const [, crn, closed, rel] = row.trim().split(/\s+/);
+    expect(Math.abs(Number(crn) - Number(closed)) / Number(closed)).toBeLessThan(1e-9);
+    expect(Number(rel)).toBeLessThan(1e-9);
+    expect((await runCli(["sim", net])).code).toBe(2);
+    expect((await runCli(["sim", net, "--input", "1,-2"])).code).toBe(2);
+  });
+
+  it("Ctrl-C stops after the current iteration and still writes the results (exit 130)", async () => {
+    const json = join(dir, "interrupted.json");
+    const bin = resolve(ROOT, "dist/cli/bin.js");
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, [bin, "sim", resolve(ROOT, "examples/xor.crnn"), "--json", json, "--quiet"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code).toBe(130);
+    const doc = JSON.parse(readFileSync(json, "utf8"));
+    expect(doc.stopped.reason).toBe("interrupted");
+    expect(doc.iterationsRun).toBeGreaterThan(0);
+    expect(doc.history.at(-1).iteration).toBe(doc.iterationsRun);
+    expect(out).toMatch(/stopped: interrupted after iteration \d+/);
+  });
+});

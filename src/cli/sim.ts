@@ -209,16 +209,23 @@ function runCrn(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; 
   const points = f.points ?? 2;
   if (!Number.isInteger(points) || points < 2) throw new SimUsageError(`--points must be an integer ≥ 2, got ${f.points}`);
   const tr = simulate(ir, { ...solver, rtol: solver.rtol ?? 1e-8, atol: solver.atol ?? 1e-12, until, points });
+  // Whatever was computed is written, also when the run blew up.
   if (f.points !== undefined || f.csv) {
     const lines = [["t", ...tr.species].join(",")];
     tr.t.forEach((t, i) => lines.push([t, ...tr.values[i]!].join(",")));
     const text = lines.join("\n") + "\n";
     if (f.csv) writeFileAtomic(f.csv, text);
     else io.stdout(text);
-    if (!f.csv) return 0;
   }
-  const final = tr.values[tr.values.length - 1]!;
-  const w = Math.max(...tr.species.map((s) => s.length), 7);
-  io.stdout(`${ir.name} at t = ${until}\n` + tr.species.map((s, i) => `  ${s.padEnd(w)}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
+  if (f.points === undefined) {
+    const tEnd = tr.t[tr.t.length - 1]!;
+    const final = tr.values[tr.values.length - 1]!;
+    const w = Math.max(...tr.species.map((s) => s.length), 7);
+    io.stdout(`${ir.name} at t = ${tEnd}\n` + tr.species.map((s, i) => `  ${s.padEnd(w)}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
+  }
+  if (tr.stopped) {
+    io.stderr(`crnnc: the run blew up at t = ${+tr.stopped.time.toPrecision(6)}: ${tr.stopped.message}. Values up to t = ${tr.t[tr.t.length - 1]} are shown.\n`);
+    return 1;
+  }
   return 0;
 }

@@ -278,7 +278,7 @@ export class Rosenbrock implements Integrator {
         h = Math.min(h * fac, this.hmax);
       } else {
         this.stats.rejected++;
-        if (++rejectedInRow > 60) throw new IntegrationError(`step size underflow at t = ${t}: the system is too stiff or blows up`, t);
+        if (++rejectedInRow > 60) throw new IntegrationError("the step size underflowed: the system is too stiff, or a concentration diverges", t);
         h *= Number.isFinite(errNorm) ? Math.max(0.1, 0.9 * errNorm ** (-1 / T.q)) : 0.1;
       }
     }
@@ -301,7 +301,7 @@ export class Rosenbrock implements Integrator {
     }
     for (let i = 0; i < steps; i++) {
       const e = this.attempt(x, h, false, false);
-      if (e === -1 || !Number.isFinite(e)) throw new IntegrationError(`fixed step failed at t = ${t0 + i * h}`, t0 + i * h);
+      if (e === -1 || !Number.isFinite(e)) throw new IntegrationError("a fixed step gave a non-finite state: a concentration diverges", t0 + i * h);
       this.accept(x);
       onStep?.(t0 + (i + 1) * h, x);
     }

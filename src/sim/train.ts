@@ -69,7 +69,8 @@ export interface TrainResult {
   iterationsRun: number;
   /** First iteration after which the train accuracy was 1 (classification) and stayed so at every later evaluation. */
   solvedAt?: number;
-  weights: { w: number[][]; b: number[][] };
+  /** Final weights w[ℓ][i][j] (node i of layer ℓ+1 from node j of layer ℓ) and biases b[ℓ][i]. */
+  weights: { w: number[][][]; b: number[][] };
   timings: { compileMs: number; simulateMs: number; msPerIteration: number };
   stats: { steps: number; rejected: number; rhsEvals: number; jacEvals: number };
   stopped?: { reason: "interrupted" | "blowup"; message: string; time: number; species?: string };
@@ -205,7 +206,7 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
     averageTrainError: lastTen.reduce((a, e) => a + e.trainError, 0) / lastTen.length,
     iterationsRun,
     ...solvedAt(history),
-    weights: { w: params.w.map((w) => [...w]), b: params.b.map((b) => [...b]) },
+    weights: { w: params.w.map((w, l) => Array.from({ length: net.sizes[l + 1]! }, (_, i) => [...w.subarray(i * net.sizes[l]!, (i + 1) * net.sizes[l]!)])), b: params.b.map((b) => [...b]) },
     timings: { compileMs: tCompiled - t0, simulateMs: done - tCompiled, msPerIteration: (done - tCompiled) / Math.max(1, iterationsRun) },
     stats: sumStats(integ, fixedNoise?.stepper),
     ...(stopped ? { stopped } : {}),
