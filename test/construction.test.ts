@@ -16,23 +16,12 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mustCompile, speciesIndex } from "./helpers.js";
+import { mustCompile, speciesIndex, mulberry32 } from "./helpers.js";
 import { massActionRhs } from "../src/ir/mass-action.js";
 import type { CRN, Role, Tag } from "../src/ir/types.js";
 
 // ─── helpers ────────────────────────────────────────────────────────────────────────────────
 
-/** mulberry32: a tiny seeded PRNG with values in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOL = 1e-9;
 

@@ -29,3 +29,15 @@ export async function runCli(args: string[]): Promise<{ code: number; stdout: st
   const code = await main(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), color: false });
   return { code, stdout, stderr };
 }
+
+/** mulberry32: a tiny seeded PRNG with values in [0, 1), independent of crnnc's own. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

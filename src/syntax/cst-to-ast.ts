@@ -12,6 +12,19 @@ type Ctx = Record<string, CstElement[] | undefined>;
 
 const BaseVisitor = crnnParser.getBaseCstVisitorConstructor();
 
+/** The span of one token. */
+export function tokenSpan(file: string, t: IToken): A.Span {
+  return {
+    file,
+    start: t.startOffset,
+    end: (t.endOffset ?? t.startOffset) + 1,
+    line: t.startLine ?? 1,
+    col: t.startColumn ?? 1,
+    endLine: t.endLine ?? t.startLine ?? 1,
+    endCol: t.endColumn ?? t.startColumn ?? 1,
+  };
+}
+
 function isToken(e: CstElement | undefined): e is IToken {
   return e !== undefined && (e as IToken).image !== undefined;
 }
@@ -25,15 +38,7 @@ export class AstBuilder extends BaseVisitor {
   // ---- spans -------------------------------------------------------------------------------
   tokSpan(t: IToken | undefined): A.Span {
     if (!t || Number.isNaN(t.startOffset)) return this.nullSpan();
-    return {
-      file: this.fileName,
-      start: t.startOffset,
-      end: (t.endOffset ?? t.startOffset) + 1,
-      line: t.startLine ?? 1,
-      col: t.startColumn ?? 1,
-      endLine: t.endLine ?? t.startLine ?? 1,
-      endCol: t.endColumn ?? t.startColumn ?? 1,
-    };
+    return tokenSpan(this.fileName, t);
   }
 
   nodeSpan(n: CstNode | undefined): A.Span {

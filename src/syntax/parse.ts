@@ -7,7 +7,7 @@ import type { IToken } from "chevrotain";
 import { parseCst } from "./parser.js";
 import * as T from "./tokens.js";
 import { splitLines } from "../util/lines.js";
-import { AstBuilder } from "./cst-to-ast.js";
+import { AstBuilder, tokenSpan } from "./cst-to-ast.js";
 import type { FileAst, Span, Comment } from "./ast.js";
 import { DiagnosticSink } from "../diagnostics/diagnostic.js";
 
@@ -87,18 +87,6 @@ function describe(e: { token: IToken; message: string }, tokens: IToken[], file:
     return { span: tokenSpan(file, found), message: `\`${found.image}\` starts no reaction or call: expected \`->\`, \`+\` or \`(\` after it`, hint };
   }
   return { span: errorSpan(file, found, text, lines), message: msg };
-}
-
-function tokenSpan(file: string, t: IToken): Span {
-  return {
-    file,
-    start: t.startOffset,
-    end: (t.endOffset ?? t.startOffset) + 1,
-    line: t.startLine ?? 1,
-    col: t.startColumn ?? 1,
-    endLine: t.endLine ?? t.startLine ?? 1,
-    endCol: t.endColumn ?? t.startColumn ?? 1,
-  };
 }
 
 /** A `///` block directly before an item documents it. */
