@@ -10,7 +10,7 @@
 import { lawJacobian, type CompiledModel, type RhsFn, type JacFn } from "./model.js";
 import { evalIRExpr } from "../ir/mass-action.js";
 
-export const CHUNK = 400;
+export const CHUNK = 100;
 
 export interface Generated {
   rhs: RhsFn;

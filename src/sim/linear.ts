@@ -143,7 +143,7 @@ export class BlockTriangularSolver {
    */
   private generated: ((r: Float64Array, l: Float64Array, d: Float64Array, jv: Float64Array, self: BlockTriangularSolver) => void)[] | undefined;
 
-  generate(chunkRows = 500): void {
+  generate(chunkRows = 100): void {
     const { plan, sRow, lPtr, lCol } = this;
     const chunks: string[] = [];
     let body: string[] = [];
