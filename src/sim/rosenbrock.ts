@@ -262,7 +262,8 @@ export class Rosenbrock implements Integrator {
       if (++steps > this.maxSteps) throw new IntegrationError(`too many steps (${this.maxSteps}) between t = ${t0} and ${t1}`, t);
       const last = t + h >= t1 * (1 - 1e-14) - 1e-300;
       if (last) h = t1 - t;
-      const errNorm = this.attempt(x, h, coupled, true);
+      // After a rejection x is unchanged, and so is its Jacobian: only h changes.
+      const errNorm = this.attempt(x, h, coupled, rejectedInRow === 0);
       if (errNorm === -1) {
         this.stats.singular++;
         h *= 0.25;
@@ -378,35 +379,44 @@ export class Rosenbrock implements Integrator {
    * reach round-off. Returns false if they do not converge (the step is then rejected).
    */
   private coupledSolve(r: Float64Array): boolean {
-    const { md, jv, cv, rhsBuf, prev, wt } = this;
+    const { md, jv, cv, wt } = this;
     const n = md.n;
     const { cRow, cCol } = md;
-    rhsBuf.set(r);
     this.solver.solve(jv, r);
-    // The size of u₀ gives the first contraction estimate: ρ ≈ |u₁ − u₀| / |u₀|.
-    let last = 0;
-    for (let q = 0; q < n; q++) {
-      const d = Math.abs(r[q]!) * wt[q]!;
-      if (d > last) last = d;
-    }
+    // Corrections δ_{k+1} = M_L⁻¹ J_U δ_k with δ_0 = u₀: J_U δ is nonzero only in the few
+    // parameter rows, and r accumulates u₀ + δ₁ + δ₂ + ...
+    let src = r;
+    let d = this.rhsBuf;
+    let spare = this.prev;
+    let last = -1;
     for (let sweep = 1; sweep <= 20; sweep++) {
-      prev.set(r);
-      r.set(rhsBuf);
-      for (let q = 0; q < cRow.length; q++) r[cRow[q]!]! += cv[q]! * prev[cCol[q]!]!;
-      this.solver.solve(jv, r);
+      d.fill(0);
+      for (let q = 0; q < cRow.length; q++) d[cRow[q]!]! += cv[q]! * src[cCol[q]!]!;
+      this.solver.solve(jv, d);
       let diff = 0;
+      let size0 = 0;
       for (let q = 0; q < n; q++) {
-        const d = Math.abs(r[q]! - prev[q]!) * wt[q]!;
-        if (d > diff) diff = d;
+        if (last < 0) {
+          const a = Math.abs(r[q]!) * wt[q]!;
+          if (a > size0) size0 = a;
+        }
+        const dq = d[q]!;
+        r[q] = r[q]! + dq;
+        const a = Math.abs(dq) * wt[q]!;
+        if (a > diff) diff = a;
       }
+      if (last < 0) last = size0;
       this.sweeps++;
       if (sweep > this.maxSweeps) this.maxSweeps = sweep;
       if (!Number.isFinite(diff)) return false;
-      // The sweeps contract by ρ ≈ diff / last; stop when the next correction, ≈ ρ·diff, is
-      // below 1e-2 of the error tolerance (far below what the step's error control accepts).
+      // The sweeps contract by ρ ≈ |δ_k| / |δ_{k−1}| (|u₀| for the first); stop when the next
+      // correction, ≈ ρ·|δ_k|, is below 1e-2 of the error tolerance (far below what the
+      // step's error control accepts).
       const rho = last > 0 ? Math.min(diff / last, 1) : 0;
       if (diff <= 1e-2 || (rho * diff <= 1e-2 && rho < 0.5)) return true;
       last = diff;
+      src = d;
+      [d, spare] = [spare, d];
     }
     return false;
   }
