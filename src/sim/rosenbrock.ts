@@ -10,6 +10,7 @@
 
 import { tableEvaluators, type CompiledModel, type RhsFn, type JacFn } from "./model.js";
 import { generate } from "./codegen.js";
+import { generateGrouped } from "./kernels.js";
 import { BlockTriangularSolver } from "./linear.js";
 
 /**
@@ -135,24 +136,45 @@ function lowerInverse(g: number[][]): number[][] {
   return inv;
 }
 
-/** How rates and the Jacobian are evaluated: generated straight-line code, tables, or by size (default). */
-export type EvalKind = "codegen" | "table" | "auto";
+/**
+ * How rates and the Jacobian are evaluated: straight-line generated code ("codegen"), loops
+ * grouped by reaction shape ("grouped", kernels.ts), straight-line rates with a grouped
+ * Jacobian ("mixed"), generic tables ("table"), or chosen by size ("auto", the default).
+ */
+export type EvalKind = "codegen" | "grouped" | "mixed" | "table" | "auto";
 
 /**
- * Above this many reactions the table-driven loops win: V8 optimises each generated chunk only
- * after many calls, and tens of megabytes of code crowd the caches (bench/sim.mjs measures both).
+ * Up to this many reactions, straight-line code pays for its slower warm-up (V8 optimises a
+ * straight-line chunk only after ~10³ calls, a loop within its first call); beyond it the
+ * grouped loops win outright (bench/sim.mjs measures all four).
  */
 export const CODEGEN_MAX_REACTIONS = 20_000;
 
-export function evaluationKind(md: CompiledModel, kind: EvalKind = "auto"): "codegen" | "table" {
-  return kind === "auto" ? (md.m <= CODEGEN_MAX_REACTIONS ? "codegen" : "table") : kind;
+export function evaluationKind(md: CompiledModel, kind: EvalKind = "auto"): Exclude<EvalKind, "auto"> {
+  // The Jacobian is evaluated once per step, the rates 6–8 times: straight-line rates, grouped Jacobian.
+  return kind === "auto" ? (md.m <= CODEGEN_MAX_REACTIONS ? "mixed" : "grouped") : kind;
 }
 
 export function evaluators(md: CompiledModel, kind: EvalKind = "auto"): { rhs: RhsFn; jac: JacFn } {
-  return evaluationKind(md, kind) === "codegen" ? generate(md) : tableEvaluators(md);
+  const k = evaluationKind(md, kind);
+  if (k === "codegen") return generate(md);
+  if (k === "grouped") return generateGrouped(md);
+  if (k === "mixed") return { rhs: generate(md).rhs, jac: generateGrouped(md).jac };
+  return tableEvaluators(md);
+}
+
+/** How the triangular solves run: straight-line code, level-scheduled loops, or the plan loop; "auto" by size. */
+export type SolveKind = "straight" | "levels" | "table" | "auto";
+
+function prepareSolver(solver: BlockTriangularSolver, n: number, kind: SolveKind): void {
+  const k = kind === "auto" ? (n <= CODEGEN_MAX_REACTIONS ? "straight" : "levels") : kind;
+  if (k === "straight") solver.generate();
+  else if (k === "levels" && !solver.generateLevels()) solver.generate();
 }
 
 export interface StepperOptions {
+  /** Triangular solves: straight-line code, level-scheduled loops, the plan loop, or by size (default). */
+  solve?: SolveKind;
   /**
    * How the Rodas methods treat the weak update coupling J_U: solve with it exactly by
    * Richardson sweeps ("iterate", default) or leave it out of the linear solves ("ignore",
@@ -231,7 +253,7 @@ export class Rosenbrock implements Integrator {
     this.hmax = opts.hmax ?? Infinity;
     this.maxSteps = opts.maxSteps ?? 1_000_000;
     this.solver = new BlockTriangularSolver(md);
-    if (evaluationKind(md, opts.evaluation) === "codegen") this.solver.generate();
+    prepareSolver(this.solver, md.n, opts.evaluation === "table" ? "table" : (opts.solve ?? "auto"));
     this.f = evaluators(md, opts.evaluation);
     this.coupling = opts.coupling ?? "iterate";
     const n = md.n;
