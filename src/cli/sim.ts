@@ -99,9 +99,8 @@ function writeResults(r: TrainResult, f: SimFlags, io: IO): boolean {
     }
   };
   if (f.json) {
-    const { finalState: _state, ...rest } = r;
-    void _state;
-    write(f.json, JSON.stringify(rest, null, 1) + "\n");
+    // The final state is a typed array of every species: the weights are already in `weights`.
+    write(f.json, JSON.stringify({ ...r, finalState: undefined }, null, 1) + "\n");
   }
   if (f.csv) {
     const cols = ["iteration", "time", "trainError", "trainAccuracy", "validationError", "validationAccuracy"] as const;
@@ -134,7 +133,6 @@ function summary(r: TrainResult): string {
 function progressPrinter(ir: CRN, io: IO & { tty?: boolean }, quiet: boolean) {
   const evalEvery = ir.train!.evaluate;
   let lastDraw = 0;
-  let linesPrinted = 0;
   let drawn = false;
   const line = (p: Progress) => {
     const e = p.last;
@@ -158,15 +156,11 @@ function progressPrinter(ir: CRN, io: IO & { tty?: boolean }, quiet: boolean) {
         // Plain lines: about 20 per run.
         const evals = Math.ceil(p.iterations / evalEvery);
         const every = Math.max(1, Math.floor(evals / 20)) * evalEvery;
-        if (p.iteration % every === 0 || p.iteration === p.iterations) {
-          io.stderr(line(p) + "\n");
-          linesPrinted++;
-        }
+        if (p.iteration % every === 0 || p.iteration === p.iterations) io.stderr(line(p) + "\n");
       }
     },
     done: () => {
       if (drawn) io.stderr("\n");
-      void linesPrinted;
     },
   };
 }
