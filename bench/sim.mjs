@@ -162,7 +162,7 @@ async function main() {
   const results = {};
   const say = (k, r) => {
     results[k] = r;
-    console.log(`${k.padEnd(12)} ${r.iterations} iterations  ${r.msPerIteration.toFixed(2)} ms/iteration  (first 300: ${Number.isNaN(r.first300) ? "-" : r.first300.toFixed(2)})  ${r.stepsPerIteration.toFixed(1)} steps/iteration`);
+    console.log(`${k.padEnd(12)} ${r.iterations} iterations  ${r.msPerIteration.toFixed(2)} ms/iteration  (first 300: ${r.first300 == null || Number.isNaN(r.first300) ? "-" : r.first300.toFixed(2)})  ${r.stepsPerIteration.toFixed(1)} steps/iteration`);
   };
   try {
     say("xor300", run(["--worker", "builtin", xor, "300"]));
