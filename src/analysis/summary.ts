@@ -113,13 +113,18 @@ export function feedbackFree(ir: CRN, tags: readonly Tag[]): { ok: boolean; orde
   // Walk backwards inside the remaining nodes to exhibit one cycle.
   const left = new Set<number>();
   for (let s = 0; s < n; s++) if (indeg[s]! > 0) left.add(s);
+  // Every node left over still has a predecessor left over (its indegree never reached 0), so
+  // walking predecessors must repeat a node: that stretch of the walk is a cycle. (Walking
+  // successors would not do: a node downstream of a cycle may have none left.)
+  const pred = new Map<number, number>();
+  for (const u of left) for (const v of adj[u]!) if (left.has(v) && !pred.has(v)) pred.set(v, u);
   let u = left.values().next().value as number;
   const seen = new Map<number, number>();
   const path: number[] = [];
   while (!seen.has(u)) {
     seen.set(u, path.length);
     path.push(u);
-    u = adj[u]!.find((v) => left.has(v))!;
+    u = pred.get(u)!;
   }
-  return { ok: false, cycle: path.slice(seen.get(u)) };
+  return { ok: false, cycle: path.slice(seen.get(u)).reverse() };
 }
