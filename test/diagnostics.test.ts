@@ -962,3 +962,13 @@ describe("crnnc check on the command line", () => {
     });
   });
 });
+
+describe("a second noise block", () => {
+  it("is reported (E0114) at its keyword, not silently dropped", () => {
+    const { text, marks } = unmark("import std/smooth_relu\nnetwork n { input 2  dense 1 smooth_relu(h: 1) }\ntrain n on xor {\n  noise { epsilon 0.1 }\n  ⟪noise⟫ { hold 0.001 }\n}\n");
+    const r = compileText(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["E0114"]);
+    expectSpan(r.diagnostics[0]!, "test/input.crnn", marks[0]!, r.diagnostics);
+    expect(r.diagnostics[0]!.message).toBe("a train block has one `noise` block");
+  });
+});

@@ -17,18 +17,26 @@ Options:
   --check FILE            a state file written by crnnc_state.mjs after --check-iterations K
                           iterations of the same samples: the state at K is compared with it
   --json-out FILE         append the result lines to FILE
+
+OPENBLAS_NUM_THREADS defaults to 1 here (see below); set it in the environment to override.
 """
 
 import argparse
 import json
+import os
 import sys
 import time
 
-import numpy as np
-import scipy
-from scipy.integrate import solve_ivp
+# One BLAS thread unless told otherwise: with Debian's OpenBLAS (pthreads) LSODA's dense
+# dgetrf on a 2-core machine that other processes also use ran 5-7x slower threaded.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import crnjson
+import numpy as np  # noqa: E402
+import scipy  # noqa: E402
+from scipy.integrate import solve_ivp  # noqa: E402
+
+import crnjson  # noqa: E402
 
 
 def run(net, ma, rows, ni, nt, method, iterations, max_seconds, check_k, rtol, atol):
@@ -63,7 +71,7 @@ def run(net, ma, rows, ni, nt, method, iterations, max_seconds, check_k, rtol, a
 
     return {
         "integrator": f"scipy {method}",
-        "linear_solver": "dense LU (LAPACK, inside ODEPACK)" if method == "LSODA" else "sparse LU (SuperLU splu)",
+        "linear_solver": "dense LU (LAPACK dgetrf, in ODEPACK)" if method == "LSODA" else "sparse LU (SuperLU splu)",
         "jacobian": "analytic dense" if method == "LSODA" else "analytic sparse CSC",
         "network": net["name"],
         "species": ma.n,
@@ -80,6 +88,7 @@ def run(net, ma, rows, ni, nt, method, iterations, max_seconds, check_k, rtol, a
         "njev": ma.njev,
         "scipy": scipy.__version__,
         "numpy": np.__version__,
+        "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
     }, check_state, x
 
 

@@ -137,6 +137,8 @@ export function checkTrain(
   }
 
   if (decl.noise) out.noise = checkNoise(decl.noise, scope, sink);
+  for (const extra of decl.extraNoise ?? [])
+    sink.error("E0114", extra.keySpan, "a train block has one `noise` block", `the first is at line ${decl.noise!.keySpan.line}; merge the settings into it`);
   return out;
 }
 
@@ -180,7 +182,7 @@ function distribution(s: A.Setting, scope: Scope, sink: DiagnosticSink): Distrib
   return { kind: "constant", value: v[0]! };
 }
 
-function checkNoise(n: NonNullable<A.TrainDecl["noise"]>, scope: Scope, sink: DiagnosticSink): NoiseSettings {
+function checkNoise(n: A.NoiseBlock, scope: Scope, sink: DiagnosticSink): NoiseSettings {
   const out: NoiseSettings = { ...NOISE_DEFAULTS, on: [...NOISE_DEFAULTS.on] };
   const seen = new Set<string>();
   for (const s of n.settings) {

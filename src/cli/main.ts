@@ -13,6 +13,8 @@ import { formatInfo } from "./info.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { VERSION } from "../version.js";
 import { runSim, SimUsageError } from "./sim.js";
+import { emitSbmlText, isSbmlPath, runSbmlSim, runValidate } from "./sbml.js";
+import { runFmt, FmtUsageError } from "./fmt.js";
 
 export interface IO {
   stdout: (s: string) => void;
@@ -44,10 +46,12 @@ export const defaultIO: IO = {
 const USAGE = `crnnc ${VERSION} — compile neural networks into chemical reaction networks that train them
 
 Usage:
-  crnnc compile FILE [--emit reactions|json] [-o OUT] [--target NAME] [--seed N] [--annihilate RATE]
+  crnnc compile FILE [--emit reactions|json|sbml|antimony] [-o OUT] [--target NAME] [--seed N] [--annihilate RATE] [--schedule events|none]
+  crnnc validate MODEL.xml
   crnnc check FILE...
   crnnc info FILE [--target NAME]
-  crnnc sim FILE [options]
+  crnnc sim FILE [options]          (FILE: a .crnn file, or an SBML file that crnnc wrote)
+  crnnc fmt FILE... [--check] [--write]
   crnnc --help | --version
 
 Commands:
@@ -58,14 +62,23 @@ Commands:
   sim       Run what FILE defines: a train block trains the network in one pot (progress,
             summary, results); a crn is integrated to --until; a network without a train
             block is evaluated at --input by its forward CRN's steady state.
+  fmt       Format each FILE canonically: print one FILE's formatted text, or with --check
+            list the files that would change (exit 1 if any), with --write rewrite them.
+            A file with syntax errors is reported (exit 1) and never rewritten.
 
 Options:
-  --emit FORMAT      reactions (one per line) or json (the IR with roles, tags and origins)
+  --emit FORMAT      reactions (one per line), json (the IR with roles, tags and origins),
+                     sbml (SBML L3V2 for COPASI/Tellurium, see docs/sbml.md) or antimony
+  --schedule S       sbml/antimony of a train block: events (default: the training schedule as
+                     one SBML event) or none (inputs keep their initial values)
+  validate           libSBML's consistency report of an SBML file (all checks, units included);
+                     exit 1 on errors
   -o, --output OUT   write to OUT atomically instead of stdout (never over an input file)
   --target NAME      the crn, network or train block to compile when FILE has several
                      (a train block is named by its network)
   --seed N           seed for the initial weights (overrides the train block's seed)
   --annihilate RATE  add rail annihilation W.p + W.m -> 0 at RATE (off by default, as in the paper)
+  --check, --write   fmt: list the files that are not formatted / rewrite them in place
 
 Options of sim:
   --iterations N     training iterations (default: the train block's)
@@ -74,7 +87,8 @@ Options of sim:
   --rtol X, --atol X error tolerances (default 1e-6 and 1e-9 for training)
   --readout R        closed (default: the network's closed form with the current weights)
                      or crn (the forward CRN's steady state for every data point; slower)
-  --order O          random (default: iid draws) or epoch (a fresh permutation each epoch)
+  --order O          random (default: iid draws), epoch (a fresh permutation each epoch) or
+                     sbml (the fixed permutation the SBML schedule encodes, repeated)
   --json OUT         write settings, history, final weights, timings (and traces) as JSON
   --csv OUT          write the history (E and accuracy per evaluation) as CSV
   --trace S1,S2,...  record these species at every step (needs --trace-csv OUT or --json)
@@ -120,7 +134,10 @@ const OPTIONS = {
   until: { type: "string" },
   points: { type: "string" },
   input: { type: "string" },
+  schedule: { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  check: { type: "boolean" },
+  write: { type: "boolean" },
 } satisfies ParseArgsConfig["options"];
 
 const SIM_ONLY = ["iterations", "method", "rtol", "atol", "readout", "order", "json", "csv", "trace", "trace-csv", "until", "points", "input", "quiet"];
@@ -129,7 +146,7 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
   try {
     return await run(argv, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof SimUsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (e instanceof UsageError || e instanceof SimUsageError || e instanceof FmtUsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr(`crnnc: ${(e as Error).message}\nRun \`crnnc --help\` for usage.\n`);
       return 2;
     }
@@ -155,9 +172,14 @@ async function run(argv: string[], io: IO): Promise<number> {
     annihilate: numOption(values.annihilate, "--annihilate"),
   };
   if (command !== "sim") rejectOptions(values, SIM_ONLY, command);
+  if (command !== "fmt") rejectOptions(values, ["check", "write"], command);
   switch (command) {
     case "sim": {
       const file = one(files, command);
+      if (isSbmlPath(file)) {
+        rejectOptions(values, ["emit", "output", "schedule", "target", "annihilate"], command);
+        return runSbmlSim(file, { iterations: intOption(values.iterations, "--iterations", 1), seed: opts.seed, method: values.method, rtol: positive(values.rtol, "--rtol"), atol: positive(values.atol, "--atol"), readout: values.readout, order: values.order, json: values.json, csv: values.csv, trace: values.trace, traceCsv: values["trace-csv"], until: positive(values.until, "--until"), points: intOption(values.points, "--points", 2), input: values.input, quiet: values.quiet }, io);
+      }
       rejectOptions(values, ["emit", "output"], command);
       const iterations = intOption(values.iterations, "--iterations", 1);
       const r = compileFile(file, { ...opts, ...(iterations !== undefined ? { iterations } : {}) });
@@ -184,12 +206,14 @@ async function run(argv: string[], io: IO): Promise<number> {
     case "compile": {
       const file = one(files, command);
       const emit = values.emit ?? "reactions";
-      if (emit !== "reactions" && emit !== "json") throw new UsageError(`unknown --emit format \`${emit}\` (expected reactions or json)`);
+      if (emit !== "reactions" && emit !== "json" && emit !== "sbml" && emit !== "antimony") throw new UsageError(`unknown --emit format \`${emit}\` (expected reactions, json, sbml or antimony)`);
+      if (values.schedule !== undefined && emit !== "sbml" && emit !== "antimony") throw new UsageError("--schedule applies to --emit sbml or antimony");
+      if (values.schedule !== undefined && values.schedule !== "none" && values.schedule !== "events") throw new UsageError(`--schedule must be events or none, got \`${values.schedule}\``);
       if (values.output && resolve(values.output) === resolve(file)) throw new UsageError(`refusing to write the output over the input file ${file}`);
       const r = compileFile(file, opts);
       report(r, io);
       if (!r.ir) return 1;
-      const text = emit === "json" ? emitJson(r.ir, VERSION) : emitReactions(r.ir);
+      const text = emit === "sbml" || emit === "antimony" ? await emitSbmlText(r.ir, emit, values.schedule, io) : emit === "json" ? emitJson(r.ir, VERSION) : emitReactions(r.ir);
       if (values.output) {
         try {
           writeFileAtomic(values.output, text);
@@ -215,6 +239,10 @@ async function run(argv: string[], io: IO): Promise<number> {
       }
       return failed ? 1 : 0;
     }
+    case "validate": {
+      rejectOptions(values, ["emit", "output", "schedule", "target", "seed", "annihilate"], command);
+      return runValidate(one(files, command), io);
+    }
     case "info": {
       const file = one(files, command);
       rejectOptions(values, ["emit", "output"], command);
@@ -224,8 +252,11 @@ async function run(argv: string[], io: IO): Promise<number> {
       io.stdout(formatInfo(r.ir));
       return 0;
     }
+    case "fmt":
+      rejectOptions(values, ["emit", "output", "target", "seed", "annihilate"], command);
+      return runFmt(files, { check: values.check, write: values.write }, io);
     default:
-      throw new UsageError(`unknown command \`${command}\` (expected compile, check, info or sim)`);
+      throw new UsageError(`unknown command \`${command}\` (expected compile, check, info, sim, validate or fmt)`);
   }
 }
 

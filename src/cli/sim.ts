@@ -6,7 +6,7 @@
 //   crnnc sim examples/xor.crnn --iterations 3000 --json xor.json
 
 import type { CRN } from "../ir/types.js";
-import { trainAsync, type TrainResult, type Progress } from "../sim/train.js";
+import { trainAsync, type TrainResult, type Progress, type TrainOptions } from "../sim/train.js";
 import { simulate, makeIntegrator, toSteadyState, METHODS } from "../sim/simulate.js";
 import { compileModel } from "../sim/model.js";
 import { NetworkLayout } from "../sim/network.js";
@@ -30,6 +30,8 @@ export interface SimFlags {
   points?: number;
   input?: string;
   quiet?: boolean;
+  /** Extra training options (SBML read-back: the scheduled samples and their order). */
+  trainOptions?: Partial<TrainOptions>;
 }
 
 export class SimUsageError extends Error {}
@@ -44,7 +46,7 @@ export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onS
 
 async function runTrain(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {
   if (f.readout && f.readout !== "closed" && f.readout !== "crn") throw new SimUsageError(`--readout must be closed or crn, got \`${f.readout}\``);
-  if (f.order && f.order !== "random" && f.order !== "epoch") throw new SimUsageError(`--order must be random or epoch, got \`${f.order}\``);
+  if (f.order && f.order !== "random" && f.order !== "epoch" && f.order !== "sbml") throw new SimUsageError(`--order must be random, epoch or sbml, got \`${f.order}\``);
   const trace = f.trace ? f.trace.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
   if (trace && !f.traceCsv && !f.json) throw new SimUsageError("--trace needs --trace-csv FILE or --json FILE to write the trajectories to");
   if (trace) for (const id of trace) if (!ir.species.some((s) => s.id === id)) throw new SimUsageError(`--trace: \`${ir.name}\` has no species \`${id}\``);
@@ -62,7 +64,8 @@ async function runTrain(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: 
       ...(f.iterations !== undefined ? { iterations: f.iterations } : {}),
       ...(f.seed !== undefined ? { seed: f.seed } : {}),
       readout: (f.readout as "closed" | "crn" | undefined) ?? "closed",
-      order: (f.order as "random" | "epoch" | undefined) ?? "random",
+      order: (f.order as "random" | "epoch" | "sbml" | undefined) ?? "random",
+      ...f.trainOptions,
       ...(trace ? { trace } : {}),
       signal,
       onProgress: progress.update,

@@ -29,12 +29,7 @@ export function loadDataset(spec: TrainSettings["dataset"], split: number, seed:
   const classification = classify(all);
   // XOR's four points are both the training and the validation set (paper Table 4).
   if (split >= 1) return { name: spec.kind === "builtin" ? spec.name : spec.path, train: all, validation: [], classification };
-  const rng = new Rng(seed ^ 0x5eed);
-  const order = all.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = new Rng(seed ^ 0x5eed).permutation(all.length);
   const nTrain = Math.max(1, Math.round(split * all.length));
   return {
     name: spec.kind === "builtin" ? spec.name : spec.path,

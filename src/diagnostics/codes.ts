@@ -43,6 +43,9 @@ export const codes = {
   E0402: "dataset shape does not fit the network",
   // rate laws
   E0501: "rate law refers to an unknown name",
+  // SBML read-back
+  E0701: "malformed SBML (not XML, or not readable as SBML)",
+  E0702: "unsupported SBML element (outside the mass-action subset crnnc reads)",
   // warnings
   W0601: "unused species",
   W0602: "not a pure mass-action network",

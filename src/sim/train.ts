@@ -12,6 +12,7 @@ import { makeIntegrator, toSteadyState, type SolverOptions } from "./simulate.js
 import { NetworkLayout } from "./network.js";
 import { loadDataset, type Dataset, type Sample } from "../data/datasets.js";
 import { Rng } from "../util/rng.js";
+import { samplePermutation } from "../data/order.js";
 import { IntegrationError, Rosenbrock, type Integrator } from "./rosenbrock.js";
 import { NoiseSchedule } from "./noise.js";
 import { BlowupError, checkState } from "./blowup.js";
@@ -24,7 +25,9 @@ export interface TrainOptions extends SolverOptions {
   /** Output readout for E(t) and A(t): the closed form of the network (default) or the forward CRN's steady state. */
   readout?: "closed" | "crn";
   /** Sample order: iid draws (default) or a fresh permutation every epoch. */
-  order?: "random" | "epoch";
+  order?: "random" | "epoch" | "sbml";
+  /** With order "sbml": walk these training-set indices instead of the seeded permutation (SBML read-back). */
+  sequence?: number[];
   /** Called after every iteration (cheap) and with each new evaluation. */
   onProgress?: (p: Progress) => void;
   /** Set `.stop = true` (e.g. from a SIGINT handler) to end after the current iteration. */
@@ -164,8 +167,12 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
   for (k = 1; k <= iterations; k++) {
     // Choose the sample: iid draws, or walk a fresh permutation each epoch.
     let idx: number;
-    if (order === "epoch") {
-      if (perm.length === 0) perm = shuffled(data.train.length, rng);
+    if (order === "sbml") {
+      // The fixed permutation the SBML schedule encodes (data/order.ts), repeated every epoch.
+      if (perm.length === 0) perm = opts.sequence ?? samplePermutation(data.train.length, seed);
+      idx = perm[(k - 1) % perm.length]!;
+    } else if (order === "epoch") {
+      if (perm.length === 0) perm = rng.permutation(data.train.length);
       idx = perm.pop()!;
     } else idx = rng.int(data.train.length);
     const s = data.train[idx]!;
@@ -246,15 +253,6 @@ function argmax(v: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
   return best;
-}
-
-function shuffled(n: number, rng: Rng): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
 }
 
 function fmt(t: number): string {

@@ -188,13 +188,21 @@ export interface Setting {
   span: Span;
 }
 
+export interface NoiseBlock {
+  settings: Setting[];
+  span: Span;
+  keySpan: Span;
+}
+
 export interface TrainDecl {
   kind: "train";
   network: string;
   networkSpan: Span;
   dataset: { kind: "name" | "path"; value: string; span: Span };
   settings: Setting[];
-  noise?: { settings: Setting[]; span: Span; keySpan: Span };
+  noise?: NoiseBlock;
+  /** Further noise blocks: an error (E0114), kept so that it is reported and formatted, not lost. */
+  extraNoise?: NoiseBlock[];
   span: Span;
   doc?: string;
 }

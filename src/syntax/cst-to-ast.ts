@@ -292,14 +292,15 @@ export class AstBuilder extends BaseVisitor {
       .flatMap((k) => this.nodes(ctx, k))
       .sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0))
       .map((n) => this.sub(n) as A.Setting);
-    const noiseNode = this.node(ctx, "noiseBlock");
+    const [noiseNode, ...moreNoise] = this.nodes(ctx, "noiseBlock");
     return {
       kind: "train",
       network: net?.image ?? "",
       networkSpan: this.tokSpan(net),
       dataset,
       settings,
-      noise: noiseNode ? (this.sub(noiseNode) as A.TrainDecl["noise"]) : undefined,
+      noise: noiseNode ? (this.sub(noiseNode) as A.NoiseBlock) : undefined,
+      ...(moreNoise.length ? { extraNoise: moreNoise.map((n) => this.sub(n) as A.NoiseBlock) } : {}),
       span: p.span,
     };
   }
@@ -331,7 +332,7 @@ export class AstBuilder extends BaseVisitor {
     return this.keyed(ctx, p.span, { names: list ? (this.sub(list) as A.Name[]) : [] });
   }
 
-  noiseBlock(ctx: Ctx, p: { span: A.Span }): NonNullable<A.TrainDecl["noise"]> {
+  noiseBlock(ctx: Ctx, p: { span: A.Span }): A.NoiseBlock {
     const settings = this.nodes(ctx, "noiseSetting").map((n) => this.sub(n) as A.Setting);
     const ons = this.toks(ctx, "On");
     this.nodes(ctx, "nameList").forEach((list, i) => {

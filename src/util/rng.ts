@@ -65,6 +65,16 @@ export class Rng {
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
+
+  /** A uniformly random permutation of 0 .. n−1 (Fisher–Yates). */
+  permutation(n: number): number[] {
+    const a = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [a[i], a[j]] = [a[j]!, a[i]!];
+    }
+    return a;
+  }
 }
 
 function rotl(x: number, k: number): number {
