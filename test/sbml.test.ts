@@ -1,5 +1,6 @@
 // SBML and Antimony backends: libSBML consistency (units included) of every example and
-// fixture, round trips IR → SBML → read back → simulate, golden files, bad inputs, speed.
+// fixture, the text crnnc writes itself is what libSBML writes, round trips IR → SBML → read
+// back → simulate, golden files, bad inputs, speed.
 import { describe, it, expect } from "vitest";
 import { readdirSync, readFileSync, writeFileSync, existsSync, mkdtempSync } from "node:fs";
 import { resolve, relative, join } from "node:path";
@@ -7,12 +8,16 @@ import { tmpdir } from "node:os";
 import { compileFile } from "../src/compile.js";
 import { emitSbml } from "../src/backends/sbml/emit.js";
 import { emitAntimony } from "../src/backends/antimony.js";
-import { checkSbml } from "../src/backends/sbml/libsbml.js";
+import { checkSbml, libsbml } from "../src/backends/sbml/libsbml.js";
+import { planSbml } from "../src/backends/sbml/model.js";
+import { fmt15, cnLines } from "../src/backends/sbml/text.js";
+import { formatNumber } from "../src/backends/reactions.js";
 import { readSbml } from "../src/backends/sbml/read.js";
 import { simulate } from "../src/sim/simulate.js";
 import { train } from "../src/sim/train.js";
 import { simulateSchedule } from "../src/sim/schedule.js";
 import type { CRN } from "../src/ir/types.js";
+import { loadDataset, type Dataset } from "../src/data/datasets.js";
 import { ROOT, runCli, mustCompile } from "./helpers.js";
 
 const update = process.env["UPDATE_GOLDEN"] === "1";
@@ -41,16 +46,104 @@ const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 describe("SBML consistency (libSBML, all categories, units included)", () => {
   for (const f of inputs)
     it(f, async () => {
-      const xml = await emitSbml(compileRel(f), { version: "test" });
+      const ir = compileRel(f);
+      // libSBML's check of a 1000-sample schedule takes most of a minute; the schedule's
+      // structure (one event, piecewise per species) does not depend on its length, so large
+      // datasets are checked with their first 40 training samples (the full MNIST file is
+      // checked by bench/sbml.mjs).
+      let dataset: Dataset | undefined;
+      if (ir.train) {
+        try {
+          const d = loadDataset(ir.train.dataset, ir.train.split, ir.train.seed);
+          if (d.train.length > 40) dataset = { ...d, train: d.train.slice(0, 40) };
+        } catch {
+          /* not bundled: the emitter warns and writes no schedule */
+        }
+      }
+      const xml = await emitSbml(ir, { version: "test", ...(dataset ? { dataset } : {}) });
       const c = await checkSbml(xml);
       expect([...c.read, ...c.consistency].map((e) => `${e.severity} ${e.category} ${e.line}: ${e.message}`)).toEqual([]);
-    }, 30000);
+    }, 60000);
 
   it("the check does report unit problems (a parameter in seconds as a rate constant)", async () => {
     const xml = (await emitSbml(compileRel("examples/divide.crnn"))).replace('units="per_second"', 'units="second"');
     const c = await checkSbml(xml);
     expect(c.consistency.some((e) => e.category === "units consistency")).toBe(true);
   });
+});
+
+/** libSBML's own writing of a document: read it, write it again. */
+const rewrite = async (xml: string): Promise<string> => {
+  const sb = await libsbml();
+  const doc = new sb.SBMLReader().readSBMLFromString(xml);
+  try {
+    return new sb.SBMLWriter().writeSBMLToString(doc);
+  } finally {
+    sb.destroy?.(doc);
+  }
+};
+/** From the first list on: the model element itself carries attributes libsbmljs cannot set. */
+const lists = (xml: string) => xml.slice(xml.indexOf("\n    <listOf"));
+
+describe("the text crnnc writes itself is libSBML's (read back and written again: the same)", () => {
+  for (const f of inputs)
+    it(f, async () => {
+      const xml = await emitSbml(compileRel(f), { version: "test" });
+      expect(lists(await rewrite(xml))).toBe(lists(xml));
+    }, 30000);
+
+  it("numbers: attributes and MathML literals as libSBML writes them", async () => {
+    const sb = await libsbml();
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const xs = [
+      0, 1, 3, 2147483647, 2147483648, 4294967296, 999999999999999, 1e15, 1234567890123456, 9007199254740993, 1e21, 1.5e21, 1e-7, 1.5e-7, 1e-5, 0.0001, 1.25e-5,
+      0.1, 0.30000000000000004, 123456.789, 2 ** -22, 3 * 2 ** -22, 1234567890123445, 1234567890123455, 0.5, 1 / 3, 2 / 3, 9.999999999999999, 99999.99999999999, 1e300, 1e-300,
+      ...Array.from({ length: 300 }, (_, i) => (rnd() - 0.2) * 10 ** Math.round(rnd() * 40 - 20) * (i % 3 ? 1 : Math.round(rnd() * 1000))),
+    ];
+    const doc = new sb.SBMLDocument(3, 2);
+    try {
+      const model = doc.createModel();
+      const fp = new sb.SBMLFormulaParser();
+      for (const x of xs) {
+        model.createSpecies().setInitialConcentration(x);
+        const ea = model.createEvent().createEventAssignment();
+        ea.setVariable("x");
+        ea.setMath(fp.parseL3Formula(`${formatNumber(x)} molar`));
+      }
+      const xml: string = new sb.SBMLWriter().writeSBMLToString(doc);
+      const inits = [...xml.matchAll(/initialConcentration="([^"]*)"/g)].map((m) => m[1]);
+      expect(xs.map(fmt15)).toEqual(inits);
+      const maths = [...xml.matchAll(/<math[^>]*>\n([\s\S]*?)\n *<\/math>/g)].map((m) => m[1]!.split("\n").map((l) => l.trim()).join(""));
+      expect(xs.map((x) => cnLines(formatNumber(x), "molar").map((l) => l.trim()).join(""))).toEqual(maths);
+    } finally {
+      sb.destroy?.(doc);
+    }
+  });
+
+  it("a schedule with awkward numbers and a mostly constant target: consistent, libSBML's text, read back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "crnnc-sched-"));
+    const a = [0, 1, 2147483647, 2147483648, 1e-7, 1.5e-7, 0.00001, 0.30000000000000004, 2 ** -22, 1234567890123445, 1e21, 123456.789, 5e-5, 0.25];
+    const rows = ["a,b,t"];
+    a.forEach((x, i) => rows.push(`${x},${(i * 0.37) % 1},${i % 5 === 2 ? 0 : 1}`));
+    writeFileSync(join(dir, "d.csv"), rows.join("\n") + "\n");
+    writeFileSync(join(dir, "n.crnn"), 'import std/smooth_relu\nnetwork n { input 2  dense 1 smooth_relu(h: 1) }\ntrain n on "d.csv" { eta 0.001  period 50  split 1  targets t  seed 3 }\n');
+    const r = compileFile(join(dir, "n.crnn"));
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const ir = r.ir!;
+    const xml = await emitSbml(ir);
+    const c = await checkSbml(xml);
+    expect([...c.read, ...c.consistency].map((e) => `${e.severity} ${e.category} ${e.line}: ${e.message}`)).toEqual([]);
+    expect(lists(await rewrite(xml))).toBe(lists(xml));
+    // The target is 1 in 11 of 14 samples: the default is 1, a piece for each 0 only.
+    const target = xml.slice(xml.indexOf('<eventAssignment variable="Yhat_0">'));
+    expect(target.slice(0, target.indexOf("</eventAssignment>")).match(/<piece>/g)).toHaveLength(3);
+    const back = await readSbml(xml, "x.xml");
+    expect(back.diagnostics).toEqual([]);
+    const want = planSbml(ir).schedule!;
+    expect(back.schedule!.values.length).toBe(want.values.length);
+    expect(Math.max(...want.values.map((v, p) => relDiff(v, back.schedule!.values[p]!)))).toBeLessThanOrEqual(1e-14);
+  }, 30000);
 });
 
 describe("round trip IR → SBML → read back → simulate", () => {
@@ -155,9 +248,9 @@ describe("CLI", () => {
 });
 
 describe("speed", () => {
-  // UNFINISHED: takes ~7 s today (libSBML's MathML writer and setMath copies of the 66
-  // 1000-piece schedule assignments dominate); the fix is to write the schedule's MathML as text.
-  it.skip("a 64-4-2 network with a 1000-sample schedule compiles to SBML in well under 5 s", async () => {
+  // The issue's target is < 1 s for the MNIST-sized network with its schedule; bench/sbml.mjs
+  // reports the figure (docs/performance.md). The bound here leaves room for a busy machine.
+  it("a 64-4-2 network with a 1000-sample schedule compiles to SBML in under 2 s (target 1 s)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "crnnc-mnist-"));
     const rows = ["" + [...Array(64).keys()].map((i) => `p${i}`).join(",") + ",c0,c1"];
     let seed = 1;
@@ -167,16 +260,20 @@ describe("speed", () => {
       rows.push([...Array(64)].map(() => Math.round(rnd() * 16) / 16).join(",") + `,${c},${1 - c}`);
     }
     writeFileSync(join(dir, "digits.csv"), rows.join("\n") + "\n");
-    const src = readFileSync(resolve(ROOT, "examples/mnist.crnn"), "utf8").replace("on mnist01", 'on "digits.csv"').replace("split       0.9", "split       1\n  targets     c0, c1");
+    const src = readFileSync(resolve(ROOT, "examples/mnist.crnn"), "utf8").replace("on mnist01", 'on "digits.csv"').replace(/\bsplit\s+0\.9\b/, "split 1\n  targets c0, c1");
+    expect(src).toContain("targets c0, c1");
     writeFileSync(join(dir, "m.crnn"), src);
     const r = compileFile(join(dir, "m.crnn"));
     expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const ir = r.ir;
+    await libsbml(); // loading the library is not part of the figure
     const t0 = performance.now();
     const xml = await emitSbml(ir!);
     const ms = performance.now() - t0;
     expect(xml).toContain("next_sample");
-    expect(ms).toBeLessThan(5000);
+    expect(xml.match(/<eventAssignment /g)).toHaveLength(2 + 64 + 2);
+    expect(xml).toContain('<cn sbml:units="dimensionless" type="integer"> 999 </cn>');
+    expect(ms).toBeLessThan(2000);
   }, 60000);
 });
 void mustCompile;

@@ -263,7 +263,15 @@ function scheduleText(plan: SbmlPlan): string[] {
 function kineticLaws(sb: Libsbml, formulas: string[]): string[] {
   const shaped = formulas.map(shape);
   const missing = [...new Set(shaped.map((s) => s.key))].filter((k) => !LAWS.has(k));
-  if (missing.length) renderLaws(sb, missing);
+  if (missing.length) {
+    try {
+      renderLaws(sb, missing);
+    } catch (e) {
+      const bad = /formula (.*)$/.exec((e as Error).message)?.[1];
+      const i = shaped.findIndex((s) => s.key === bad);
+      throw i >= 0 ? new Error(`libSBML could not parse the formula ${formulas[i]}`) : e;
+    }
+  }
   return shaped.map(({ key, names }) => LAWS.get(key)!.replace(PLACEHOLDER, (_, i: string) => `<ci> ${names[Number(i)]} </ci>`));
 }
 

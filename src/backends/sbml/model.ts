@@ -5,7 +5,7 @@
 //   k_div (per_M_per_second) · 2 X -> 2 X + D   →   "cell * k_div * X^2"
 
 import type { CRN, IRExpr, Reaction, Species } from "../../ir/types.js";
-import { loadDataset, DatasetError } from "../../data/datasets.js";
+import { loadDataset, DatasetError, type Dataset } from "../../data/datasets.js";
 import { samplePermutation } from "../../data/order.js";
 import { formatNumber } from "../reactions.js";
 import { NetworkLayout } from "../../sim/network.js";
@@ -16,6 +16,8 @@ export interface SbmlOptions {
   version?: string;
   /** Called with warnings (e.g. a dataset that is not bundled, so no schedule). */
   onWarning?: (message: string) => void;
+  /** Schedule these samples instead of loading the train block's dataset (tests). */
+  dataset?: Dataset;
 }
 
 /** Dimension of a quantity: concentration (M) exponent and time (s) exponent. */
@@ -142,7 +144,7 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
   const inits = ir.species.map((s) => s.init);
   if (ir.kind === "train" && ir.train && (opts.schedule ?? "events") === "events") {
     try {
-      const data = loadDataset(ir.train.dataset, ir.train.split, ir.train.seed);
+      const data = opts.dataset ?? loadDataset(ir.train.dataset, ir.train.split, ir.train.seed);
       const net = NetworkLayout.of(ir);
       const perm = samplePermutation(data.train.length, ir.train.seed);
       const species = [...net.inputs, ...net.targets];
