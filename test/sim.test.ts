@@ -14,12 +14,17 @@ import { train } from "../src/sim/train.js";
 import type { CRN } from "../src/ir/types.js";
 
 let tmp: string;
-let csv: string;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "crnnc-sim-"));
-  csv = join(tmp, "data.csv");
-  writeFileSync(csv, "a,b,c,y\n0,0,0,0\n");
 });
+
+/** A one-row CSV with `inputs` feature columns and `outputs` target columns, in tmp; returns its name. */
+function csvFor(inputs: number, outputs: number): string {
+  const name = `d_${inputs}_${outputs}.csv`;
+  const header = [...Array.from({ length: inputs }, (_, j) => `x${j}`), ...Array.from({ length: outputs }, (_, i) => `y${i}`)];
+  writeFileSync(join(tmp, name), `${header.join(",")}\n${header.map(() => "0.5").join(",")}\n`);
+  return name;
+}
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 
@@ -66,7 +71,7 @@ describe("integrators against analytic solutions", () => {
   });
 
   it("generated code and table evaluation agree with the IR's rate convention", () => {
-    const ir = mustCompile('import std/smooth_relu\nnetwork n { input 2  dense 3 smooth_relu(h: 0.5)  dense 2 smooth_relu(h: 1) }\ntrain n on "data.csv" { eta 0.01 }', { file: join(tmp, "x.crnn") });
+    const ir = mustCompile(`import std/smooth_relu\nnetwork n { input 2  dense 3 smooth_relu(h: 0.5)  dense 2 smooth_relu(h: 1) }\ntrain n on "${csvFor(2, 2)}" { eta 0.01 }`, { file: join(tmp, "x.crnn") });
     const r = rng(5);
     const md = compileModel(ir, { splitUpdateCatalysis: true });
     const g = generate(md);
@@ -156,7 +161,8 @@ function randomNet(sizes: number[], r: () => number): Net {
 
 function source(net: Net, eta: number, period = 100): string {
   const layers = net.sizes.slice(1).map((n, l) => `dense ${n} smooth_relu(h: ${net.h[l]})`).join("\n  ");
-  return `import std/smooth_relu\nnetwork n {\n  input ${net.sizes[0]}\n  ${layers}\n  rate k_div = 20\n}\ntrain n on "data.csv" { eta ${eta}  period ${period} }\n`;
+  const data = csvFor(net.sizes[0]!, net.sizes[net.sizes.length - 1]!);
+  return `import std/smooth_relu\nnetwork n {\n  input ${net.sizes[0]}\n  ${layers}\n  rate k_div = 20\n}\ntrain n on "${data}" { eta ${eta}  period ${period} }\n`;
 }
 
 /** The IR's initial state with the network's weights on the rails (plus a common offset) and the sample's input and target. */

@@ -4,6 +4,7 @@
 //
 //   train net on xor { eta 0.002  period 300  iterations 36000  init uniform(-1, 1) }
 
+import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type * as A from "../syntax/ast.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
@@ -12,6 +13,7 @@ import type { Scope } from "./scope.js";
 import { evalStatic } from "./expr.js";
 import type { Distribution, NoiseSettings, TrainSettings } from "../ir/types.js";
 import { BUILTIN_DATASETS } from "../data/registry.js";
+import { DatasetError, NegativeFeatureError, loadDataset, parseCsv, transform } from "../data/datasets.js";
 import type { Code } from "../diagnostics/codes.js";
 
 export const TRAIN_DEFAULTS = {
@@ -50,6 +52,7 @@ export function checkTrain(
     init: { weights: TRAIN_DEFAULTS.init, biases: TRAIN_DEFAULTS.init },
   };
   const features: A.Name[] = [];
+  const mapping: { scale?: number; shift?: number } = {};
   const targets: A.Name[] = [];
 
   for (const s of decl.settings) {
@@ -112,6 +115,18 @@ export function checkTrain(
         if (s.qualifier !== "weights") out.init.biases = d;
         break;
       }
+      case "scale": {
+        const v = num(s);
+        if (!Number.isNaN(v) && !(v > 0 && Number.isFinite(v))) bad("E0207", s, `scale must be a positive finite factor, got ${v}`, "features become (x + shift) · scale");
+        else if (!Number.isNaN(v)) mapping.scale = v;
+        break;
+      }
+      case "shift": {
+        const v = num(s);
+        if (!Number.isNaN(v) && !Number.isFinite(v)) bad("E0207", s, `shift must be a finite number, got ${v}`, "features become (x + shift) · scale");
+        else if (!Number.isNaN(v)) mapping.shift = v;
+        break;
+      }
       case "features":
         features.push(...(s.names ?? []));
         break;
@@ -124,9 +139,11 @@ export function checkTrain(
   // Dataset.
   if (decl.dataset.kind === "path") {
     const path = resolve(dirname(sourcePath), decl.dataset.value);
+    out.dataset = { kind: "csv", path, ...(features.length ? { features: features.map((f) => f.name) } : {}), ...(targets.length ? { targets: targets.map((f) => f.name) } : {}), ...mapping };
     if (!exists(path)) sink.error("E0401", decl.dataset.span, `cannot find dataset file \`${decl.dataset.value}\``, `looked for ${path}`);
-    out.dataset = { kind: "csv", path, ...(features.length ? { features: features.map((f) => f.name) } : {}), ...(targets.length ? { targets: targets.map((f) => f.name) } : {}) };
+    else checkCsv(decl, path, out.dataset, sink, shape);
   } else {
+    out.dataset = { kind: "builtin", name: decl.dataset.value, ...mapping };
     const info = BUILTIN_DATASETS[decl.dataset.value];
     if (!info) {
       sink.error("E0401", decl.dataset.span, `unknown dataset \`${decl.dataset.value}\``, didYouMean(decl.dataset.value, Object.keys(BUILTIN_DATASETS)) ?? `built-in datasets: ${Object.keys(BUILTIN_DATASETS).join(", ")}; or give a CSV file as a string: on "data.csv"`);
@@ -134,12 +151,60 @@ export function checkTrain(
       sink.error("E0402", decl.dataset.span, `dataset \`${info.name}\` has ${info.inputs} input${info.inputs === 1 ? "" : "s"} and ${info.outputs} output${info.outputs === 1 ? "" : "s"}, but network \`${decl.network}\` is ${shape.inputs} → ${shape.outputs}`, `make the network's \`input ${info.inputs}\` and its last layer \`dense ${info.outputs} ...\``);
     }
     for (const s of [seen.get("features"), seen.get("targets")]) if (s) sink.warn("W0604", s.keySpan, `\`${s.key}\` only applies to CSV datasets; \`${decl.dataset.value}\` is built in`);
+    // A shift that makes a built-in dataset's features negative.
+    if (info && mapping.shift !== undefined && mapping.shift < 0) {
+      try {
+        loadDataset(out.dataset, 1, 0);
+      } catch (e) {
+        if (e instanceof NegativeFeatureError) sink.error("E0404", seen.get("shift")!.value?.span ?? decl.dataset.span, e.detail, e.hint);
+        else if (!(e instanceof DatasetError)) throw e;
+      }
+    }
   }
 
   if (decl.noise) out.noise = checkNoise(decl.noise, scope, sink);
   for (const extra of decl.extraNoise ?? [])
     sink.error("E0114", extra.keySpan, "a train block has one `noise` block", `the first is at line ${decl.noise!.keySpan.line}; merge the settings into it`);
   return out;
+}
+
+/**
+ * The CSV's content, read now so that `crnnc check` reports what `crnnc sim` would: malformed
+ * rows (E0403), negative features after shift/scale (E0404), and a column count that does not
+ * fit the network (E0402, as for a built-in dataset). Files the host serves but the disk does not have are left to the run.
+ */
+function checkCsv(decl: A.TrainDecl, path: string, spec: TrainSettings["dataset"], sink: DiagnosticSink, shape?: { inputs: number; outputs: number }): void {
+  if (spec.kind !== "csv") return;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return;
+  }
+  const at = decl.dataset.span;
+  // Unnamed targets are the last columns, as many as the network has outputs (one by default).
+  if (!spec.targets?.length && shape && shape.outputs > 1) {
+    const header = text.replace(/^\uFEFF/, "").split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#"));
+    const names = header?.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1").trim()) ?? [];
+    if (names.length > shape.outputs) spec.targets = names.slice(-shape.outputs);
+  }
+  try {
+    const d = parseCsv(text, decl.dataset.value, spec.features, spec.targets);
+    if (shape && (d.features.length !== shape.inputs || d.targets.length !== shape.outputs)) {
+      const n = (k: number, w: string) => `${k} ${w}${k === 1 ? "" : "s"}`;
+      sink.error(
+        "E0402",
+        at,
+        `\`${decl.dataset.value}\` has ${n(d.features.length, "feature")} (${d.features.join(", ")}) and ${n(d.targets.length, "target")} (${d.targets.join(", ")}), but network \`${decl.network}\` is ${shape.inputs} → ${shape.outputs}`,
+        "choose the columns with `features a, b` and `targets y` (default: the last columns are the targets, one per output, the rest are features), or change the network",
+      );
+    }
+    transform(d.samples, spec, (i, j) => `${decl.dataset.value}:${d.lines[i]}: feature \`${d.features[j]}\` (column ${d.featureColumns[j]! + 1})`);
+  } catch (e) {
+    if (e instanceof NegativeFeatureError) sink.error("E0404", at, e.detail, e.hint);
+    else if (e instanceof DatasetError) sink.error("E0403", at, e.detail, e.hint);
+    else throw e;
+  }
 }
 
 function distribution(s: A.Setting, scope: Scope, sink: DiagnosticSink): Distribution | undefined {

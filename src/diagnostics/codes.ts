@@ -41,6 +41,8 @@ export const codes = {
   // data
   E0401: "unknown dataset",
   E0402: "dataset shape does not fit the network",
+  E0403: "dataset file is malformed",
+  E0404: "a feature is negative (inputs are concentrations)",
   // rate laws
   E0501: "rate law refers to an unknown name",
   // SBML read-back

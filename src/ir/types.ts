@@ -99,7 +99,8 @@ export type Distribution =
   | { kind: "constant"; value: number };
 
 export interface TrainSettings {
-  dataset: { kind: "builtin"; name: string } | { kind: "csv"; path: string; features?: string[]; targets?: string[] };
+  /** The data, with the train block's `shift`/`scale` (every feature x becomes (x + shift) · scale). */
+  dataset: ({ kind: "builtin"; name: string } | { kind: "csv"; path: string; features?: string[]; targets?: string[] }) & { scale?: number; shift?: number };
   eta: number;
   period: number;
   iterations: number;

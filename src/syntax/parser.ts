@@ -271,6 +271,8 @@ class CrnnParser extends CstParser {
       { ALT: () => this.CONSUME(T.Split) },
       { ALT: () => this.CONSUME(T.Seed) },
       { ALT: () => this.CONSUME(T.Annihilate) },
+      { ALT: () => this.CONSUME(T.Scale) },
+      { ALT: () => this.CONSUME(T.Shift) },
     ]);
     this.SUBRULE(this.expr);
   });

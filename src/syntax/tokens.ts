@@ -48,6 +48,8 @@ export const Biases = soft("biases");
 export const Features = soft("features");
 export const Targets = soft("targets");
 export const Annihilate = soft("annihilate");
+export const Scale = soft("scale");
+export const Shift = soft("shift");
 export const Epsilon = soft("epsilon");
 export const Resample = soft("resample");
 export const Hold = soft("hold");
@@ -126,6 +128,8 @@ export const allTokens: TokenType[] = [
   Features,
   Targets,
   Annihilate,
+  Scale,
+  Shift,
   Epsilon,
   Resample,
   Hold,
