@@ -139,7 +139,9 @@ async function main() {
   try {
     const big = join(tmp, "big.crnn");
     writeFileSync(big, BIG_SOURCE);
-    writeFileSync(join(tmp, "big.csv"), ""); // the compiler only checks that the dataset exists
+    // The compiler reads the CSV's header and rows: one row of 784 features and 10 targets.
+    const cols = [...Array.from({ length: 784 }, (_, j) => `p${j}`), ...Array.from({ length: 10 }, (_, i) => `c${i}`)];
+    writeFileSync(join(tmp, "big.csv"), `${cols.join(",")}\n${cols.map(() => "0").join(",")}\n`);
     const cases = [
       { id: "mnist", label: "examples/mnist.crnn (64-4-2, train)", file: join(ROOT, "examples", "mnist.crnn"), runs, target: TARGETS.mnist },
       { id: "big", label: "784-100-10 smooth ReLU (train)", file: big, runs: bigRuns, target: TARGETS.big },
