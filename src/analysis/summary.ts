@@ -10,6 +10,9 @@
 
 import type { CRN, Reaction, Tag } from "../ir/types.js";
 import { TAGS } from "../ir/types.js";
+import { netChange } from "../ir/queries.js";
+
+export { netChange };
 
 export interface Summary {
   speciesCount: number;
@@ -24,14 +27,6 @@ export interface Summary {
   classByTag: Partial<Record<Tag, { catalytic: number; dynamic: number }>>;
   feedbackFree: { ok: boolean; cycle?: number[] };
   dualPairs: [number, number][];
-}
-
-/** Net stoichiometric change of each species in a reaction (only nonzero entries). */
-export function netChange(r: Reaction): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const t of r.reactants) m.set(t.s, (m.get(t.s) ?? 0) - t.n);
-  for (const t of r.products) m.set(t.s, (m.get(t.s) ?? 0) + t.n);
-  return m;
 }
 
 export function summarize(ir: CRN): Summary {

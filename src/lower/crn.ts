@@ -9,6 +9,7 @@ import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import type { CompiledTemplate } from "../check/templates.js";
 import { evalExpr } from "../check/expr.js";
 import { IRBuilder } from "../ir/builder.js";
+import { speciesInExpr } from "../ir/queries.js";
 import type { CRN } from "../ir/types.js";
 import { bind, instantiate, rateResolver, type DualArg } from "./instantiate.js";
 
@@ -41,13 +42,7 @@ export function lowerCrn(decl: A.CrnDecl, t: CompiledTemplate, source: string, s
   // Initial values.
   const used = new Set<number>();
   for (const r of b.reactions) for (const x of [...r.reactants, ...r.products]) used.add(x.s);
-  const lawSpecies = (e: import("../ir/types.js").IRExpr): void => {
-    if (e.k === "species") used.add(e.s);
-    else if (e.k === "neg") lawSpecies(e.a);
-    else if (e.k === "bin") (lawSpecies(e.a), lawSpecies(e.b));
-    else if (e.k === "fn") e.args.forEach(lawSpecies);
-  };
-  for (const r of b.reactions) if (r.rate.kind === "law") lawSpecies(r.rate.expr);
+  for (const r of b.reactions) if (r.rate.kind === "law") speciesInExpr(r.rate.expr, used);
   const species = b.species.slice();
   const initSet = new Set<number>();
   for (const init of t.inits) {

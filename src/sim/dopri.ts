@@ -5,7 +5,7 @@
 //   new DormandPrince(model, { rtol: 1e-8 }).integrate(x, 0, 10)
 
 import { rhs, type CompiledModel } from "./model.js";
-import { IntegrationError, type Integrator, type StepperOptions, type StepperStats } from "./rosenbrock.js";
+import { IntegrationError, startingStep, type Integrator, type StepperOptions, type StepperStats } from "./rosenbrock.js";
 
 const A: number[][] = [
   [],
@@ -50,7 +50,7 @@ export class DormandPrince implements Integrator {
     if (!(span > 0)) return;
     rhs(md, x, k[0]!);
     this.stats.rhsEvals++;
-    let h = this.lastH > 0 ? Math.min(this.lastH, span) : Math.min(initialStep(x, k[0]!, rtol, atol), span);
+    let h = this.lastH > 0 ? Math.min(this.lastH, span) : Math.min(startingStep(x, k[0]!, rtol, atol, span), span);
     h = Math.min(h, this.hmax);
     let t = t0;
     let steps = 0;
@@ -102,17 +102,4 @@ export class DormandPrince implements Integrator {
       }
     }
   }
-}
-
-function initialStep(x: Float64Array, f: Float64Array, rtol: number, atol: number): number {
-  let d0 = 0;
-  let d1 = 0;
-  for (let q = 0; q < x.length; q++) {
-    const sc = atol + rtol * Math.abs(x[q]!);
-    d0 += (x[q]! / sc) ** 2;
-    d1 += (f[q]! / sc) ** 2;
-  }
-  d0 = Math.sqrt(d0 / x.length);
-  d1 = Math.sqrt(d1 / x.length);
-  return d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
 }

@@ -7,6 +7,7 @@
 
 import type { CRN, IRExpr, Reaction } from "../ir/types.js";
 import { evalIRExpr } from "../ir/mass-action.js";
+import { netChange, speciesInExpr } from "../ir/queries.js";
 
 export interface CompiledModel {
   n: number;
@@ -75,7 +76,7 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     nStart[i] = nsA.length;
     if (r.rate.kind === "mass") k[i] = r.rate.k;
     else laws.set(i, r.rate.expr);
-    const net = netOf(r);
+    const net = netChange(r);
     for (const t of r.reactants) {
       rsA.push(t.s);
       rnA.push(t.n);
@@ -100,7 +101,7 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
   const lawDeps = new Map<number, number[]>();
   for (let r = 0; r < m; r++) {
     const law = laws.get(r);
-    const deps = law ? [...speciesIn(law)].sort((a, b) => a - b) : [];
+    const deps = law ? [...speciesInExpr(law)].sort((a, b) => a - b) : [];
     if (law) lawDeps.set(r, deps);
     for (let q = nStart[r]!; q < nStart[r + 1]!; q++) {
       const t = ns[q]!;
@@ -197,22 +198,6 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     isLaw: Uint8Array.from({ length: m }, (_, r) => (laws.has(r) ? 1 : 0)),
     v: new Float64Array(m),
   };
-}
-
-function netOf(r: Reaction): Map<number, number> {
-  const net = new Map<number, number>();
-  for (const t of r.reactants) net.set(t.s, (net.get(t.s) ?? 0) - t.n);
-  for (const t of r.products) net.set(t.s, (net.get(t.s) ?? 0) + t.n);
-  for (const [s, d] of net) if (d === 0) net.delete(s);
-  return net;
-}
-
-function speciesIn(e: IRExpr, out = new Set<number>()): Set<number> {
-  if (e.k === "species") out.add(e.s);
-  else if (e.k === "neg") speciesIn(e.a, out);
-  else if (e.k === "bin") (speciesIn(e.a, out), speciesIn(e.b, out));
-  else if (e.k === "fn") e.args.forEach((a) => speciesIn(a, out));
-  return out;
 }
 
 /** Reaction rates into md.v, then dx/dt into dx. */

@@ -14,6 +14,7 @@ import type { CRN, NoiseSettings } from "../ir/types.js";
 import type { CompiledModel } from "./model.js";
 import type { Integrator, Rosenbrock } from "./rosenbrock.js";
 import { Rng } from "../util/rng.js";
+import { netChange } from "../ir/queries.js";
 
 export class NoiseSchedule {
   /** Indices of the noisy reactions, in IR order. */
@@ -92,8 +93,5 @@ export class NoiseSchedule {
 function isNodeDecay(ir: CRN, j: number): boolean {
   const r = ir.reactions[j]!;
   if (r.tag !== "forward" || !r.origin.template.endsWith(".node")) return false;
-  const net = new Map<number, number>();
-  for (const t of r.reactants) net.set(t.s, (net.get(t.s) ?? 0) - t.n);
-  for (const t of r.products) net.set(t.s, (net.get(t.s) ?? 0) + t.n);
-  return [...net].some(([s, d]) => d < 0 && ir.species[s]!.role === "node");
+  return [...netChange(r)].some(([s, d]) => d < 0 && ir.species[s]!.role === "node");
 }

@@ -448,19 +448,24 @@ export class Rosenbrock implements Integrator {
     const { md, f0, rtol, atol } = this;
     this.f.rhs(x, f0);
     this.stats.rhsEvals++;
-    let d0 = 0;
-    let d1 = 0;
-    for (let q = 0; q < md.n; q++) {
-      const sc = atol + rtol * Math.abs(x[q]!);
-      d0 += (x[q]! / sc) ** 2;
-      d1 += (f0[q]! / sc) ** 2;
-    }
-    d0 = Math.sqrt(d0 / md.n);
-    d1 = Math.sqrt(d1 / md.n);
-    let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 * span : (0.01 * d0) / d1;
+    let h0 = startingStep(x, f0, rtol, atol, span);
     if (this.lastH > 0) h0 = Math.min(Math.max(h0, this.lastH * 1e-3), this.lastH);
     return Math.max(Math.min(h0, span), 1e-12 * span);
   }
+}
+
+/** Hairer–Wanner's first step guess: 1% of |y| / |f(y)| in the error norm (1e-6 · span if either is tiny). */
+export function startingStep(x: Float64Array, f: Float64Array, rtol: number, atol: number, span: number): number {
+  let d0 = 0;
+  let d1 = 0;
+  for (let q = 0; q < x.length; q++) {
+    const sc = atol + rtol * Math.abs(x[q]!);
+    d0 += (x[q]! / sc) ** 2;
+    d1 += (f[q]! / sc) ** 2;
+  }
+  d0 = Math.sqrt(d0 / x.length);
+  d1 = Math.sqrt(d1 / x.length);
+  return d0 < 1e-5 || d1 < 1e-5 ? 1e-6 * span : (0.01 * d0) / d1;
 }
 
 /** out = base + scale · Σ_j coef[j] · u[j] (out may be base). Unrolled by four stages for speed. */

@@ -4,6 +4,7 @@
 //
 //   k_div (per_M_per_second) · 2 X -> 2 X + D   →   "cell * k_div * X^2"
 
+import { speciesInExpr } from "../../ir/queries.js";
 import type { CRN, IRExpr, Reaction, Species } from "../../ir/types.js";
 import { loadDataset, DatasetError, type Dataset } from "../../data/datasets.js";
 import { samplePermutation } from "../../data/order.js";
@@ -133,7 +134,7 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
       const scale = r.rate.name !== undefined && r.rate.scale !== undefined && r.rate.scale !== 1 ? `${formatNumber(r.rate.scale)} dimensionless * ` : "";
       formula = ["cell", `${scale}${p}`, ...r.reactants.map((t) => (t.n === 1 ? ids[t.s]! : `${ids[t.s]}^${t.n}`))].join(" * ");
     } else {
-      for (const s of lawSpecies(r.rate.expr)) if (!net.has(s) && !modifiers.includes(ids[s]!)) modifiers.push(ids[s]!);
+      for (const s of speciesInExpr(r.rate.expr)) if (!net.has(s) && !modifiers.includes(ids[s]!)) modifiers.push(ids[s]!);
       formula = `cell * (${lawFormula(r.rate.expr, ids, [1, -1], useDim)})`;
     }
     return { id: `r${i}`, reactants, products, modifiers, formula, law: r.rate.kind === "law", tag: r.tag };
@@ -207,14 +208,6 @@ export const ROLE_TEXT: Record<string, string> = {
 
 function describe(s: Species): string {
   return `${s.role}: ${ROLE_TEXT[s.role] ?? s.role}`;
-}
-
-function lawSpecies(e: IRExpr, out = new Set<number>()): Set<number> {
-  if (e.k === "species") out.add(e.s);
-  else if (e.k === "neg") lawSpecies(e.a, out);
-  else if (e.k === "bin") (lawSpecies(e.a, out), lawSpecies(e.b, out));
-  else if (e.k === "fn") e.args.forEach((a) => lawSpecies(a, out));
-  return out;
 }
 
 const CMP = new Set(["<", "<=", ">", ">=", "=="]);
