@@ -45,7 +45,7 @@ const FRAGMENTS = [
   "{", "}", "(", ")", "->", "@", ".", ",", ":", "+", "-", "*", "/", "^", "=", "==", "<", "<=", ">", ">=",
   "dual", "rate", "const", "module", "activation", "catalyst", "local", "require", "crn", "network",
   "train", "init", "noise", "import", "input", "dense", "on", "eta", "period", "iterations", "split",
-  "seed", "evaluate every", "init weights", "features", "targets", "annihilate", "epsilon", "resample", "hold",
+  "seed", "evaluate every", "init weights", "features", "targets", "annihilate", "shift", "scale", "epsilon", "resample", "hold",
   "0", "-1", "1", "2", "1e400", "-1e400", "1e-400", "NaN", "Infinity", "2.5", "0.5", ".5", "1.", "00",
   ".p", ".m", ".q", "X", "Y", "W", "k", "kk", "h", "h:", "h: 0", "k_div", "smooth_relu", "decay",
   "std/arith", "std/smooth_relu", "std/nope", '"x.crnn"', '"xor.crnn"', '"', "xor", "iris", "mnist01",

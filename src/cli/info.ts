@@ -56,6 +56,8 @@ export function formatInfo(ir: CRN): string {
     const t = ir.train;
     const ds = t.dataset.kind === "builtin" ? t.dataset.name : t.dataset.path;
     out.push(`  training           on ${ds}: η = ${t.eta}, T = ${t.period}, ${t.iterations} iterations (ηT = ${+(t.eta * t.period).toPrecision(6)}), seed ${t.seed}`);
+    const { shift, scale } = t.dataset;
+    if (shift !== undefined || scale !== undefined) out.push(`  features           x → (x + ${shift ?? 0}) · ${scale ?? 1}`);
     if (t.noise) out.push(`  noise              ε = ${t.noise.epsilon}, t0 = ${t.noise.resample}, t1 = ${t.noise.hold}, on ${t.noise.on.join(", ")}`);
     if (t.annihilate) out.push(`  rail annihilation  on, rate ${t.annihilate}`);
   }
