@@ -28,7 +28,8 @@ describe("golden backends", () => {
           expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
           const text = emit(r.ir!);
           const golden = resolve(FIXTURES, c, file);
-          if (update || !existsSync(golden)) writeFileSync(golden, text);
+          if (update) writeFileSync(golden, text);
+          expect(existsSync(golden), `${golden} is missing: run with UPDATE_GOLDEN=1 to create it`).toBe(true);
           expect(text).toBe(readFileSync(golden, "utf8"));
         } finally {
           process.chdir(cwd);

@@ -8,7 +8,7 @@
 //
 //   X1_0 + W0_0_0_p + X0_0 -> 2 X1_0 + ...   gives edges W0_0_0_p → X1_0 and X0_0 → X1_0
 
-import type { CRN, Reaction, Tag } from "../ir/types.js";
+import type { CRN, Tag } from "../ir/types.js";
 import { TAGS } from "../ir/types.js";
 import { netChange } from "../ir/queries.js";
 

@@ -5,7 +5,7 @@
 //
 //   2 X -> X @ k   →  reactant (X, order 2), net change (X, −1), Jacobian slot J[X, X] += −1·2k·x
 
-import type { CRN, IRExpr, Reaction } from "../ir/types.js";
+import type { CRN, IRExpr } from "../ir/types.js";
 import { evalIRExpr } from "../ir/mass-action.js";
 import { netChange, speciesInExpr } from "../ir/queries.js";
 

@@ -445,7 +445,7 @@ export class Rosenbrock implements Integrator {
 
   /** Hairer–Wanner's starting step guess, from the size of y and f(y) in the error norm. */
   private initialStep(x: Float64Array, span: number): number {
-    const { md, f0, rtol, atol } = this;
+    const { f0, rtol, atol } = this;
     this.f.rhs(x, f0);
     this.stats.rhsEvals++;
     let h0 = startingStep(x, f0, rtol, atol, span);

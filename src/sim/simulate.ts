@@ -10,11 +10,10 @@ import { BlowupError, checkState } from "./blowup.js";
 import { DormandPrince } from "./dopri.js";
 
 export const METHODS = [...Object.keys(TABLEAUS), "dopri5"] as const;
-export type Method = string;
 
 export interface SolverOptions extends StepperOptions {
   /** rodas5 (default), rodas4, ros34pw2 or dopri5. */
-  method?: Method;
+  method?: (typeof METHODS)[number];
 }
 
 export function makeIntegrator(md: CompiledModel, opts: SolverOptions = {}): Integrator {
