@@ -382,7 +382,7 @@ const CASES: Case[] = [
     what: "an activation template with the wrong parameters",
     src: NO_SLOPE.replace("module bias(X, dual B)", "module ⟪bias⟫(X, B)").replace("B.p -> B.p + X @ k", "B -> B + X @ k") + "network n {\n  input 2\n  dense 1 lin\n}\n",
     code: "E0111",
-    message: "`bias` of an activation must take (X, dual B)",
+    message: "`bias` of activation `lin` must take (X, dual B)",
   },
   {
     what: "an unknown function in a rate law",
@@ -556,7 +556,7 @@ const CASES: Case[] = [
     src: "import ⟪std/smooth_rel⟫\ncrn c {\n  A -> B\n}\n",
     code: "E0301",
     message: "cannot find module `std/smooth_rel`",
-    hint: "the standard library has: std/arith, std/backprop, std/smooth_relu",
+    hint: "the standard library has: std/arith, std/backprop, std/leaky_relu, std/sigmoid, std/smooth_relu, std/tanh",
   },
   {
     what: "a relative import of a missing file",

@@ -12,7 +12,19 @@ import { activationScope, type Def, type Scope } from "./scope.js";
 import { evalStatic, compileConst, compileExpr, evalExpr, type TExpr } from "./expr.js";
 import type { CompiledTemplate, TemplateCompiler } from "./templates.js";
 
-/** The templates an activation provides, with the parameter shapes the network wiring expects. */
+/**
+ * The templates an activation provides, with the parameter shapes the network wiring expects.
+ * X is the node's output: a single species, or `dual X` when the activation's values can be
+ * negative (leaky ReLU, tanh). An activation whose `node` takes a second parameter `dual Z`
+ * gets a per-node accumulator: its edges and bias then write the weighted sum z into Z (rather
+ * than into X), and `node` computes x = σ(z) from it, e.g. with a rate law.
+ *
+ *   node(X) · edge(X, I, dual W) · bias(X, dual B) · slope(X, D)                 smooth ReLU
+ *   node(dual X, dual Z) · edge(dual Z, I, dual W) · bias(dual Z, dual B) · slope(dual X, D)
+ *
+ * The slope D may be dual too (`slope(X, dual D)`), for slopes that are differences of
+ * mass-action terms such as σ' = x − x².
+ */
 export const ACTIVATION_CONTRACT = {
   node: ["X"],
   edge: ["X", "I", "dual W"],
@@ -35,6 +47,12 @@ export interface LayerPlan {
     templates: Partial<Record<ContractName, CompiledTemplate>>;
     /** Catalyst name → concentration. */
     catalysts: Map<string, number>;
+    /** The node output is dual-railed (`node(dual X)`). */
+    dualOutput: boolean;
+    /** Edges and bias write into a per-node dual accumulator Z (`node(X, dual Z)`). */
+    accumulator: boolean;
+    /** The slope D is dual-railed (`slope(X, dual D)`). */
+    dualSlope: boolean;
   };
 }
 
@@ -155,7 +173,24 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
     catalysts.set(c.name, v);
   }
   const templates: Partial<Record<ContractName, CompiledTemplate>> = {};
-  for (const [name, shape] of Object.entries(ACTIVATION_CONTRACT) as [ContractName, readonly string[]][]) {
+  // The node template decides the shapes of the others: is X dual, is there an accumulator Z?
+  const nodeDef = aScope.defs.get("node");
+  const nodeParams = nodeDef?.kind === "module" ? nodeDef.decl.params : [];
+  const dualOutput = nodeParams[0]?.dual ?? false;
+  const accumulator = nodeParams.length === 2 && nodeParams[1]!.dual;
+  const x = dualOutput ? "dual X" : "X";
+  const sum = accumulator ? "dual Z" : x;
+  // The slope may be signed while it settles: σ' = x − x² as two mass-action rails.
+  const slopeDef = aScope.defs.get("slope");
+  const dualSlope = slopeDef?.kind === "module" && (slopeDef.decl.params[1]?.dual ?? false);
+  const shapes: Record<ContractName, readonly string[]> = {
+    node: accumulator ? [x, "dual Z"] : [x],
+    edge: [sum, "I", "dual W"],
+    bias: [sum, "dual B"],
+    slope: [x, dualSlope ? "dual D" : "D"],
+  };
+  for (const name of Object.keys(ACTIVATION_CONTRACT) as ContractName[]) {
+    const shape = shapes[name];
     const md = aScope.defs.get(name);
     if (!md || md.kind !== "module") {
       if (name !== "slope" || needSlope)
@@ -166,12 +201,13 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
     const got = md.decl.params.map((p) => (p.dual ? "dual " : "") + "_");
     const want = shape.map((s) => (s.startsWith("dual ") ? "dual _" : "_"));
     if (got.join() !== want.join()) {
-      sink.error("E0111", md.decl.nameSpan, `\`${name}\` of an activation must take (${shape.join(", ")})`);
+      sink.error("E0111", md.decl.nameSpan, `\`${name}\` of activation \`${a.name}\` must take (${shape.join(", ")})`,
+        name === "node" ? "`node(X)` or `node(dual X)`, optionally with an accumulator: `node(X, dual Z)`" : `its \`node\` takes (${shapes.node.join(", ")})`);
       continue;
     }
     templates[name] = tc.module(md);
   }
-  return { name: a.name, def, params, templates, catalysts };
+  return { name: a.name, def, params, templates, catalysts, dualOutput, accumulator, dualSlope };
 }
 
 function namesIn(e: A.Expr, out = new Set<string>()): Set<string> {

@@ -191,10 +191,13 @@ function runForward(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: numb
   const closed = net.noClosedForm.length ? undefined : net.forward(net.parameters(x), a);
   const lines = [`${ir.name} at input (${a.join(", ")}): forward CRN ${Number.isFinite(t) ? `steady by t = ${t}` : "did not settle"}`];
   lines.push("  output        CRN steady state    closed form        rel. difference");
+  const y = net.readOutputs(x);
   net.outputs.forEach((s, i) => {
     const c = closed?.[i];
-    const rel = c === undefined ? "" : (Math.abs(x[s]! - c) / Math.max(Math.abs(c), 1e-300)).toExponential(2);
-    lines.push(`  ${ir.species[s]!.id.padEnd(12)}  ${x[s]!.toPrecision(12).padEnd(18)}  ${c === undefined ? "(no closed form)".padEnd(18) : c.toPrecision(12).padEnd(18)} ${rel}`);
+    const rel = c === undefined ? "" : (Math.abs(y[i]! - c) / Math.max(Math.abs(c), 1e-300)).toExponential(2);
+    // A dual-railed output is named by its node (Y_0), not by a rail.
+    const name = net.outputsM[i]! >= 0 ? ir.species[s]!.id.replace(/_p$/, "") : ir.species[s]!.id;
+    lines.push(`  ${name.padEnd(12)}  ${y[i]!.toPrecision(12).padEnd(18)}  ${c === undefined ? "(no closed form)".padEnd(18) : c.toPrecision(12).padEnd(18)} ${rel}`);
   });
   io.stdout(lines.join("\n") + "\n");
   return Number.isFinite(t) ? 0 : 1;

@@ -3,6 +3,7 @@
 // w^ℓ (from layer ℓ to ℓ+1). The output layer is Y, as in the paper's Tables 1–3.
 //
 //   X0_1 input 1 · X1_3 hidden node 3 of layer 1 · Y_0 output 0 · Yhat_0 its target
+//   X1_3_p, Y_0_m rails of dual-railed nodes · Z1_3_p accumulator rail (z of node 3, layer 1)
 //   W0_2_1_p  plus rail of w^0_{2,1} (node 1 of layer 0 → node 2 of layer 1) · B1_0_m
 //   DX1_3 slope σ' of X1_3 · A1_3 its auxiliary · LY_0_p ∂L/∂y · LZ0_2_m ∂L/∂z · LX1_3_p ∂L/∂x · LW0_2_1_p ∂L/∂w
 
@@ -21,6 +22,16 @@ export class NetworkNames {
 
   node(l: number, i: number): string {
     return l === this.outLayer ? `Y_${i}` : `X${l}_${i}`;
+  }
+
+  /** A rail of a dual-railed node (activations with negative values): `X1_3_p`, `Y_0_m`. */
+  nodeRail(l: number, i: number, r: Rail): string {
+    return `${this.node(l, i)}_${r}`;
+  }
+
+  /** A rail of a node's accumulator z (activations that compute σ from z): `Z1_3_p`, `ZY_0_m`. */
+  sum(l: number, i: number, r: Rail): string {
+    return `Z${this.site(l, i)}_${r}`;
   }
 
   target(i: number): string {

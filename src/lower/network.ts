@@ -21,6 +21,10 @@ export interface BoundLayer {
   templates: Partial<Record<ContractName, BoundTemplate>>;
   /** Catalyst name → species id and concentration. */
   catalysts: Map<string, { id: string; value: number }>;
+  /** Node outputs are dual-railed; edges and bias write into an accumulator Z (see check/network.ts). */
+  dualOutput: boolean;
+  accumulator: boolean;
+  dualSlope: boolean;
 }
 
 /** What the backward and update passes need besides the IR: names, bound templates, overrides. */
@@ -54,14 +58,19 @@ export function lowerNetwork(plan: NetworkPlan, source: string, sink: Diagnostic
       for (const [name, t] of Object.entries(a.templates) as [ContractName, CompiledTemplate][]) templates[name] = bind(t, env, rates);
       for (const [c, v] of a.catalysts) catalysts.set(c, { id: catValues.get(c)!.size > 1 ? `${c}${l}` : c, value: v });
     }
-    return { size: lp.size, site, templates, catalysts };
+    return { size: lp.size, site, templates, catalysts, dualOutput: lp.activation?.dualOutput ?? false, accumulator: lp.activation?.accumulator ?? false, dualSlope: lp.activation?.dualSlope ?? false };
   });
 
   const b = new IRBuilder();
   const sizes = layers.map((l) => l.size);
   for (let j = 0; j < sizes[0]!; j++) b.add({ id: names.node(0, j), role: "input", family: "X", layer: 0, index: j });
   for (let l = 1; l <= L; l++) {
-    for (let i = 0; i < sizes[l]!; i++) b.add({ id: names.node(l, i), role: "node", family: l === L ? "Y" : "X", layer: l, index: i });
+    const family = l === L ? "Y" : "X";
+    for (let i = 0; i < sizes[l]!; i++) {
+      if (layers[l]!.dualOutput) dual(b, (r) => names.nodeRail(l, i, r), { role: "node", family, layer: l, index: i });
+      else b.add({ id: names.node(l, i), role: "node", family, layer: l, index: i });
+    }
+    if (layers[l]!.accumulator) for (let i = 0; i < sizes[l]!; i++) dual(b, (r) => names.sum(l, i, r), { role: "aux", family: "Z", layer: l, index: i });
     for (let i = 0; i < sizes[l]!; i++)
       for (let j = 0; j < sizes[l - 1]!; j++) dual(b, (r) => names.weight(l - 1, i, j, r), { role: "weight", family: "W", layer: l - 1, index: i, from: j });
     for (let i = 0; i < sizes[l]!; i++) dual(b, (r) => names.bias(l - 1, i, r), { role: "bias", family: "B", layer: l - 1, index: i });
@@ -71,15 +80,25 @@ export function lowerNetwork(plan: NetworkPlan, source: string, sink: Diagnostic
     const layer = layers[l]!;
     const t = layer.templates;
     for (let i = 0; i < sizes[l]!; i++) {
-      const x = b.find(names.node(l, i))!;
+      const x = nodeArg(b, layers, names, l, i);
+      const sum = layer.accumulator ? pair(b, (r) => names.sum(l, i, r)) : x;
       const wire = nodeWiring(b, layer, names, l, i, "forward");
-      if (t.node) instantiate(t.node, { ...wire, args: [x] }, b);
+      if (t.node) instantiate(t.node, { ...wire, args: layer.accumulator ? [x, sum] : [x] }, b);
       for (let j = 0; j < sizes[l - 1]!; j++) {
         const w = pair(b, (r) => names.weight(l - 1, i, j, r));
-        const edgeWire = { ...wire, local: localAt(b, names, `${l - 1}_${i}_${j}`, { layer: l - 1, index: i, from: j }) };
-        if (t.edge) instantiate(t.edge, { ...edgeWire, args: [x, b.find(names.node(l - 1, j))!, w] }, b);
+        const site = `${l - 1}_${i}_${j}`;
+        const meta = { layer: l - 1, index: i, from: j };
+        const input = nodeArg(b, layers, names, l - 1, j);
+        if (!t.edge) continue;
+        if (typeof input === "number") instantiate(t.edge, { ...wire, local: localAt(b, names, site, meta), args: [sum, input, w] }, b);
+        else {
+          // A dual input i = I.p − I.m: the edge's contribution is linear in i, so w·i is the
+          // template at I.p plus the template at I.m with the weight's rails swapped (−w).
+          instantiate(t.edge, { ...wire, local: localAt(b, names, site, meta), args: [sum, input.p, w] }, b);
+          instantiate(t.edge, { ...wire, local: localAt(b, names, `${site}_m`, meta), args: [sum, input.m, { p: w.m, m: w.p }] }, b);
+        }
       }
-      if (t.bias) instantiate(t.bias, { ...wire, args: [x, pair(b, (r) => names.bias(l - 1, i, r))] }, b);
+      if (t.bias) instantiate(t.bias, { ...wire, args: [sum, pair(b, (r) => names.bias(l - 1, i, r))] }, b);
     }
   }
 
@@ -108,6 +127,11 @@ export function dual(b: IRBuilder, id: (r: Rail) => string, meta: Meta): DualArg
 
 export function pair(b: IRBuilder, id: (r: Rail) => string): DualArg {
   return { p: b.find(id("p"))!, m: b.find(id("m"))! };
+}
+
+/** Node i of layer l as a template argument: its species, or its rails if the layer is dual-railed. */
+export function nodeArg(b: IRBuilder, layers: BoundLayer[], names: NetworkNames, l: number, i: number): number | DualArg {
+  return layers[l]!.dualOutput ? pair(b, (r) => names.nodeRail(l, i, r)) : b.find(names.node(l, i))!;
 }
 
 /** Locals of a template instantiated at a site are named `<local><site>`: A1_3, AY_0. */

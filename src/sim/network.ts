@@ -14,6 +14,10 @@ export const CLOSED_FORMS: Record<string, (z: number, p: Record<string, number>)
     const r = Math.sqrt(z * z + 4 * h);
     return z >= 0 ? (z + r) / 2 : (2 * h) / (r - z);
   },
+  leaky_relu: (z, p) => (z >= 0 ? p["alpha"]! * z : p["beta"]! * z),
+  // std/sigmoid and std/tanh cap the exponent at 30 (see there); so does the closed form.
+  sigmoid: (z) => 1 / (1 + Math.exp(Math.min(-z, 30))),
+  tanh: (z) => 1 / (1 + Math.exp(Math.min(-2 * z, 30))) - 1 / (1 + Math.exp(Math.min(2 * z, 30))),
 };
 
 export class NetworkLayout {
@@ -23,8 +27,10 @@ export class NetworkLayout {
   readonly wm: Int32Array[];
   readonly bp: Int32Array[];
   readonly bm: Int32Array[];
-  /** Node species per layer (layer 0: inputs). */
+  /** Node species per layer (layer 0: inputs); the `.p` rail of a dual-railed node. */
   readonly nodes: Int32Array[];
+  /** The `.m` rail of each node of a dual-railed layer (leaky ReLU, tanh), else −1. */
+  readonly nodesM: Int32Array[];
   readonly targets: Int32Array;
   readonly activations: ((z: number) => number)[];
   /** Names of layers' activations without a closed form (readout must integrate the CRN). */
@@ -39,6 +45,7 @@ export class NetworkLayout {
     this.bp = [];
     this.bm = [];
     this.nodes = [];
+    this.nodesM = [];
     const find = (pred: (s: CRN["species"][number]) => boolean, count: number, key: (s: CRN["species"][number]) => number) => {
       const out = new Int32Array(count).fill(-1);
       ir.species.forEach((s, i) => {
@@ -47,7 +54,8 @@ export class NetworkLayout {
       return out;
     };
     for (let l = 0; l <= L; l++) {
-      this.nodes.push(find((s) => (s.role === "node" || s.role === "input") && s.layer === l, this.sizes[l]!, (s) => s.index!));
+      this.nodes.push(find((s) => (s.role === "node" || s.role === "input") && s.layer === l && s.rail !== "m", this.sizes[l]!, (s) => s.index!));
+      this.nodesM.push(find((s) => s.role === "node" && s.layer === l && s.rail === "m", this.sizes[l]!, (s) => s.index!));
     }
     for (let l = 0; l < L; l++) {
       const fanIn = this.sizes[l]!;
@@ -82,6 +90,17 @@ export class NetworkLayout {
 
   get outputs(): Int32Array {
     return this.nodes[this.nodes.length - 1]!;
+  }
+
+  /** The `.m` rails of the outputs (−1 where the output layer is not dual-railed). */
+  get outputsM(): Int32Array {
+    return this.nodesM[this.nodesM.length - 1]!;
+  }
+
+  /** The outputs' values y = Y (or Y.p − Y.m) read from a state `x` laid out by `at(s)`. */
+  readOutputs(x: ArrayLike<number>, at: (s: number) => number = (s) => s): Float64Array {
+    const m = this.outputsM;
+    return Float64Array.from(this.outputs, (s, i) => x[at(s)]! - (m[i]! >= 0 ? x[at(m[i]!)]! : 0));
   }
 
   /** Current weights w^ℓ (row-major i * fanIn + j) and biases b^ℓ from the state. */

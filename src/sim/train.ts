@@ -265,14 +265,15 @@ class ForwardReadout {
   private readonly integ: Integrator;
   private readonly map: Int32Array;
   private readonly state: Float64Array;
-  private readonly out: Int32Array;
+  private readonly net: NetworkLayout;
+  private readonly local: Map<number, number>;
   private readonly inp: Int32Array;
 
   constructor(ir: CRN, net: NetworkLayout, opts: SolverOptions) {
     const keep = new Set<number>();
     const reactions = ir.reactions.filter((r) => r.tag === "forward");
     for (const r of reactions) for (const t of [...r.reactants, ...r.products]) keep.add(t.s);
-    for (const s of [...net.inputs, ...net.outputs]) keep.add(s);
+    for (const s of [...net.inputs, ...net.outputs, ...net.outputsM]) if (s >= 0) keep.add(s);
     const ids = [...keep].sort((a, b) => a - b);
     const local = new Map(ids.map((s, i) => [s, i]));
     const sub: CRN = {
@@ -285,7 +286,8 @@ class ForwardReadout {
     this.integ = makeIntegrator(this.md, { ...opts, rtol: Math.min(opts.rtol ?? 1e-8, 1e-8), atol: 1e-12 });
     this.map = Int32Array.from(ids);
     this.state = new Float64Array(ids.length);
-    this.out = Int32Array.from(net.outputs, (s) => local.get(s)!);
+    this.net = net;
+    this.local = local;
     this.inp = Int32Array.from(net.inputs, (s) => local.get(s)!);
   }
 
@@ -293,6 +295,6 @@ class ForwardReadout {
     for (let i = 0; i < this.map.length; i++) this.state[i] = x[this.map[i]!]!;
     this.inp.forEach((s, j) => (this.state[s] = input[j]!));
     toSteadyState(this.md, this.integ, this.state, 1e-10, 1e5);
-    return Float64Array.from(this.out, (s) => this.state[s]!);
+    return this.net.readOutputs(this.state, (s) => this.local.get(s)!);
   }
 }
