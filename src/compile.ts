@@ -11,6 +11,7 @@ import { buildFileScopes, activationScope, type Scope, type Def } from "./check/
 import { TemplateCompiler } from "./check/templates.js";
 import { checkNetwork, type NetworkPlan } from "./check/network.js";
 import { checkTrain } from "./check/train.js";
+import { overrideParams, overrideSettings, type SettingOverrides } from "./check/overrides.js";
 import { lowerCrn } from "./lower/crn.js";
 import { lowerNetwork } from "./lower/network.js";
 import { bind, rateResolver } from "./lower/instantiate.js";
@@ -32,6 +33,10 @@ export interface CompileOptions {
   annihilate?: number;
   /** Override the number of training iterations recorded in the IR. */
   iterations?: number;
+  /** Override train-block settings (η, period T, noise ε; see check/overrides.ts), checked like the file's own. */
+  settings?: SettingOverrides;
+  /** Set activation parameters by name (`{ h: 2 }`) in every layer whose activation has them; a name no layer of the target has is an error. */
+  params?: Record<string, number>;
   /** Read files through this host instead of the file system. */
   host?: SourceHost;
   /** Called with the IR after lowering and after each pass (tests run the IR validator here). */
@@ -97,8 +102,16 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
   const plans = new Map<A.NetworkDecl, NetworkPlan | undefined>();
   const trainSettings = new Map<A.TrainDecl, { settings: TrainSettings; net?: A.NetworkDecl }>();
   const crnTemplates = new Map<A.CrnDecl, ReturnType<TemplateCompiler["crn"]>>();
+  // Parameter overrides (opts.params) rewrite the layers' arguments; remember which names each network took.
+  const applied = new Map<A.NetworkDecl, Set<string>>();
+  const checkNet = (net: A.NetworkDecl, scope: Scope, needSlope: boolean) => {
+    if (!opts.params) return checkNetwork(net, scope, tc, sink, needSlope);
+    const names = new Set<string>();
+    applied.set(net, names);
+    return checkNetwork(overrideParams(net, scope, opts.params, names), scope, tc, sink, needSlope);
+  };
   for (const b of blocks) {
-    if (b.kind === "network") plans.set(b, checkNetwork(b, rootScope, tc, sink, trains.some((t) => t.network === b.name)));
+    if (b.kind === "network") plans.set(b, checkNet(b, rootScope, trains.some((t) => t.network === b.name)));
     else if (b.kind === "crn") crnTemplates.set(b, tc.crn(b, rootScope, `${root.display.replace(/\.crnn$/, "")}.${b.name}`));
   }
   const seenTrain = new Set<string>();
@@ -109,19 +122,28 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
       sink.error("E0101", t.networkSpan, d ? `\`${t.network}\` is a ${d.kind}, not a network` : `unknown network \`${t.network}\``, didYouMean(t.network, rootScope.visible((x) => x.kind === "network")));
     } else {
       net = d.decl;
-      if (!plans.has(net)) plans.set(net, checkNetwork(net, d.scope, tc, sink, true));
+      if (!plans.has(net)) plans.set(net, checkNet(net, d.scope, true));
     }
     if (seenTrain.has(t.network)) sink.error("E0102", t.networkSpan, `network \`${t.network}\` already has a train block`);
     seenTrain.add(t.network);
     const plan = net ? plans.get(net) : undefined;
     const shape = plan ? { inputs: plan.layers[0]!.size, outputs: plan.layers[plan.layers.length - 1]!.size } : undefined;
-    trainSettings.set(t, { settings: checkTrain(t, rootScope, sink, root.path, (p) => host.exists(p), shape), net });
+    const settings = checkTrain(t, rootScope, sink, root.path, (p) => host.exists(p), shape);
+    if (opts.settings) overrideSettings(settings, opts.settings, sink);
+    trainSettings.set(t, { settings, net });
   }
   if (sink.hasErrors) return result();
 
   // Pick the target.
   const target = pickTarget(blocks, trains, opts.target, sink, root);
   if (!target || sink.hasErrors) return result();
+  if (opts.params && target.kind !== "crn") {
+    const net = target.kind === "train" ? trainSettings.get(target)!.net! : target;
+    const took = applied.get(net) ?? new Set<string>();
+    for (const name of Object.keys(opts.params))
+      if (!took.has(name)) sink.error("E0107", undefined, `no layer of \`${net.name}\` has an activation with a parameter \`${name}\``);
+    if (sink.hasErrors) return result();
+  }
 
   let ir: CRN;
   const after = (pass: string, x: CRN): CRN => (opts.onPass?.(pass, x), x);
@@ -138,7 +160,7 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
     const plan = plans.get(netDecl)!;
     const extra = new Map<string, number>();
     if (train) {
-      if ((target as A.TrainDecl).settings.some((s) => s.key === "eta") || !plan.overrides.has("eta")) extra.set("eta", train.settings.eta);
+      if (opts.settings?.eta !== undefined || (target as A.TrainDecl).settings.some((s) => s.key === "eta") || !plan.overrides.has("eta")) extra.set("eta", train.settings.eta);
       const ann = opts.annihilate ?? train.settings.annihilate;
       if (ann !== undefined) extra.set("k_ann", ann);
     }

@@ -15,6 +15,7 @@ import { VERSION } from "../version.js";
 import { runSim, SimUsageError } from "./sim.js";
 import { emitSbmlText, isSbmlPath, runSbmlSim, runValidate } from "./sbml.js";
 import { runFmt, FmtUsageError } from "./fmt.js";
+import { runSweepCli, SweepUsageError } from "./sweep.js";
 
 export interface IO {
   stdout: (s: string) => void;
@@ -52,6 +53,7 @@ Usage:
   crnnc info FILE [--target NAME]
   crnnc sim FILE [options]          (FILE: a .crnn file, or an SBML file that crnnc wrote)
   crnnc fmt FILE... [--check] [--write]
+  crnnc sweep FILE --over NAME=v1,v2,... [--seeds N] [--workers N] [--out DIR]   (crnnc sweep --help)
   crnnc --help | --version
 
 Commands:
@@ -65,6 +67,9 @@ Commands:
   fmt       Format each FILE canonically: print one FILE's formatted text, or with --check
             list the files that would change (exit 1 if any), with --write rewrite them.
             A file with syntax errors is reported (exit 1) and never rewritten.
+  sweep     Train FILE's train block over a grid of settings (ε, T, η, annihilation,
+            activation parameters) × seeds on worker threads; per point the average train
+            error and final validation error/accuracy, mean ± spread over seeds; resumable.
 
 Options:
   --emit FORMAT      reactions (one per line), json (the IR with roles, tags and origins),
@@ -146,8 +151,8 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
   try {
     return await run(argv, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof SimUsageError || e instanceof FmtUsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.stderr(`crnnc: ${(e as Error).message}\nRun \`crnnc --help\` for usage.\n`);
+    if (e instanceof UsageError || e instanceof SimUsageError || e instanceof FmtUsageError || e instanceof SweepUsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr(`crnnc: ${(e as Error).message}\nRun \`crnnc ${e instanceof SweepUsageError ? "sweep " : ""}--help\` for usage.\n`);
       return 2;
     }
     throw e;
@@ -155,6 +160,9 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
 }
 
 async function run(argv: string[], io: IO): Promise<number> {
+  // `sweep` has options of its own: hand it everything but the command word.
+  const first = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false, tokens: true }).tokens.find((t) => t.kind === "positional");
+  if (first?.kind === "positional" && first.value === "sweep") return runSweepCli(argv.filter((_, i) => i !== first.index), io);
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   if (values.version) {
     io.stdout(`crnnc ${VERSION}\n`);
@@ -256,7 +264,7 @@ async function run(argv: string[], io: IO): Promise<number> {
       rejectOptions(values, ["emit", "output", "target", "seed", "annihilate"], command);
       return runFmt(files, { check: values.check, write: values.write }, io);
     default:
-      throw new UsageError(`unknown command \`${command}\` (expected compile, check, info, sim, validate or fmt)`);
+      throw new UsageError(`unknown command \`${command}\` (expected compile, check, info, sim, sweep, validate or fmt)`);
   }
 }
 

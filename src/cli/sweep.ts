@@ -1,0 +1,147 @@
+// `crnnc sweep FILE --over NAME=v1,v2,... [--seeds N]`: trains the file's train block at every
+// point of a grid of settings, several seeds each, on worker threads, and reports per point the
+// average train error (paper §5.3) and the final validation error/accuracy with their spread
+// over the seeds. Checks everything it can before the first run (axis names and every value
+// compile), so that mistakes are usage errors (exit 2), not failed runs an hour later.
+//
+//   crnnc sweep examples/sine.crnn --over epsilon=0,0.02,0.04 --over period=10,20 --seeds 4
+
+import { parseArgs } from "node:util";
+import { availableParallelism } from "node:os";
+import { basename, extname } from "node:path";
+import { compileFile } from "../compile.js";
+import { formatDiagnostics } from "../diagnostics/format.js";
+import { checkAxisNames, intArg, parseAxes, parseSeeds, pointOptions, SweepUsageError } from "../sweep/grid.js";
+import { sourceHash } from "../sweep/point.js";
+import { runSweep } from "../sweep/sweep.js";
+import { summaryTable } from "../sweep/summary.js";
+import { duration } from "./sim.js";
+import type { IO } from "./main.js";
+
+export { SweepUsageError };
+
+export const SWEEP_USAGE = `Usage: crnnc sweep FILE --over NAME=VALUES [--over ...] [options]
+
+Trains FILE's train block at every point of the grid (the cartesian product of the --over
+axes, the first one varying slowest) with each seed, in parallel on worker threads, and
+reports per point the average train error (mean of the last 10 evaluations, paper §5.3) and
+the final validation error and accuracy: mean ± sd [min, max] over the seeds.
+
+Axes (--over NAME=v1,v2,... or NAME=start:stop:step, stop included):
+  epsilon      noise level ε of the train block's noise block; a file without one gets the
+               default block (resample 0.05, hold 0.005, on backward, nodes) when ε > 0
+  period       T, how long each sample stays in the pot
+  eta          η, the rate constant of the update reactions
+  annihilate   rail annihilation rate (0 = off)
+  NAME         an activation parameter (e.g. h of smooth_relu), set in every layer whose
+               activation has it; this changes the compiled CRN
+
+Options:
+  --seeds N            seeds 1..N (default: the train block's seed)
+  --seed-list a,b,...  these seeds instead
+  --iterations N       training iterations per run (default: the train block's)
+  --workers N          worker threads (default: ${availableParallelism()}, the available parallelism)
+  --out DIR            output folder (default: sweep-<file name>)
+  --target NAME        the train block, when FILE has several
+  --quiet              no progress lines
+  -h, --help           this help
+
+Output, in DIR:
+  points.jsonl   one JSON line per finished run (point, seed, settings, averageTrainError,
+                 final train/validation error and accuracy, iterations run, blow-up, wall ms).
+                 It is also the resume log: the same command again skips the runs it holds
+                 (matched on point, seed, iterations and a hash of the sources).
+  summary.json   per point, in grid order: runs, blow-ups, mean/sd/min/max of each metric
+  summary.csv    the same as a table
+A blown-up run is a result (counted in "blowups"), not a failure. Ctrl-C stops handing out
+runs and waits for the ones under way (Ctrl-C again abandons them); finished runs are kept,
+and rerunning the same command resumes.
+
+Exit codes: 0 every run finished · 1 errors in FILE or failed runs · 2 usage error ·
+130 interrupted.
+
+Example:
+  crnnc sweep examples/sine.crnn --over epsilon=0,0.02,0.04 --over period=10,20 --seeds 4
+`;
+
+const OPTIONS = {
+  over: { type: "string", multiple: true },
+  seeds: { type: "string" },
+  "seed-list": { type: "string" },
+  iterations: { type: "string" },
+  workers: { type: "string" },
+  out: { type: "string" },
+  target: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function runSweepCli(argv: string[], io: IO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new SweepUsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(SWEEP_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new SweepUsageError(`sweep takes exactly one FILE, got ${positionals.length}`);
+  const file = positionals[0]!;
+  const axes = parseAxes(values.over ?? []);
+  const iterationsFlag = values.iterations === undefined ? undefined : intArg(values.iterations, "--iterations", 1);
+  const workers = values.workers === undefined ? availableParallelism() : intArg(values.workers, "--workers", 1);
+  const target = values.target;
+
+  const base = compileFile(file, { ...(target !== undefined ? { target } : {}) });
+  if (base.diagnostics.length) io.stderr(formatDiagnostics(base.diagnostics, { sources: base.sources, color: io.color }) + "\n");
+  if (!base.ir) return 1;
+  const ir = base.ir;
+  if (ir.kind !== "train" || !ir.train) throw new SweepUsageError(`sweep trains a train block, but ${file} compiles to the ${ir.kind} \`${ir.name}\``);
+  const params = new Set((ir.layers ?? []).flatMap((l) => Object.keys(l.activation?.params ?? {})));
+  checkAxisNames(axes, ir.name, params);
+  const seeds = parseSeeds(values.seeds, values["seed-list"], ir.train.seed);
+  const iterations = iterationsFlag ?? ir.train.iterations;
+
+  // Every value of every axis must compile on its own (an activation's `require`, ranges).
+  for (const a of axes)
+    for (const v of a.values) {
+      const r = compileFile(file, { ...(target !== undefined ? { target } : {}), ...pointOptions({ [a.name]: v }) });
+      const err = r.diagnostics.find((d) => d.severity === "error");
+      if (err) throw new SweepUsageError(`--over ${a.name}=${v}: ${err.message}`);
+    }
+  if (!ir.train.noise && axes.some((a) => a.name === "epsilon" && a.values.some((v) => v > 0)))
+    io.stderr(`note: ${file} has no noise block; ε > 0 uses the default one (resample 0.05, hold 0.005, on backward, nodes)\n`);
+
+  const out = values.out ?? `sweep-${basename(file, extname(file))}`;
+  const signal = { stop: false };
+  const unhook = io.onSigint?.(() => {
+    if (signal.stop) return;
+    signal.stop = true;
+    io.stderr(`\ncrnnc: stopping after the runs under way (Ctrl-C again to abandon them); rerun the same command to resume\n`);
+  });
+  let outcome;
+  try {
+    outcome = await runSweep(
+      { file, ...(target !== undefined ? { target } : {}), network: ir.name, dataset: datasetName(ir.train.dataset), axes, seeds, iterations, hash: sourceHash(base.sources), workers, out },
+      { ...(values.quiet ? {} : { log: (l: string) => io.stderr(l + "\n") }), signal },
+    );
+  } finally {
+    unhook?.();
+  }
+  io.stdout(summaryTable(axes, outcome.rows));
+  const done = outcome.rows.reduce((a, r) => a + r.runs, 0);
+  io.stdout(`${done} of ${outcome.total} runs done${outcome.resumed ? ` (${outcome.resumed} from an earlier sweep)` : ""} in ${duration(outcome.wallMs)}; ${outcome.files.log}, ${outcome.files.json}, ${outcome.files.csv}\n`);
+  for (const f of outcome.failed) io.stderr(`crnnc: run ${f.label} seed ${f.run.seed} failed: ${f.error}\n`);
+  if (outcome.interrupted) {
+    io.stderr(`crnnc: interrupted with ${outcome.total - done} run${outcome.total - done === 1 ? "" : "s"} to go; rerun the same command to resume\n`);
+    return 130;
+  }
+  return outcome.failed.length ? 1 : 0;
+}
+
+function datasetName(d: NonNullable<import("../ir/types.js").CRN["train"]>["dataset"]): string {
+  return d.kind === "builtin" ? d.name : d.path;
+}
