@@ -8,7 +8,6 @@
 //   its Jacobian entry:            jv[12] += -1*(k[4]*2*x[7]);
 
 import { lawJacobian, type CompiledModel, type RhsFn, type JacFn } from "./model.js";
-import { evalIRExpr } from "../ir/mass-action.js";
 
 export const CHUNK = 100;
 
@@ -64,8 +63,8 @@ export function generate(md: CompiledModel, chunk = CHUNK): Generated {
     jacChunks.push(jb.join("\n"));
   }
   const k = md.k;
-  const laws = md.laws;
-  const law = (r: number, x: Float64Array) => evalIRExpr(laws.get(r)!, x);
+  const laws = md.lawRates;
+  const law = (r: number, x: Float64Array) => laws.get(r)!(x);
   const make = (params: string, body: string) =>
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     new Function("k", "law", `return function(${params}){${body}};`)(k, law) as (...a: unknown[]) => void;

@@ -10,7 +10,6 @@
 //     for (i) { v = k[R[i]] * x[A[i]] * x[B[i]] * x[C[i]]; dx[N0[i]] += C0[i]*v; dx[N1[i]] += C1[i]*v; }
 
 import { lawJacobian, type CompiledModel, type RhsFn, type JacFn } from "./model.js";
-import { evalIRExpr } from "../ir/mass-action.js";
 
 interface Group {
   /** Reactant orders, and which reactants' Jacobian entries go to the coupling part J_U. */
@@ -88,12 +87,12 @@ export function generateGrouped(md: CompiledModel): { rhs: RhsFn; jac: JacFn; gr
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     jacParts.push(new Function(...names, ...jNames, `return function(x, jv, cv) { ${jacBody} };`)(...values, ...jValues));
   }
-  const lawList = laws.map((r) => ({ r, expr: md.laws.get(r)!, q0: nStart[r]!, q1: nStart[r + 1]! }));
+  const lawList = laws.map((r) => ({ r, rate: md.lawRates.get(r)!, q0: nStart[r]!, q1: nStart[r + 1]! }));
   const rhs: RhsFn = (x, dx) => {
     dx.fill(0);
     for (let p = 0; p < rhsParts.length; p++) rhsParts[p]!(x, dx);
     for (const l of lawList) {
-      const v = evalIRExpr(l.expr, x);
+      const v = l.rate(x);
       for (let q = l.q0; q < l.q1; q++) dx[ns[q]!]! += nv[q]! * v;
     }
   };

@@ -5,6 +5,7 @@
 //
 //   2 X -> X @ k   →  reactant (X, order 2), net change (X, −1), Jacobian slot J[X, X] += −1·2k·x
 
+import { compileLaw, type CompiledLaw } from "./law-codegen.js";
 import type { CRN, IRExpr } from "../ir/types.js";
 import { evalIRExpr } from "../ir/mass-action.js";
 import { netChange, speciesInExpr } from "../ir/queries.js";
@@ -26,6 +27,8 @@ export interface CompiledModel {
   nv: Float64Array;
   /** Reactions whose rate is a law: index → expression. */
   laws: Map<number, IRExpr>;
+  /** The laws compiled to JavaScript (law-codegen.ts): index → rate function. */
+  lawRates: Map<number, (x: Float64Array) => number>;
   /** Jacobian pattern (CSR, rows = species whose derivative, cols = species it depends on). */
   jRowPtr: Int32Array;
   jCol: Int32Array;
@@ -34,7 +37,7 @@ export interface CompiledModel {
   eSlot: Int32Array;
   eCoef: Float64Array;
   /** Law reactions' Jacobian: per law reaction, [species it reads, slots per net species]. */
-  lawJac: { r: number; deps: number[]; slots: number[][] }[];
+  lawJac: { r: number; deps: number[]; slots: number[][]; grad: CompiledLaw["grad"]; g: Float64Array }[];
   /** Reactant entries kept out of the main Jacobian pattern (see `ModelOptions`). */
   explicitEntries: Uint8Array;
   /** Their Jacobian entries J[cRow, cCol], the "coupling" part J_U; per entry e: cStart/cIdx/cCoef. */
@@ -162,9 +165,12 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     }
   }
   ceStart[rs.length] = ceIdxA.length;
+  const compiled = new Map([...laws].map(([r, e]) => [r, compileLaw(e, lawDeps.get(r) ?? [])]));
   const lawJac = [...lawDeps].map(([r, deps]) => ({
     r,
     deps,
+    grad: compiled.get(r)!.grad,
+    g: new Float64Array(deps.length),
     slots: deps.map((s) => {
       const out: number[] = [];
       for (let q = nStart[r]!; q < nStart[r + 1]!; q++) out.push(slotOf[ns[q]!]!.get(s)!);
@@ -183,6 +189,7 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     ns,
     nv,
     laws,
+    lawRates: new Map([...compiled].map(([r, c]) => [r, c.rate])),
     jRowPtr,
     jCol: Int32Array.from(colsA),
     eStart,
@@ -213,7 +220,7 @@ export function rhs(md: CompiledModel, x: Float64Array, dx: Float64Array): void 
     }
     v[r] = rate;
   }
-  if (md.laws.size) for (const [r, law] of md.laws) v[r] = evalIRExpr(law, x);
+  if (md.lawRates.size) for (const [r, law] of md.lawRates) v[r] = law(x);
   for (let r = 0; r < m; r++) {
     const rate = v[r]!;
     if (rate === 0) continue;
@@ -255,13 +262,13 @@ export function jacobian(md: CompiledModel, x: Float64Array, jv: Float64Array, c
 /** Jacobian entries of rate-law reactions (rare): forward-mode derivatives of the law. */
 export function lawJacobian(md: CompiledModel, x: Float64Array, jv: Float64Array): void {
   for (const lj of md.lawJac) {
-    const law = md.laws.get(lj.r)!;
-    lj.deps.forEach((s, i) => {
-      const d = derivative(law, x, s);
-      if (d === 0) return;
+    lj.grad(x, lj.g);
+    for (let i = 0; i < lj.deps.length; i++) {
+      const d = lj.g[i]!;
+      if (d === 0) continue;
       let q = md.nStart[lj.r]!;
       for (const slot of lj.slots[i]!) jv[slot]! += md.nv[q++]! * d;
-    });
+    }
   }
 }
 

@@ -1,0 +1,134 @@
+// Rate laws (`@ rate(expr)`: leaky ReLU's characteristic functions, sigmoid's exp) compiled
+// once per model into JavaScript: one function for the rate and one for the rate with its
+// partial derivatives (forward mode, unrolled per dependency). Interpreting the expression tree
+// at every right-hand side and building dual-number tuples for the Jacobian took ~40% of a
+// noisy leaky-ReLU run; generated code is what V8 optimises best.
+//
+//   rate(k * max(Z_p - Z_m, 0))  with deps [Z_p=4, Z_m=5]
+//     rate:  x => { const t1 = x[4] - x[5]; return 1 * (t1 >= 0 ? t1 : 0); }
+//     grad:  (x, g) => { ...; g[0] = t1 >= 0 ? 1 : 0; g[1] = t1 >= 0 ? -1 : 0; return ... }
+//
+// The derivative rules are those of model.ts `derivative` (min/max take the branch's
+// derivative, step has none), so the generated and the interpreted Jacobian agree exactly.
+
+import type { IRExpr } from "../ir/types.js";
+
+export interface CompiledLaw {
+  rate: (x: Float64Array) => number;
+  /** Writes ∂rate/∂x_{deps[i]} into g[i] and returns the rate. */
+  grad: (x: Float64Array, g: Float64Array) => number;
+}
+
+interface Val {
+  v: string;
+  /** Derivative per dependency: an expression, or "0" when it is identically zero. */
+  d: string[];
+}
+
+const lit = (v: number): string => (Object.is(v, -0) ? "(-0)" : `(${v})`);
+
+export function compileLaw(e: IRExpr, deps: readonly number[]): CompiledLaw {
+  const rateBody = generate(e, deps, false);
+  const gradBody = generate(e, deps, true);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const rate = new Function(`return function law(x){${rateBody.lines.join("")}return ${rateBody.out.v};};`)() as CompiledLaw["rate"];
+  const set = gradBody.out.d.map((d, i) => `g[${i}]=${d};`).join("");
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const grad = new Function(`return function lawGrad(x,g){${gradBody.lines.join("")}${set}return ${gradBody.out.v};};`)() as CompiledLaw["grad"];
+  return { rate, grad };
+}
+
+function generate(root: IRExpr, deps: readonly number[], withGrad: boolean): { lines: string[]; out: Val } {
+  const lines: string[] = [];
+  let n = 0;
+  const zero = () => deps.map(() => "0");
+  /** Bind an expression to a fresh constant (so that shared subterms are computed once). */
+  const bind = (expr: string): string => {
+    if (/^(\(-?[\d.e+-]+\)|x\[\d+\]|[01])$/.test(expr)) return expr;
+    const name = `t${n++}`;
+    lines.push(`const ${name}=${expr};`);
+    return name;
+  };
+  const grads = (f: (i: number) => string): string[] => (withGrad ? deps.map((_, i) => bind(f(i))) : zero());
+  const walk = (e: IRExpr): Val => {
+    switch (e.k) {
+      case "num":
+        return { v: lit(e.v), d: zero() };
+      case "species":
+        return { v: `x[${e.s}]`, d: deps.map((s) => (withGrad && s === e.s ? "1" : "0")) };
+      case "neg": {
+        const a = walk(e.a);
+        return { v: bind(`-${a.v}`), d: grads((i) => (a.d[i] === "0" ? "0" : `-${a.d[i]}`)) };
+      }
+      case "bin": {
+        const a = walk(e.a);
+        const b = walk(e.b);
+        const ad = (i: number) => a.d[i]!;
+        const bd = (i: number) => b.d[i]!;
+        switch (e.op) {
+          case "+":
+          case "-": {
+            const v = bind(`${a.v}${e.op}${b.v}`);
+            return { v, d: grads((i) => (bd(i) === "0" ? ad(i) : ad(i) === "0" ? (e.op === "+" ? bd(i) : `-${bd(i)}`) : `${ad(i)}${e.op}${bd(i)}`)) };
+          }
+          case "*": {
+            const v = bind(`${a.v}*${b.v}`);
+            return { v, d: grads((i) => [ad(i) === "0" ? "" : `${ad(i)}*${b.v}`, bd(i) === "0" ? "" : `${a.v}*${bd(i)}`].filter(Boolean).join("+") || "0") };
+          }
+          case "/": {
+            const v = bind(`${a.v}/${b.v}`);
+            return { v, d: grads((i) => (ad(i) === "0" && bd(i) === "0" ? "0" : `(${ad(i)}*${b.v}-${a.v}*${bd(i)})/(${b.v}*${b.v})`)) };
+          }
+          case "^": {
+            const v = bind(`${a.v}**${b.v}`);
+            return {
+              v,
+              d: grads((i) => {
+                const pa = ad(i) === "0" ? "0" : `(${ad(i)}===0?0:${b.v}*${a.v}**(${b.v}-1)*${ad(i)})`;
+                const pb = bd(i) === "0" ? "0" : `(${bd(i)}===0?0:${v}*Math.log(${a.v})*${bd(i)})`;
+                return `${pa}+${pb}`;
+              }),
+            };
+          }
+          default: {
+            const op = e.op === "==" ? "===" : e.op;
+            return { v: bind(`(${a.v}${op}${b.v}?1:0)`), d: zero() };
+          }
+        }
+      }
+      case "fn": {
+        const args = e.args.map(walk);
+        const a = args[0]!;
+        const ad = (i: number) => a.d[i]!;
+        switch (e.f) {
+          case "sqrt": {
+            const v = bind(`Math.sqrt(${a.v})`);
+            return { v, d: grads((i) => (ad(i) === "0" ? "0" : `${ad(i)}/(2*${v})`)) };
+          }
+          case "exp": {
+            const v = bind(`Math.exp(${a.v})`);
+            return { v, d: grads((i) => (ad(i) === "0" ? "0" : `${v}*${ad(i)}`)) };
+          }
+          case "log": {
+            const v = bind(`Math.log(${a.v})`);
+            return { v, d: grads((i) => (ad(i) === "0" ? "0" : `${ad(i)}/${a.v}`)) };
+          }
+          case "abs": {
+            const v = bind(`Math.abs(${a.v})`);
+            return { v, d: grads((i) => (ad(i) === "0" ? "0" : `Math.sign(${a.v})*${ad(i)}`)) };
+          }
+          case "min":
+          case "max": {
+            const b = args[1]!;
+            const cond = bind(`${a.v}${e.f === "min" ? "<=" : ">="}${b.v}`);
+            return { v: bind(`Math.${e.f}(${a.v},${b.v})`), d: grads((i) => (ad(i) === "0" && b.d[i] === "0" ? "0" : `${cond}?${ad(i)}:${b.d[i]}`)) };
+          }
+          case "step":
+            return { v: bind(`${a.v}>=0?1:0`), d: zero() };
+        }
+      }
+    }
+  };
+  const out = walk(root);
+  return { lines, out };
+}
