@@ -206,6 +206,17 @@ describe("crnnc sweep", () => {
     expect([rest.interrupted, rest.resumed, rest.ran]).toEqual([false, 1, 2]);
   });
 
+  it("--plot writes the sensitivity plot and its page", async () => {
+    const dir = tmp();
+    const r = await runCli(["sweep", sine, "--over", "h=2,4", "--iterations", "5", "--out", dir, "--plot", "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    const svg = readFileSync(join(dir, "sensitivity.svg"), "utf8");
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain("activation parameter h");
+    expect(readFileSync(join(dir, "sensitivity.html"), "utf8")).toMatch(/^<!doctype html>/i);
+    expect((await runCli(["sweep", sine, "--plot"])).stderr).toMatch(/--plot needs an --over axis/);
+  });
+
   it("a blown-up run is a recorded result, not a failure", async () => {
     const dir = tmp();
     const r = await runCli(["sweep", sine, "--over", "eta=1000", "--iterations", "5", "--out", dir, "--workers", "1"]);

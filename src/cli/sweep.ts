@@ -8,7 +8,8 @@
 
 import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
-import { basename, extname } from "node:path";
+import { basename, extname, join } from "node:path";
+import { writeFileAtomic } from "../util/atomic.js";
 import { compileFile } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { checkAxisNames, intArg, parseAxes, parseSeeds, pointOptions, SweepUsageError } from "../sweep/grid.js";
@@ -43,6 +44,9 @@ Options:
   --workers N          worker threads (default: ${availableParallelism()}, the available parallelism)
   --out DIR            output folder (default: sweep-<file name>)
   --target NAME        the train block, when FILE has several
+  --plot               also write sensitivity.svg and sensitivity.html: the average train
+                       error against the first --over axis, one series per value of the
+                       others, mean line and min–max band over the seeds
   --quiet              no progress lines
   -h, --help           this help
 
@@ -73,6 +77,7 @@ const OPTIONS = {
   out: { type: "string" },
   target: { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  plot: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -91,6 +96,7 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   if (positionals.length !== 1) throw new SweepUsageError(`sweep takes exactly one FILE, got ${positionals.length}`);
   const file = positionals[0]!;
   const axes = parseAxes(values.over ?? []);
+  if (values.plot && axes.length === 0) throw new SweepUsageError("--plot needs an --over axis to put on the x axis");
   const iterationsFlag = values.iterations === undefined ? undefined : intArg(values.iterations, "--iterations", 1);
   const workers = values.workers === undefined ? availableParallelism() : intArg(values.workers, "--workers", 1);
   const target = values.target;
@@ -134,6 +140,15 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   io.stdout(summaryTable(axes, outcome.rows));
   const done = outcome.rows.reduce((a, r) => a + r.runs, 0);
   io.stdout(`${done} of ${outcome.total} runs done${outcome.resumed ? ` (${outcome.resumed} from an earlier sweep)` : ""} in ${duration(outcome.wallMs)}; ${outcome.files.log}, ${outcome.files.json}, ${outcome.files.csv}\n`);
+  if (values.plot) {
+    const { sweepPlot } = await import("../sweep/plot.js");
+    const plot = await sweepPlot(axes, outcome.rows, { network: ir.name, file, seeds: seeds.length, iterations });
+    const svg = join(out, "sensitivity.svg");
+    const html = join(out, "sensitivity.html");
+    writeFileAtomic(svg, plot.svg);
+    writeFileAtomic(html, plot.html);
+    io.stdout(`plot: ${svg}, ${html}\n`);
+  }
   for (const f of outcome.failed) io.stderr(`crnnc: run ${f.label} seed ${f.run.seed} failed: ${f.error}\n`);
   if (outcome.interrupted) {
     io.stderr(`crnnc: interrupted with ${outcome.total - done} run${outcome.total - done === 1 ? "" : "s"} to go; rerun the same command to resume\n`);

@@ -1,0 +1,52 @@
+// `crnnc sweep --plot`: the sensitivity plot of a sweep (paper Fig. 8) — the average train
+// error against the first --over axis, one series per combination of the other axes, each a
+// mean line with a min–max band over the seeds — as OUT/sensitivity.svg and a self-contained
+// OUT/sensitivity.html (plot and table). Vega is loaded only when a plot is asked for.
+//
+//   crnnc sweep examples/sine.crnn --over epsilon=0,0.05,0.1 --over period=10,50 --seeds 4 --plot
+//   → x: noise size ε; series "period=10", "period=50"
+
+import type { Axis } from "./grid.js";
+import type { Metric, SummaryRow } from "./summary.js";
+
+const TITLES: Record<string, string> = { epsilon: "noise size ε", period: "period T", eta: "η (update rate)", annihilate: "annihilation rate" };
+
+export function axisTitle(name: string): string {
+  return TITLES[name] ?? `activation parameter ${name}`;
+}
+
+export interface SweepPlot {
+  svg: string;
+  html: string;
+}
+
+export async function sweepPlot(
+  axes: readonly Axis[],
+  rows: readonly SummaryRow[],
+  info: { network: string; file: string; seeds: number; iterations: number },
+  metric: Metric = "averageTrainError",
+): Promise<SweepPlot> {
+  const { sensitivitySvg, sensitivityReport } = await import("../plot/sensitivity.js");
+  const [x, ...rest] = axes;
+  if (!x) throw new RangeError("a sensitivity plot needs at least one --over axis");
+  const data = rows.flatMap((r) => {
+    const s = r.metrics[metric];
+    if (!s) return [];
+    const series = rest.length ? rest.map((a) => `${a.name}=${r.point[a.name]}`).join(" ") : info.network;
+    return [{ series, x: r.point[x.name]!, mean: s.mean, lo: s.min, hi: s.max }];
+  });
+  const yTitle = metric === "averageTrainError" ? "average train error E (last 10 evaluations)" : metric;
+  const opts = {
+    xTitle: axisTitle(x.name),
+    yTitle,
+    spread: `min–max over ${info.seeds} seed${info.seeds === 1 ? "" : "s"}`,
+    ...(rest.length ? { seriesTitle: rest.map((a) => a.name).join(", ") } : {}),
+    title: `${info.network}: sensitivity to ${x.name}`,
+  };
+  const svg = await sensitivitySvg(data, opts);
+  const html = await sensitivityReport(data, {
+    ...opts,
+    notes: [`crnnc sweep ${info.file}: ${info.iterations} iterations per run, ${info.seeds} seed${info.seeds === 1 ? "" : "s"} per point; the line is the mean, the band min–max over the seeds.`],
+  });
+  return { svg, html };
+}
