@@ -96,8 +96,11 @@ Options of sim:
                      sbml (the fixed permutation the SBML schedule encodes, repeated)
   --json OUT         write settings, history, final weights, timings (and traces) as JSON
   --csv OUT          write the history (E and accuracy per evaluation) as CSV
-  --trace S1,S2,...  record these species at every step (needs --trace-csv OUT or --json)
+  --trace S1,S2,...  record these species at every step (needs --trace-csv, --json or --report)
   --trace-csv OUT    write the traced trajectories as CSV
+  --report OUT       write a self-contained HTML report: settings, outcome, the E(t)/A(t) curves,
+                     the --trace'd species, and for iris/mnist-like data the classification
+                     (pair plot, or PCA plane beyond 8 features); also after Ctrl-C or a blow-up
   --until T          crn: integrate to time T (default 10)
   --points N         crn: print N evenly spaced samples as CSV instead of final values
   --input a,b,...    network without train block: the input concentrations
@@ -136,6 +139,7 @@ const OPTIONS = {
   csv: { type: "string" },
   trace: { type: "string" },
   "trace-csv": { type: "string" },
+  report: { type: "string" },
   until: { type: "string" },
   points: { type: "string" },
   input: { type: "string" },
@@ -145,7 +149,7 @@ const OPTIONS = {
   write: { type: "boolean" },
 } satisfies ParseArgsConfig["options"];
 
-const SIM_ONLY = ["iterations", "method", "rtol", "atol", "readout", "order", "json", "csv", "trace", "trace-csv", "until", "points", "input", "quiet"];
+const SIM_ONLY = ["iterations", "method", "rtol", "atol", "readout", "order", "json", "csv", "trace", "trace-csv", "report", "until", "points", "input", "quiet"];
 
 export async function main(argv: string[], io: IO = defaultIO): Promise<number> {
   try {
@@ -186,7 +190,7 @@ async function run(argv: string[], io: IO): Promise<number> {
       const file = one(files, command);
       if (isSbmlPath(file)) {
         rejectOptions(values, ["emit", "output", "schedule", "target", "annihilate"], command);
-        return runSbmlSim(file, { iterations: intOption(values.iterations, "--iterations", 1), seed: opts.seed, method: values.method, rtol: positive(values.rtol, "--rtol"), atol: positive(values.atol, "--atol"), readout: values.readout, order: values.order, json: values.json, csv: values.csv, trace: values.trace, traceCsv: values["trace-csv"], until: positive(values.until, "--until"), points: intOption(values.points, "--points", 2), input: values.input, quiet: values.quiet }, io);
+        return runSbmlSim(file, { iterations: intOption(values.iterations, "--iterations", 1), seed: opts.seed, method: values.method, rtol: positive(values.rtol, "--rtol"), atol: positive(values.atol, "--atol"), readout: values.readout, order: values.order, json: values.json, csv: values.csv, trace: values.trace, traceCsv: values["trace-csv"], report: values.report, until: positive(values.until, "--until"), points: intOption(values.points, "--points", 2), input: values.input, quiet: values.quiet }, io);
       }
       rejectOptions(values, ["emit", "output"], command);
       const iterations = intOption(values.iterations, "--iterations", 1);
@@ -205,6 +209,7 @@ async function run(argv: string[], io: IO): Promise<number> {
         csv: values.csv,
         trace: values.trace,
         traceCsv: values["trace-csv"],
+        report: values.report,
         until: positive(values.until, "--until"),
         points: intOption(values.points, "--points", 2),
         input: values.input,

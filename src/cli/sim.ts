@@ -1,7 +1,7 @@
 // `crnnc sim FILE`: runs what the file defines. A train block trains (progress on a TTY, plain
-// lines otherwise, a summary, --json/--csv/--trace-csv results, Ctrl-C stops cleanly and still
-// writes them); a raw crn is integrated to --until; a network without a train block is
-// evaluated for --input by integrating its forward CRN to steady state.
+// lines otherwise, a summary, --json/--csv/--trace-csv results and a --report HTML page; Ctrl-C
+// stops cleanly and still writes them); a raw crn is integrated to --until; a network without a
+// train block is evaluated for --input by integrating its forward CRN to steady state.
 //
 //   crnnc sim examples/xor.crnn --iterations 3000 --json xor.json
 
@@ -26,6 +26,8 @@ export interface SimFlags {
   csv?: string;
   trace?: string;
   traceCsv?: string;
+  /** Write a self-contained HTML report (settings, plots) of a training run here. */
+  report?: string;
   until?: number;
   points?: number;
   input?: string;
@@ -39,6 +41,7 @@ export class SimUsageError extends Error {}
 export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {
   if (f.method && !METHODS.includes(f.method as (typeof METHODS)[number])) throw new SimUsageError(`unknown --method \`${f.method}\` (expected ${METHODS.join(", ")})`);
   const solver = { method: f.method, rtol: f.rtol, atol: f.atol };
+  if (f.report !== undefined && ir.kind !== "train") throw new SimUsageError(`--report applies to training runs; \`${ir.name}\` has no train block`);
   if (ir.kind === "train") return runTrain(ir, f, solver, io);
   if (ir.kind === "network") return runForward(ir, f, solver, io);
   return runCrn(ir, f, solver, io);
@@ -48,7 +51,7 @@ async function runTrain(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: 
   if (f.readout && f.readout !== "closed" && f.readout !== "crn") throw new SimUsageError(`--readout must be closed or crn, got \`${f.readout}\``);
   if (f.order && f.order !== "random" && f.order !== "epoch" && f.order !== "sbml") throw new SimUsageError(`--order must be random, epoch or sbml, got \`${f.order}\``);
   const trace = f.trace ? f.trace.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
-  if (trace && !f.traceCsv && !f.json) throw new SimUsageError("--trace needs --trace-csv FILE or --json FILE to write the trajectories to");
+  if (trace && !f.traceCsv && !f.json && !f.report) throw new SimUsageError("--trace needs --trace-csv FILE, --json FILE or --report FILE to write the trajectories to");
   if (trace) for (const id of trace) if (!ir.species.some((s) => s.id === id)) throw new SimUsageError(`--trace: \`${ir.name}\` has no species \`${id}\``);
   const signal = { stop: false };
   const unhook = io.onSigint?.(() => {
@@ -82,7 +85,8 @@ async function runTrain(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: 
   }
   progress.done();
   io.stdout(summary(r));
-  const failed = writeResults(r, f, io);
+  let failed = writeResults(r, f, io);
+  if (f.report) failed = (await writeReport(r, ir, f, io)) || failed;
   if (r.stopped?.reason === "blowup") {
     io.stderr(`crnnc: the run blew up: ${r.stopped.message}. Results up to there are written.\n`);
     return 1;
@@ -117,6 +121,18 @@ function writeResults(r: TrainResult, f: SimFlags, io: IO): boolean {
     write(f.traceCsv, lines.join("\n") + "\n");
   }
   return failed;
+}
+
+/** The --report page; true if it could not be written. */
+async function writeReport(r: TrainResult, ir: CRN, f: SimFlags, io: IO): Promise<boolean> {
+  try {
+    const { trainReport } = await import("../plot/report.js"); // vega loads only when a report is asked for
+    writeFileAtomic(f.report!, await trainReport(r, ir, f.trainOptions?.dataset ? { dataset: f.trainOptions.dataset } : {}));
+    return false;
+  } catch (e) {
+    io.stderr(`crnnc: cannot write ${f.report}: ${(e as Error).message}\n`);
+    return true;
+  }
 }
 
 function summary(r: TrainResult): string {

@@ -1,0 +1,317 @@
+// Plots and reports (src/plot): every plot kind rendered from small synthetic data — SVG structure,
+// axis titles, legend entries, mark counts — byte-for-byte determinism, HTML escaping, the PCA,
+// the training report of real short runs, and `crnnc sim --report`.
+import { describe, it, expect } from "vitest";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import {
+  renderSvg,
+  historySpec,
+  traceSpec,
+  thin,
+  sensitivitySpec,
+  sensitivitySvg,
+  sensitivityReport,
+  pca,
+  pcaSpec,
+  pairsSpec,
+  trainReport,
+  escapeHtml,
+  htmlPage,
+  table,
+  normaliseIds,
+} from "../src/plot/index.js";
+import type { Evaluation, TrainResult } from "../src/sim/train.js";
+import { train } from "../src/sim/train.js";
+import { compileFile } from "../src/compile.js";
+import { main } from "../src/cli/main.js";
+import { runCli, ROOT, mulberry32 } from "./helpers.js";
+
+/** Tags balance, one <svg> root with a positive width and height; returns them. */
+function checkSvg(svg: string): { width: number; height: number } {
+  expect(svg.startsWith("<svg ")).toBe(true);
+  expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+  const stack: string[] = [];
+  let roots = 0;
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)((?:[^>"]|"[^"]*")*?)(\/?)>/g)) {
+    const [, close, name, , self] = m;
+    if (close) expect(stack.pop(), `</${name}>`).toBe(name);
+    else if (!self) {
+      if (stack.length === 0) roots++;
+      stack.push(name!);
+    } else if (stack.length === 0) roots++;
+  }
+  expect(stack).toEqual([]);
+  expect(roots).toBe(1);
+  const root = /^<svg [^>]*>/.exec(svg)![0];
+  const width = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]);
+  const height = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
+  expect(width).toBeGreaterThan(0);
+  expect(height).toBeGreaterThan(0);
+  return { width, height };
+}
+
+/** The text of every <text> element (vega writes each line as text or tspan). */
+function texts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&"));
+}
+
+/** Number of items (paths) of the marks of one type (line, symbol, area, …) and role (data marks or legend symbols). */
+function marks(svg: string, type: string, role: "mark" | "legend-symbol" = "mark"): number {
+  let n = 0;
+  for (const m of svg.matchAll(new RegExp(`<g class="mark-${type} role-${role}[^"]*"[^>]*>([\\s\\S]*?)</g>`, "g"))) n += (m[1]!.match(/<path/g) ?? []).length;
+  return n;
+}
+
+const history: Evaluation[] = [0, 1, 2, 3, 4].map((k) => ({
+  iteration: k * 100,
+  time: k * 100 * 300,
+  trainError: 0.3 / (k + 1),
+  trainAccuracy: Math.min(1, 0.5 + k * 0.15),
+  validationError: 0.35 / (k + 1),
+  validationAccuracy: Math.min(1, 0.4 + k * 0.15),
+}));
+
+describe("plot kinds", () => {
+  it("history: error and accuracy panels, train and validation, one line each", async () => {
+    const svg = await renderSvg(historySpec(history));
+    checkSvg(svg);
+    const t = texts(svg);
+    for (const s of ["error E(t)", "accuracy A(t)", "time t (a.u.)", "train", "validation"]) expect(t).toContain(s);
+    expect(marks(svg, "line")).toBe(4); // 2 panels × 2 sets
+    expect(marks(svg, "symbol")).toBe(20); // points on the lines
+    expect(marks(svg, "symbol", "legend-symbol")).toBe(2);
+    const byIteration = texts(await renderSvg(historySpec(history, { x: "iteration", logError: true, title: "run" })));
+    expect(byIteration).toContain("iteration");
+    expect(byIteration).toContain("run");
+  });
+
+  it("history of a regression: only the error panel; log scale drops zero errors", async () => {
+    const h = history.map(({ iteration, time, trainError }) => ({ iteration, time, trainError }));
+    h.push({ iteration: 500, time: 150000, trainError: 0 });
+    const svg = await renderSvg(historySpec(h, { logError: true }));
+    checkSvg(svg);
+    expect(texts(svg)).not.toContain("accuracy A(t)");
+    expect(texts(svg)).not.toContain("validation");
+    expect(marks(svg, "line")).toBe(1);
+  });
+
+  it("trace: one line per species with labelled axes", async () => {
+    const t = Array.from({ length: 60 }, (_, k) => k * 0.5);
+    const trace = { species: ["Y_0", "W1_0_0_p", "X1_3"], t, values: t.map((x) => [Math.exp(-x), 1 - Math.exp(-x), x / 30]) };
+    const svg = await renderSvg(traceSpec(trace));
+    checkSvg(svg);
+    const tx = texts(svg);
+    for (const s of ["time t (a.u.)", "concentration (a.u.)", "species", "Y_0", "W1_0_0_p", "X1_3"]) expect(tx).toContain(s);
+    expect(marks(svg, "line")).toBe(3);
+  });
+
+  it("thin keeps the first, last and extreme samples of a long series", () => {
+    const n = 100_000;
+    const t = Array.from({ length: n }, (_, k) => k);
+    const v = (k: number) => (k === 54_321 ? 99 : k === 12_345 ? -5 : Math.sin(k / 1000));
+    const idx = thin(t, v, 400);
+    expect(idx.length).toBeLessThanOrEqual(400);
+    expect(idx[0]).toBe(0);
+    expect(idx.at(-1)).toBe(n - 1);
+    expect(idx).toContain(54_321);
+    expect(idx).toContain(12_345);
+    expect(idx).toEqual([...idx].sort((a, b) => a - b));
+    expect(thin([0, 1, 2], v, 10)).toEqual([0, 1, 2]);
+  });
+
+  it("sensitivity: mean line, points and band per series; legend and axis titles", async () => {
+    const rows = ["smooth_relu", "leaky_relu"].flatMap((series, s) => [0, 0.01, 0.02, 0.05].map((x) => ({ series, x, mean: 0.05 + x * (s + 1), lo: 0.04, hi: 0.08 + x * (s + 2) })));
+    rows.push({ series: "leaky_relu", x: 0.1, mean: NaN, lo: NaN, hi: NaN }); // a failed point is left out
+    const svg = await sensitivitySvg(rows, { xTitle: "noise size ε", seriesTitle: "activation", spread: "min–max over 3 seeds" });
+    checkSvg(svg);
+    const t = texts(svg);
+    for (const s of ["noise size ε", "error E", "activation", "smooth_relu", "leaky_relu", "lines: mean; bands: min–max over 3 seeds"]) expect(t).toContain(s);
+    expect(marks(svg, "line")).toBe(2);
+    expect(marks(svg, "area")).toBe(2);
+    expect(marks(svg, "symbol")).toBe(8);
+    expect(marks(svg, "symbol", "legend-symbol")).toBe(2);
+    // log axes leave out non-positive values without failing
+    const log = await renderSvg(sensitivitySpec(rows, { xTitle: "ε", logX: true, logY: true, yTitle: "validation error" }));
+    expect(marks(log, "symbol")).toBe(6);
+    expect(texts(log)).toContain("validation error");
+  });
+
+  it("pca: the principal axes of synthetic data, deterministic, with a sign convention", () => {
+    const rnd = mulberry32(7);
+    const u = [1 / Math.SQRT2, 1 / Math.SQRT2, 0];
+    const v = [1 / Math.SQRT2, -1 / Math.SQRT2, 0];
+    const rows = Array.from({ length: 400 }, () => {
+      const a = (rnd() - 0.5) * 10;
+      const b = (rnd() - 0.5) * 2;
+      const c = (rnd() - 0.5) * 0.2;
+      return [3 + a * u[0]! + b * v[0]!, 1 + a * u[1]! + b * v[1]!, 2 + c];
+    });
+    const p = pca(rows, 2);
+    const [c1, c2] = p.components;
+    expect(Math.abs(c1![0]! - u[0]!)).toBeLessThan(1e-3);
+    expect(Math.abs(c1![1]! - u[1]!)).toBeLessThan(1e-3);
+    expect(Math.abs(Math.abs(c2![0]!) - v[0]!)).toBeLessThan(1e-3);
+    expect(Math.abs(c1![0]! * c2![0]! + c1![1]! * c2![1]! + c1![2]! * c2![2]!)).toBeLessThan(1e-9);
+    expect(p.variances[0]).toBeGreaterThan(p.variances[1]!);
+    expect(p.explained[0]! + p.explained[1]!).toBeGreaterThan(0.99);
+    expect(p.explained[0]! + p.explained[1]!).toBeLessThanOrEqual(1 + 1e-12);
+    expect(p.scores).toHaveLength(400);
+    expect(pca(rows, 2)).toEqual(p);
+    // Scores are centred.
+    expect(Math.abs(p.scores.reduce((s, r) => s + r[0]!, 0) / 400)).toBeLessThan(1e-9);
+    // Degenerate data (no variance) does not fail.
+    expect(pca([[1, 1], [1, 1]], 2).variances).toEqual([0, 0]);
+  });
+
+  it("pca plot: one symbol per sample, coloured by prediction, shaped by truth", async () => {
+    const rnd = mulberry32(3);
+    const pts = Array.from({ length: 50 }, (_, i) => ({ x: rnd(), y: rnd(), predicted: i % 3 === 0 ? "1" : "0", truth: i % 2 === 0 ? "1" : "0" }));
+    const svg = await renderSvg(pcaSpec(pts, { classes: ["0", "1"], explained: [0.4, 0.2] }));
+    checkSvg(svg);
+    const t = texts(svg);
+    for (const s of ["principal component 1 (40.0% of variance)", "principal component 2 (20.0% of variance)", "predicted class", "true class", "0", "1"]) expect(t).toContain(s);
+    expect(marks(svg, "symbol")).toBe(50);
+    expect(marks(svg, "symbol", "legend-symbol")).toBe(4); // 2 colours, 2 shapes
+  });
+
+  it("pairs: scatter off the diagonal, per-class densities on it", async () => {
+    const rnd = mulberry32(11);
+    const samples = Array.from({ length: 30 }, (_, i) => ({ features: [rnd(), rnd() + (i % 2), rnd() * 2], predicted: i % 2 ? "b" : "a", truth: i % 5 ? (i % 2 ? "b" : "a") : "a" }));
+    const svg = await renderSvg(pairsSpec(samples, { features: ["len", "width", "depth"], classes: ["a", "b"] }));
+    checkSvg(svg);
+    const t = texts(svg);
+    for (const s of ["len", "width", "depth", "len (density)", "predicted class", "true class", "a", "b"]) expect(t).toContain(s);
+    expect(marks(svg, "symbol")).toBe(6 * 30); // 6 scatter cells
+    expect(marks(svg, "symbol", "legend-symbol")).toBe(4);
+    expect(marks(svg, "area")).toBe(3 * 2); // 3 diagonal cells × 2 predicted classes
+  });
+});
+
+describe("determinism", () => {
+  it("the same spec gives the same bytes, whatever was rendered before", async () => {
+    const rnd = mulberry32(5);
+    const samples = Array.from({ length: 20 }, (_, i) => ({ features: [rnd(), rnd(), rnd()], predicted: String(i % 2), truth: String(i % 3 === 0 ? 1 : 0) }));
+    const a = await renderSvg(pairsSpec(samples));
+    const h1 = await renderSvg(historySpec(history));
+    const b = await renderSvg(pairsSpec(samples));
+    const h2 = await renderSvg(historySpec(history));
+    expect(b).toBe(a);
+    expect(h2).toBe(h1);
+    expect(a).toMatch(/id="p[0-9a-f]{8}-1"/); // clip paths renamed …
+    expect(a).not.toMatch(/id="clip\d+"/);
+    const prefixes = (s: string) => new Set([...s.matchAll(/id="(p[0-9a-f]{8}-)/g)].map((m) => m[1]));
+    expect([...prefixes(a)].some((p) => prefixes(h1).has(p))).toBe(false); // … and distinct between plots
+  });
+
+  it("normaliseIds renames ids and their references in order", () => {
+    const svg = '<svg><clipPath id="clip7"><rect/></clipPath><g clip-path="url(#clip7)"/><use href="#clip9"/><g id="clip9"/></svg>';
+    expect(normaliseIds(svg, "x-")).toBe('<svg><clipPath id="x-1"><rect/></clipPath><g clip-path="url(#x-1)"/><use href="#x-2"/><g id="x-2"/></svg>');
+    expect(normaliseIds(svg.replace(/clip7/g, "clip1").replace(/clip9/g, "clip2"))).toBe(normaliseIds(svg));
+  });
+});
+
+describe("HTML", () => {
+  it("escapes every piece of text", async () => {
+    expect(escapeHtml(`<script>alert("x") & 'y'</script>`)).toBe("&lt;script&gt;alert(&quot;x&quot;) &amp; &#39;y&#39;&lt;/script&gt;");
+    const page = htmlPage("<b>title</b>", [table(["<th>"], [["a & b"], ["1.5e-3"]])]);
+    expect(page).toContain("<title>&lt;b&gt;title&lt;/b&gt;</title>");
+    expect(page).toContain("<td>a &amp; b</td>");
+    expect(page).toContain('<td class="num">1.5e-3</td>');
+    expect(page).not.toContain("<b>");
+    const evil = "<img src=x onerror=alert(1)>";
+    const html = await sensitivityReport([{ series: evil, x: 1, mean: 1, lo: 0.5, hi: 2 }, { series: evil, x: 2, mean: 1, lo: 0.5, hi: 2 }], { xTitle: `T & ${evil}`, title: evil, notes: [evil] });
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    expect(html.match(/<svg /g)).toHaveLength(1);
+  });
+});
+
+describe("training report", () => {
+  const run = (example: string, iterations: number, trace?: string[]) => {
+    const r = compileFile(resolve(ROOT, "examples", `${example}.crnn`), { iterations });
+    if (!r.ir) throw new Error("compile failed");
+    return { ir: r.ir, result: train(r.ir, { iterations, ...(trace ? { trace } : {}) }) };
+  };
+
+  it("iris: settings, learning curve and a pair plot of the 4 features", async () => {
+    const { ir, result } = run("iris", 10);
+    const html = await trainReport(result, ir);
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain("<h1>iris_net on iris</h1>");
+    expect(html).toContain("<td>eta</td>");
+    expect(html).toContain("<td>init.weights</td><td>uniform(-1, 1)</td>");
+    expect(html).toContain("Pair plot of the 4 input features");
+    const svgs = html.match(/<svg [\s\S]*?<\/svg>/g)!;
+    expect(svgs).toHaveLength(2);
+    svgs.forEach(checkSvg);
+    for (const s of ["sepal_length", "petal_width", "setosa", "versicolor", "virginica"]) expect(texts(svgs[1]!)).toContain(s);
+    expect(marks(svgs[1]!, "symbol")).toBe(12 * 150);
+    expect(marks(svgs[1]!, "symbol", "legend-symbol")).toBe(6);
+  });
+
+  it("mnist01: a PCA plane of the 64-pixel inputs", async () => {
+    const { ir, result } = run("mnist", 3);
+    const html = await trainReport(result, ir, { maxPoints: 400 });
+    expect(html).toContain("projected onto their first two principal components");
+    expect(html).toContain("an even subsample of 2128");
+    const svgs = html.match(/<svg [\s\S]*?<\/svg>/g)!;
+    expect(svgs).toHaveLength(2);
+    expect(marks(svgs[1]!, "symbol")).toBe(400);
+  });
+
+  it("a partial run says so; a trace gets its plot; a regression gets no class plot", async () => {
+    const { ir, result } = run("xor", 4, ["Y_0"]);
+    const partial: TrainResult = { ...result, stopped: { reason: "blowup", message: "Y_0 > 1e12 <at t = 3>", time: 3, species: "Y_0" } };
+    const html = await trainReport(partial, ir);
+    expect(html).toContain('<p class="warn">Partial results: Y_0 &gt; 1e12 &lt;at t = 3&gt;.</p>');
+    expect(html).toContain("<h2>Traced species</h2>");
+    expect(html).not.toContain("Classification");
+    expect(html.match(/<svg /g)).toHaveLength(2);
+  });
+});
+
+describe("crnnc sim --report", () => {
+  const dir = mkdtempSync(join(tmpdir(), "crnnc-plot-"));
+  const xor = resolve(ROOT, "examples/xor.crnn");
+
+  it("writes one self-contained HTML page with the settings and the plots", async () => {
+    const out = join(dir, "out.html");
+    const r = await runCli(["sim", xor, "--iterations", "200", "--report", out, "--trace", "Y_0,W1_0_0_p", "--quiet"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html).toContain("<h1>xor_net on xor</h1>");
+    expect(html).toMatch(/<td>iterations run<\/td><td>200 of 200<\/td>/);
+    expect(html).toMatch(/<td>period<\/td><td class="num">300<\/td>/);
+    expect(html).toMatch(/<td>eta<\/td><td class="num">0.002<\/td>/);
+    expect(html.match(/<svg /g)).toHaveLength(2); // history, trace
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("is written after Ctrl-C too (exit 130)", async () => {
+    const out = join(dir, "stopped.html");
+    let stderr = "";
+    const code = await main(["sim", xor, "--report", out, "--quiet"], {
+      stdout: () => {},
+      stderr: (s) => void (stderr += s),
+      color: false,
+      onSigint: (h) => {
+        const t = setTimeout(h, 100);
+        return () => clearTimeout(t);
+      },
+    });
+    expect(code).toBe(130);
+    expect(stderr).toContain("stopping after this iteration");
+    expect(readFileSync(out, "utf8")).toMatch(/Partial results: interrupted after iteration \d+/);
+  });
+
+  it("--report on something that does not train is a usage error", async () => {
+    const r = await runCli(["sim", resolve(ROOT, "examples/divide.crnn"), "--report", join(dir, "x.html")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--report applies to training runs/);
+  });
+});
