@@ -9,7 +9,6 @@ export class Rng {
   private s1: number;
   private s2: number;
   private s3: number;
-  private spare: number | undefined;
 
   constructor(seed: number) {
     let x = seed >>> 0;
@@ -46,19 +45,38 @@ export class Rng {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** Standard normal (Box–Muller, both values used). */
+  /**
+   * Standard normal by the ziggurat method (Marsaglia & Tsang 2000, 128 layers): one 32-bit
+   * draw and a table lookup for ~98% of values. A noisy run draws one normal per noisy
+   * reaction every t0 = 0.05 time units — millions per iteration on MNIST — and Box–Muller
+   * (two 53-bit uniforms, log, sqrt, sin, cos) took a third of such a run.
+   */
   normal(): number {
-    if (this.spare !== undefined) {
-      const s = this.spare;
-      this.spare = undefined;
-      return s;
+    const hz = this.nextU32() | 0;
+    const iz = hz & 127;
+    if (Math.abs(hz) < ZIG.kn[iz]!) return hz * ZIG.wn[iz]!;
+    return this.normalTail(hz, iz);
+  }
+
+  /** The rare rejections of `normal()`: the base strip's tail and the wedges. */
+  private normalTail(hz: number, iz: number): number {
+    const { kn, wn, fn } = ZIG;
+    for (;;) {
+      const x = hz * wn[iz]!;
+      if (iz === 0) {
+        let t: number;
+        let y: number;
+        do {
+          t = -Math.log(1 - this.next()) / ZIG_R;
+          y = -Math.log(1 - this.next());
+        } while (y + y < t * t);
+        return hz > 0 ? ZIG_R + t : -ZIG_R - t;
+      }
+      if (fn[iz]! + this.next() * (fn[iz - 1]! - fn[iz]!) < Math.exp(-0.5 * x * x)) return x;
+      hz = this.nextU32() | 0;
+      iz = hz & 127;
+      if (Math.abs(hz) < kn[iz]!) return hz * wn[iz]!;
     }
-    let u = 0;
-    while (u === 0) u = this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
   }
 
   /** Integer in [0, n). */
@@ -80,3 +98,32 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
+
+/** Where the ziggurat's base strip ends (128 layers). */
+const ZIG_R = 3.442619855899;
+
+/** Ziggurat tables for `Rng.normal` (Marsaglia & Tsang 2000, `zigset`): strip bounds and widths. */
+const ZIG = (() => {
+  const kn = new Float64Array(128);
+  const wn = new Float64Array(128);
+  const fn = new Float64Array(128);
+  const m1 = 2147483648;
+  const vn = 9.91256303526217e-3;
+  let dn = ZIG_R;
+  let tn = dn;
+  const q = vn / Math.exp(-0.5 * dn * dn);
+  kn[0] = (dn / q) * m1;
+  kn[1] = 0;
+  wn[0] = q / m1;
+  wn[127] = dn / m1;
+  fn[0] = 1;
+  fn[127] = Math.exp(-0.5 * dn * dn);
+  for (let i = 126; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    kn[i + 1] = (dn / tn) * m1;
+    tn = dn;
+    fn[i] = Math.exp(-0.5 * dn * dn);
+    wn[i] = dn / m1;
+  }
+  return { kn, wn, fn };
+})();
