@@ -64,8 +64,9 @@ describe("sweep grid", () => {
     expect(() => checkAxisNames(parseAxes(["hh=1"]), "net", new Set(["h"]))).toThrow(/unknown --over axis `hh`.*epsilon, period, eta, annihilate, h/);
     expect(pointOptions({ epsilon: 0.1, period: 5, eta: 0.01, annihilate: 0, h: 2 })).toEqual({ settings: { epsilon: 0.1, period: 5, eta: 0.01 }, annihilate: 0, params: { h: 2 } });
     // The key ignores the order of the axes.
-    expect(runKey("abc", 10, { a: 1, b: 2 }, 3)).toBe(runKey("abc", 10, { b: 2, a: 1 }, 3));
-    expect(runKey("abc", 10, { a: 1 }, 3)).not.toBe(runKey("abc", 11, { a: 1 }, 3));
+    expect(runKey("abc", "net", 10, { a: 1, b: 2 }, 3)).toBe(runKey("abc", "net", 10, { b: 2, a: 1 }, 3));
+    expect(runKey("abc", "net", 10, { a: 1 }, 3)).not.toBe(runKey("abc", "net", 11, { a: 1 }, 3));
+    expect(runKey("abc", "net", 10, { a: 1 }, 3)).not.toBe(runKey("abc", "other", 10, { a: 1 }, 3));
   });
 
   it("aggregates with the sample standard deviation", () => {

@@ -54,7 +54,7 @@ Output, in DIR:
   points.jsonl   one JSON line per finished run (point, seed, settings, averageTrainError,
                  final train/validation error and accuracy, iterations run, blow-up, wall ms).
                  It is also the resume log: the same command again skips the runs it holds
-                 (matched on point, seed, iterations and a hash of the sources).
+                 (matched on point, seed, iterations, network and a hash of the sources).
   summary.json   per point, in grid order: runs, blow-ups, mean/sd/min/max of each metric
   summary.csv    the same as a table
 A blown-up run is a result (counted in "blowups"), not a failure. Ctrl-C stops handing out

@@ -136,10 +136,11 @@ export function pointLabel(point: Point): string {
 }
 
 /**
- * The resume key of a run: the source hash, the iterations, the point (axis names sorted, so
- * that reordering the --over flags still matches) and the seed.
+ * The resume key of a run: the source hash, the trained network (a file may have several train
+ * blocks), the iterations, the point (axis names sorted, so that reordering the --over flags
+ * still matches) and the seed.
  */
-export function runKey(hash: string, iterations: number, point: Point, seed: number): string {
+export function runKey(hash: string, network: string, iterations: number, point: Point, seed: number): string {
   const sorted = Object.keys(point).sort().map((k) => [k, point[k]]);
-  return JSON.stringify([hash, iterations, sorted, seed]);
+  return JSON.stringify([hash, network, iterations, sorted, seed]);
 }

@@ -78,7 +78,7 @@ export function runOne(job: Job): RunRecord {
   const hash = sourceHash(r.sources);
   const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
   return {
-    key: runKey(hash, job.iterations, job.point, job.seed),
+    key: runKey(hash, r.ir.name, job.iterations, job.point, job.seed),
     file: job.file,
     hash,
     iterations: job.iterations,

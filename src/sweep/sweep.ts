@@ -1,7 +1,7 @@
 // Runs a sweep's grid on a pool of worker threads (worker.ts), with a resume log: every
 // finished run is appended to OUT/points.jsonl as one JSON line, and runs whose key (source
-// hash, iterations, point, seed) is already there are not run again. OUT/summary.json and
-// OUT/summary.csv (summary.ts) are rewritten atomically after each run and at the end.
+// hash, network, iterations, point, seed) is already there are not run again. OUT/summary.json
+// and OUT/summary.csv (summary.ts) are rewritten atomically after each run and at the end.
 // Setting `signal.stop` stops handing out runs; the ones under way finish and are kept.
 //
 //   await runSweep({ file: "examples/sine.crnn", axes: [{ name: "epsilon", values: [0, 0.02] }],
@@ -91,7 +91,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
   const files = { log: join(cfg.out, LOG_NAME), json: join(cfg.out, "summary.json"), csv: join(cfg.out, "summary.csv") };
   const points = expandGrid(cfg.axes);
   const runs = expandRuns(points, cfg.seeds);
-  const keyOf = (r: Run) => runKey(cfg.hash, cfg.iterations, points[r.point]!, r.seed);
+  const keyOf = (r: Run) => runKey(cfg.hash, cfg.network, cfg.iterations, points[r.point]!, r.seed);
 
   // Resume: the log's records for this file (same sources) and iteration count.
   const { records, skipped } = readLog(files.log);
@@ -106,7 +106,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
     if (text.length && !text.endsWith("\n")) appendFileSync(files.log, "\n");
   }
 
-  const rows = () => summarise(points, cfg.seeds, (p, seed) => done.get(runKey(cfg.hash, cfg.iterations, points[p]!, seed)));
+  const rows = () => summarise(points, cfg.seeds, (p, seed) => done.get(runKey(cfg.hash, cfg.network, cfg.iterations, points[p]!, seed)));
   const failed: SweepOutcome["failed"] = [];
   let finished = 0;
   const writeSummary = () => {
