@@ -38,7 +38,7 @@ export function machineInfo() {
 }
 
 /** Replace the START…END section of `doc` (or append it), writing the file atomically. */
-export function writeSection(DOC, START, END, text) {
+export function writeSection(DOC, START, END, text, title = "Performance") {
   mkdirSync(dirname(DOC), { recursive: true });
   let doc;
   if (existsSync(DOC)) {
@@ -49,7 +49,7 @@ export function writeSection(DOC, START, END, text) {
     else doc = `${doc.replace(/\s*$/, "")}\n\n${text}\n`;
   } else {
     const m = machineInfo();
-    doc = `# Performance\n\nMachine: nproc ${m.cores}, ${m.cpu}, node ${m.node}.\n\n${text}\n`;
+    doc = `# ${title}\n\nMachine: nproc ${m.cores}, ${m.cpu}, node ${m.node}.\n\n${text}\n`;
   }
   const tmp = `${DOC}.${process.pid}.tmp`;
   writeFileSync(tmp, doc);

@@ -1,0 +1,279 @@
+// `npm run experiments`: the paper's noise and running-time studies (§5.2–5.3, Fig. 8) and the
+// rail-annihilation study that goes beyond it, as `crnnc sweep` runs over experiments/*.crnn,
+// then docs/results.md (the "Noise and running-time studies" section) with tables and SVG
+// sensitivity plots in docs/results/. Sweeps resume: rerunning skips finished runs, so an
+// interrupted study picks up where it stopped.
+//
+//   npm run experiments                     # size "small": what fits a 2-core machine in ~1 h
+//   npm run experiments -- --size paper     # the paper's iteration counts (many hours)
+//   npm run experiments -- --only noise-sine --workers 2
+//   npm run experiments -- --report-only    # rewrite the docs from the sweeps already run
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { machineInfo, writeSection } from "../bench/lib.mjs";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const CLI = join(ROOT, "dist/cli/bin.js");
+const DOC = join(ROOT, "docs/results.md");
+const FIG = join(ROOT, "docs/results");
+const START = "<!-- experiments:start -->";
+const END = "<!-- experiments:end -->";
+
+const EPSILONS = "0:0.12:0.02";
+const SEEDS = 4;
+
+/** The studies. `iterations` per size; files are compared as series (one per activation). */
+const STUDIES = [
+  {
+    id: "noise-mnist",
+    title: "Noise level, MNIST 0/1 (paper Fig. 8A)",
+    files: ["mnist-smooth", "mnist-leaky"],
+    over: [`epsilon=${EPSILONS}`],
+    x: "epsilon",
+    iterations: { small: 40, paper: 200 },
+    extra: { small: [], paper: ["--over", "eta=0.003"] },
+    paper: "the smooth-ReLU network's train and validation errors stay nearly flat from ε = 0 to 0.12, the leaky-ReLU network's grow with ε",
+  },
+  {
+    id: "noise-sine",
+    title: "Noise level, sine regression (paper Fig. 8B)",
+    files: ["sine-smooth", "sine-leaky"],
+    over: [`epsilon=${EPSILONS}`],
+    x: "epsilon",
+    iterations: { small: 200, paper: 1300 },
+    paper: "the four smooth-ReLU runs keep a low train error at every ε; the leaky-ReLU runs' error grows with ε",
+  },
+  {
+    id: "period-sine",
+    title: "Running time per iteration T, sine regression with noise ε = 0.1 (paper Fig. 8D)",
+    files: ["sine-smooth", "sine-leaky"],
+    over: ["period=10,20,50,100"],
+    x: "period",
+    iterations: { small: 200, paper: 1300 },
+    paper: "the smooth-ReLU network's error is less sensitive to T than the leaky-ReLU network's; both are worse at T = 10",
+  },
+  {
+    id: "period-mnist",
+    title: "Running time per iteration T, MNIST 0/1 with noise ε = 0.1 (paper Fig. 8C)",
+    files: ["mnist-smooth", "mnist-leaky"],
+    over: ["period=10,20,50,100"],
+    x: "period",
+    iterations: { small: 0, paper: 200 },
+    extra: { small: [], paper: ["--over", "eta=0.003"] },
+    paper: "the smooth-ReLU network is much more robust to the choice of T than the leaky-ReLU network",
+  },
+  {
+    id: "annihilation-sine",
+    title: "Beyond the paper: the sine noise study with rail annihilation W.p + W.m → 0 (rate 1)",
+    files: ["sine-smooth", "sine-leaky"],
+    over: [`epsilon=${EPSILONS}`, "annihilate=1"],
+    x: "epsilon",
+    iterations: { small: 200, paper: 1300 },
+    baseline: "noise-sine",
+    paper: "(not in the paper)",
+  },
+];
+
+function parseArgs(argv) {
+  const o = { size: "small", only: undefined, workers: undefined, reportOnly: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--size") o.size = argv[++i];
+    else if (a === "--only") o.only = argv[++i].split(",");
+    else if (a === "--workers") o.workers = argv[++i];
+    else if (a === "--report-only") o.reportOnly = true;
+    else if (a === "-h" || a === "--help") {
+      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(0, 11).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+      process.exit(0);
+    } else {
+      console.error(`experiments: unknown option ${a} (see --help)`);
+      process.exit(2);
+    }
+  }
+  if (o.size !== "small" && o.size !== "paper") {
+    console.error(`experiments: --size must be small or paper, got ${o.size}`);
+    process.exit(2);
+  }
+  return o;
+}
+
+const outDir = (size, study, file) => join(ROOT, "experiments/out", size, study, file);
+
+function runStudy(study, opts) {
+  const iterations = study.iterations[opts.size];
+  if (!iterations) return;
+  for (const file of study.files) {
+    const args = [CLI, "sweep", join(ROOT, "experiments", `${file}.crnn`), ...study.over.flatMap((o) => ["--over", o]), ...(study.extra?.[opts.size] ?? [])];
+    args.push("--seeds", String(SEEDS), "--iterations", String(iterations), "--out", outDir(opts.size, study.id, file));
+    if (opts.workers) args.push("--workers", opts.workers);
+    console.error(`\n== ${study.id}: ${file} (${iterations} iterations × ${SEEDS} seeds)`);
+    const r = spawnSync(process.execPath, args, { stdio: "inherit" });
+    if (r.status === 130 || r.signal) {
+      console.error("experiments: interrupted; run the same command again to resume");
+      process.exit(130);
+    }
+    if (r.status !== 0) console.error(`experiments: the sweep of ${file} exited with ${r.status}; its finished runs are kept`);
+  }
+}
+
+/** Finished runs of a study's file: points.jsonl records. */
+function records(size, study, file) {
+  const p = join(outDir(size, study, file), "points.jsonl");
+  if (!existsSync(p)) return [];
+  return readFileSync(p, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+}
+
+function stat(xs) {
+  const v = xs.filter((x) => x !== null && Number.isFinite(x));
+  if (!v.length) return null;
+  const mean = v.reduce((a, x) => a + x, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (v.length - 1)) : 0;
+  return { n: v.length, mean, sd, min: Math.min(...v), max: Math.max(...v) };
+}
+
+const ACT = { smooth: "smooth ReLU", leaky: "leaky ReLU" };
+const label = (file) => ACT[file.split("-")[1]] ?? file;
+const f3 = (v) => (v === undefined || v === null ? "—" : v >= 100 ? v.toFixed(0) : v >= 0.01 ? v.toFixed(3) : v.toExponential(1));
+const cell = (s) => (s ? `${f3(s.mean)} ± ${f3(s.sd)}` : "—");
+
+/** Per file: x value → { train, validation, accuracy, wall, blowups, runs }. */
+function table(size, study) {
+  const out = new Map();
+  for (const file of study.files) {
+    const byX = new Map();
+    for (const r of records(size, study.id, file)) {
+      const x = r.point[study.x];
+      const g = byX.get(x) ?? byX.set(x, []).get(x);
+      g.push(r);
+    }
+    const rows = new Map(
+      [...byX].sort((a, b) => a[0] - b[0]).map(([x, rs]) => [
+        x,
+        {
+          runs: rs.length,
+          blowups: rs.filter((r) => r.stopped?.reason === "blowup").length,
+          train: stat(rs.map((r) => r.averageTrainError)),
+          validation: stat(rs.map((r) => r.finalValidationError)),
+          accuracy: stat(rs.map((r) => r.finalValidationAccuracy)),
+          wall: stat(rs.map((r) => r.wallMs / 1000 / Math.max(r.iterationsRun, 1))),
+        },
+      ]),
+    );
+    out.set(file, rows);
+  }
+  return out;
+}
+
+async function plot(size, study, tables, plotLib) {
+  const rows = [];
+  const add = (series, t) => {
+    for (const [x, r] of t) if (r.train) rows.push({ series, x, mean: r.train.mean, lo: r.train.min, hi: r.train.max });
+  };
+  for (const [file, t] of tables) add(label(file), t);
+  if (study.baseline) for (const [file, t] of table(size, STUDIES.find((s) => s.id === study.baseline))) add(`${label(file)}, no annihilation`, t);
+  if (!rows.length) return undefined;
+  const xTitle = study.x === "epsilon" ? "noise size ε" : "period T (time units)";
+  const svg = await plotLib.sensitivitySvg(rows, { xTitle, yTitle: "average train error E (last 10 evaluations)", seriesTitle: "network", spread: "min–max over 4 seeds", logY: true });
+  mkdirSync(FIG, { recursive: true });
+  const name = `${study.id}${size === "small" ? "" : `-${size}`}.svg`;
+  writeFileSync(join(FIG, name), svg);
+  return name;
+}
+
+/** The paper's claim tested on the table: growth from the first to the last x, and the comparison at x = 0.1 / the reference T. */
+function verdict(study, tables) {
+  const [smooth, leaky] = study.files.map((f) => tables.get(f));
+  if (!smooth?.size || !leaky?.size) return "not run yet";
+  const xs = [...smooth.keys()];
+  const first = xs[0];
+  const last = xs[xs.length - 1];
+  const grow = (t) => (t.get(last)?.train?.mean ?? NaN) - (t.get(first)?.train?.mean ?? NaN);
+  const parts = [`from ${study.x} = ${first} to ${last} the mean average train error changes by ${f3(grow(smooth))} (smooth) and ${f3(grow(leaky))} (leaky)`];
+  if (study.x === "epsilon" && smooth.has(0.1) && leaky.has(0.1)) {
+    const s = smooth.get(0.1).train.mean;
+    const l = leaky.get(0.1).train.mean;
+    parts.push(`at ε = 0.1 it is ${f3(s)} (smooth) against ${f3(l)} (leaky): ${s < l ? "lower for the smooth ReLU, as the paper reports" : "NOT lower for the smooth ReLU"}`);
+  }
+  const smoothGrowsLess = grow(smooth) < grow(leaky);
+  parts.push(smoothGrowsLess ? "the smooth ReLU's error grows less, as the paper reports" : "the smooth ReLU's error does NOT grow less than the leaky ReLU's here");
+  return parts.join("; ");
+}
+
+async function report(opts) {
+  const plotLib = await import(join(ROOT, "dist/plot/index.js"));
+  const m = machineInfo();
+  const out = [START, "## Noise and running-time studies (paper §5.2–5.3, Fig. 8)", ""];
+  out.push(`Generated by \`npm run experiments${opts.size === "small" ? "" : ` -- --size ${opts.size}`}\` (\`scripts/experiments.mjs\`) on ${m.line}, commit ${m.rev || "?"}.`);
+  out.push("Every point is 4 seeds (1–4: the initial weights, the sample order and the noise draws); a");
+  out.push("cell is mean ± sd over the seeds. The average train error is the mean of the last 10");
+  out.push("evaluations (paper §5.3). Noise (paper eq. 18, t0 = 0.05, t1 = 0.005) is on every");
+  out.push("mass-action rate constant of the forward and backward CRNs, as eq. 19 puts it on the");
+  out.push("weighted sums and the node decay; the leaky ReLU's characteristic functions are rate laws");
+  out.push("and carry none (the paper computes them \"without involving chemical species\").");
+  out.push("Networks: `experiments/*.crnn` — sine 1-10-1 (smooth ReLU h = 1; leaky ReLU α = 1, β = 0.1),");
+  out.push("MNIST 0/1 64-4-2 (h = 1; α = 1, β = 0.1).");
+  out.push("");
+  if (opts.size === "small") {
+    out.push("**Sizes on this machine** (2 cores; the paper's in brackets): MNIST 40 iterations with");
+    out.push("η = 0.01 [200, η unknown], T = 50; sine 200 iterations [1300], η = 0.001, T = 50 (T swept");
+    out.push("in the period study, at ε = 0.1); the MNIST running-time study (Fig. 8C) is not run at");
+    out.push("this size (`--size paper` runs everything at the paper's sizes).");
+    out.push("");
+  }
+  for (const study of STUDIES) {
+    if (!study.iterations[opts.size]) continue;
+    const tables = table(opts.size, study);
+    out.push(`### ${study.title}`, "");
+    const fig = await plot(opts.size, study, tables, plotLib);
+    if (fig) out.push(`![${study.title}](results/${fig})`, "");
+    const cols = study.files.flatMap((f) => [`${label(f)}: avg train E`, "val. E", "val. acc.", "s/iteration", "blow-ups"]);
+    out.push(`| ${study.x === "epsilon" ? "ε" : "T"} | ${cols.join(" | ")} |`, `| --- | ${cols.map(() => "---:").join(" | ")} |`);
+    const xs = [...new Set([...tables.values()].flatMap((t) => [...t.keys()]))].sort((a, b) => a - b);
+    for (const x of xs) {
+      const cells = study.files.flatMap((f) => {
+        const r = tables.get(f)?.get(x);
+        if (!r) return ["—", "—", "—", "—", "—"];
+        return [cell(r.train), cell(r.validation), r.accuracy ? `${(100 * r.accuracy.mean).toFixed(1)}%` : "—", f3(r.wall?.mean), `${r.blowups}/${r.runs}`];
+      });
+      out.push(`| ${x} | ${cells.join(" | ")} |`);
+    }
+    out.push("");
+    out.push(`Paper: ${study.paper}.`, "");
+    if (!study.baseline) out.push(`Measured: ${verdict(study, tables)}.`, "");
+    else {
+      const base = table(opts.size, STUDIES.find((s) => s.id === study.baseline));
+      const lines = study.files.map((f) => {
+        const a = [...(tables.get(f)?.values() ?? [])];
+        const b = [...(base.get(f)?.values() ?? [])];
+        if (!a.length || !b.length) return `${label(f)}: not run yet`;
+        const mean = (rs, k) => rs.reduce((s, r) => s + (r[k]?.mean ?? 0), 0) / rs.length;
+        const blow = (rs) => rs.reduce((s, r) => s + r.blowups, 0);
+        return `${label(f)}: mean average train error over all ε ${f3(mean(a, "train"))} with annihilation against ${f3(mean(b, "train"))} without; blow-ups ${blow(a)} against ${blow(b)}; ${f3(mean(a, "wall"))} s against ${f3(mean(b, "wall"))} s of simulation per iteration`;
+      });
+      out.push("Measured:", "", ...lines.map((l) => `- ${l}.`), "");
+    }
+  }
+  out.push(END);
+  writeSection(DOC, START, END, out.join("\n"), "Results");
+  // Keep the aggregated data next to the figures (the sweep folders are not committed).
+  for (const study of STUDIES)
+    for (const file of study.files) {
+      const s = join(outDir(opts.size, study.id, file), "points.jsonl");
+      if (existsSync(s)) {
+        mkdirSync(join(FIG, "data"), { recursive: true });
+        copyFileSync(s, join(FIG, "data", `${study.id}${opts.size === "small" ? "" : `-${opts.size}`}-${file}.jsonl`));
+      }
+    }
+  console.error(`experiments: wrote ${DOC}`);
+}
+
+const opts = parseArgs(process.argv.slice(2));
+if (!existsSync(CLI)) {
+  console.error("experiments: dist/ is missing; run `npm run build` first");
+  process.exit(1);
+}
+if (!opts.reportOnly) for (const study of STUDIES) if (!opts.only || opts.only.includes(study.id)) runStudy(study, opts);
+await report(opts);
