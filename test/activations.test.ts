@@ -11,7 +11,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mustCompile, compileText, mulberry32 as rng } from "./helpers.js";
+import { mustCompile, compileText, mulberry32 as rng, backprop, smoothRelu, type TestActivation } from "./helpers.js";
 import { makeIntegrator, toSteadyState } from "../src/sim/simulate.js";
 import { compileModel } from "../src/sim/model.js";
 import { NetworkLayout } from "../src/sim/network.js";
@@ -24,11 +24,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Act {
+interface Act extends TestActivation {
   /** The layer's declaration in .crnn. */
   decl: string;
-  f: (z: number) => number;
-  df: (z: number) => number;
 }
 
 const leaky = (alpha: number, beta: number): Act => ({
@@ -38,38 +36,13 @@ const leaky = (alpha: number, beta: number): Act => ({
 });
 const sigmoid: Act = { decl: "sigmoid", f: (z) => 1 / (1 + Math.exp(-z)), df: (z) => Math.exp(-z) / (1 + Math.exp(-z)) ** 2 };
 const tanh: Act = { decl: "tanh", f: Math.tanh, df: (z) => 1 / Math.cosh(z) ** 2 };
-const smooth = (h: number): Act => ({
-  decl: `smooth_relu(h: ${h})`,
-  f: (z) => (z + Math.sqrt(z * z + 4 * h)) / 2,
-  df: (z) => 0.5 * (1 + z / Math.sqrt(z * z + 4 * h)),
-});
+const smooth = (h: number): Act => ({ decl: `smooth_relu(h: ${h})`, ...smoothRelu(h) });
 
 interface Net {
   sizes: number[];
   acts: Act[];
   w: number[][][];
   b: number[][];
-}
-
-function backprop(net: Net, a: number[], yhat: number[]) {
-  const xs = [a];
-  const zs: number[][] = [];
-  for (let l = 0; l < net.w.length; l++) {
-    const z = net.w[l]!.map((row, i) => row.reduce((s, w, j) => s + w * xs[l]![j]!, net.b[l]![i]!));
-    zs.push(z);
-    xs.push(z.map(net.acts[l]!.f));
-  }
-  const L = net.w.length;
-  let dx = xs[L]!.map((y, i) => 2 * (y - yhat[i]!));
-  const gw: number[][][] = [];
-  const gb: number[][] = [];
-  for (let l = L - 1; l >= 0; l--) {
-    const dz = dx.map((d, i) => d * net.acts[l]!.df(zs[l]![i]!));
-    gb[l] = dz;
-    gw[l] = dz.map((d) => xs[l]!.map((x) => d * x));
-    dx = xs[l]!.map((_, j) => dz.reduce((s, d, i) => s + d * net.w[l]![i]![j]!, 0));
-  }
-  return { xs, zs, gw, gb };
 }
 
 function source(net: Net): string {

@@ -41,3 +41,40 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** An activation written independently of crnnc: σ and σ'. */
+export interface TestActivation {
+  f: (z: number) => number;
+  df: (z: number) => number;
+}
+
+/** The smooth ReLU of paper eq. 3 and its slope, for tests. */
+export const smoothRelu = (h: number): TestActivation => ({
+  f: (z) => (z + Math.sqrt(z * z + 4 * h)) / 2,
+  df: (z) => 0.5 * (1 + z / Math.sqrt(z * z + 4 * h)),
+});
+
+/**
+ * Forward pass and backprop of L = |y − ŷ|² for a dense network with per-layer activations,
+ * written independently of crnnc. w[ℓ][i][j]: from node j of layer ℓ to node i of layer ℓ+1.
+ */
+export function backprop(net: { w: number[][][]; b: number[][]; acts: TestActivation[] }, a: number[], yhat: number[]) {
+  const xs = [a];
+  const zs: number[][] = [];
+  for (let l = 0; l < net.w.length; l++) {
+    const z = net.w[l]!.map((row, i) => row.reduce((s, w, j) => s + w * xs[l]![j]!, net.b[l]![i]!));
+    zs.push(z);
+    xs.push(z.map(net.acts[l]!.f));
+  }
+  const L = net.w.length;
+  let dx = xs[L]!.map((y, i) => 2 * (y - yhat[i]!));
+  const gw: number[][][] = [];
+  const gb: number[][] = [];
+  for (let l = L - 1; l >= 0; l--) {
+    const dz = dx.map((d, i) => d * net.acts[l]!.df(zs[l]![i]!));
+    gb[l] = dz;
+    gw[l] = dz.map((d) => xs[l]!.map((x) => d * x));
+    dx = xs[l]!.map((_, j) => dz.reduce((s, d, i) => s + d * net.w[l]![i]![j]!, 0));
+  }
+  return { y: xs[L]!, xs, zs, gw, gb };
+}

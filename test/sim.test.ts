@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mustCompile, mulberry32 as rng } from "./helpers.js";
+import { mustCompile, mulberry32 as rng, backprop as backpropOf, smoothRelu } from "./helpers.js";
 import { simulate, makeIntegrator, toSteadyState } from "../src/sim/simulate.js";
 import { compileModel, rhs, jacobian, tableEvaluators } from "../src/sim/model.js";
 import { generate } from "../src/sim/codegen.js";
@@ -118,8 +118,6 @@ describe("integrators against analytic solutions", () => {
 
 // ─── the network the CRN implements ─────────────────────────────────────────────────────────
 
-const sigma = (z: number, h: number) => (z + Math.sqrt(z * z + 4 * h)) / 2;
-
 interface Net {
   sizes: number[];
   h: number[];
@@ -127,28 +125,8 @@ interface Net {
   b: number[][];
 }
 
-/** Forward pass and backprop of L = |y − ŷ|², written independently of crnnc. */
-function backprop(net: Net, a: number[], yhat: number[]) {
-  const xs = [a];
-  const zs: number[][] = [];
-  for (let l = 0; l < net.w.length; l++) {
-    const z = net.w[l]!.map((row, i) => row.reduce((s, w, j) => s + w * xs[l]![j]!, net.b[l]![i]!));
-    zs.push(z);
-    xs.push(z.map((v) => sigma(v, net.h[l]!)));
-  }
-  const L = net.w.length;
-  const dsig = (z: number, h: number) => 0.5 * (1 + z / Math.sqrt(z * z + 4 * h));
-  let dx = xs[L]!.map((y, i) => 2 * (y - yhat[i]!));
-  const gw: number[][][] = [];
-  const gb: number[][] = [];
-  for (let l = L - 1; l >= 0; l--) {
-    const dz = dx.map((d, i) => d * dsig(zs[l]![i]!, net.h[l]!));
-    gb[l] = dz;
-    gw[l] = dz.map((d) => xs[l]!.map((x) => d * x));
-    dx = xs[l]!.map((_, j) => dz.reduce((s, d, i) => s + d * net.w[l]![i]![j]!, 0));
-  }
-  return { y: xs[L]!, gw, gb };
-}
+/** The independent backprop of test/helpers.ts with this net's smooth ReLUs. */
+const backprop = (net: Net, a: number[], yhat: number[]) => backpropOf({ ...net, acts: net.h.map(smoothRelu) }, a, yhat);
 
 function randomNet(sizes: number[], r: () => number): Net {
   return {
