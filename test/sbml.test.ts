@@ -168,6 +168,13 @@ describe("round trip IR → SBML → read back → simulate", () => {
     expect(back.ir!.kind).toBe("network");
     expect(await crnTrip(ir, 20)).toBeLessThanOrEqual(1e-6);
   });
+  it("forward network with rate laws: tanh, leaky ReLU (max, step) and sigmoid (exp, min)", async () => {
+    const ir = compileRel("test/fixtures/forward-activations/input.crnn");
+    // The weights start at 0; give them values so that every law is exercised on both sides.
+    const init = new Map([["W0_0_0_p", 0.8], ["W0_1_1_m", 0.6], ["W1_0_0_p", 1.2], ["W1_1_1_m", 0.9], ["W2_0_1_m", 0.7], ["X0_0", 0.5], ["X0_1", 0.9]]);
+    const seeded = { ...ir, species: ir.species.map((s) => (init.has(s.id) ? { ...s, init: init.get(s.id)! } : s)) };
+    expect(await crnTrip(seeded, 20)).toBeLessThanOrEqual(1e-6);
+  });
   it("5 training iterations with the schedule: read-back vs train(--order sbml)", async () => {
     const ir = compileRel("test/fixtures/fig4-train/input.crnn");
     const back = await readSbml(await emitSbml(ir), "x.xml");

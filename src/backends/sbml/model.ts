@@ -263,7 +263,11 @@ export function lawFormula(e: IRExpr, ids: readonly string[], want: Dim | undefi
           return `${x.f}(${x.args.map((a) => f(a, d)).join(", ")})`;
         }
         if (x.f === "sqrt") return `sqrt(${f(x.args[0]!, w ? [w[0] * 2, w[1] * 2] : undefined)})`;
-        return `${x.f === "log" ? "ln" : x.f}(${f(x.args[0]!, [0, 0])})`;
+        // exp and ln need a dimensionless argument: a concentration (std/sigmoid's exp(−z))
+        // is divided by one unit of itself, which leaves the number unchanged.
+        const d = dimOf(x.args[0]!);
+        const arg = d && (d[0] !== 0 || d[1] !== 0) ? `${f(x.args[0]!, d)} / (1 ${unit(d)})` : f(x.args[0]!, [0, 0]);
+        return `${x.f === "log" ? "ln" : x.f}(${arg})`;
       }
       case "bin": {
         if (CMP.has(x.op)) {
