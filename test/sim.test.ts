@@ -276,6 +276,21 @@ train xor_net on xor { eta 0.01  period 50  iterations 40  evaluate every 10  se
     expect(quiet.history.slice(1)).not.toEqual(a.history.slice(1));
   });
 
+  it("fixed W-method steps through the noise grid agree with the adaptive integrator (rel ≤ 1e-4)", () => {
+    // The paper's noise grid (t0 = 0.05, t1 = 0.005) on forward and backward rates, ε = 0.1.
+    const noisy = xor
+      .replace("seed 3 }", "seed 3  noise { epsilon 0.1  resample 0.05  hold 0.005  on forward, backward } }")
+      .replace("iterations 40", "iterations 2")
+      .replace("period 50", "period 20");
+    const ir = mustCompile(noisy);
+    const fixed = train(ir, { noiseIntegration: "fixed" });
+    const adaptive = train(ir, { noiseIntegration: "adaptive", rtol: 1e-8, atol: 1e-10 });
+    const net = ir.species.map((s, i) => [s, i] as const).filter(([s]) => s.role === "node" || s.role === "weight" || s.role === "gradient");
+    let worst = 0;
+    for (const [, i] of net) worst = Math.max(worst, Math.abs(fixed.finalState[i]! - adaptive.finalState[i]!) / Math.max(Math.abs(adaptive.finalState[i]!), 1e-3));
+    expect(worst).toBeLessThan(1e-4);
+  });
+
   it("a blow-up stops the run with the species and time, keeping the history so far", () => {
     const ir = mustCompile(xor);
     const r = train(ir, { maxConcentration: 3 });

