@@ -3,12 +3,15 @@
 // each in a fresh process and a fresh output folder (nothing resumed), and the speed-up; also
 // checks that both give the same results (points.jsonl without the wall times). The default
 // grid is examples/sine.crnn over 7 noise levels ε × 4 seeds = 28 runs of 100 iterations.
+// Before and after, it probes the parallel capacity the machine gives this session (a CPU-bound
+// loop on 1 thread versus N): on a shared machine that, not the sweep, bounds the speed-up.
 // Prints the figures and writes them into docs/performance.md between
 // <!-- bench:sweep:start --> and <!-- bench:sweep:end -->.
 //
 //   npx tsc -p . && node bench/sweep.mjs [--iterations N] [--workers N] [--no-docs]
 
 import { execFileSync } from "node:child_process";
+import { Worker } from "node:worker_threads";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -41,6 +44,14 @@ function distStamp(dir = join(ROOT, "dist")) {
   return t;
 }
 
+function autogroup() {
+  try {
+    return readFileSync("/proc/sys/kernel/sched_autogroup_enabled", "utf8").trim() === "1" ? "enabled on this machine" : "disabled on this machine";
+  } catch {
+    return "not available here";
+  }
+}
+
 function sweep(workers) {
   const out = mkdtempSync(join(tmpdir(), "crnnc-bench-sweep-"));
   const cmd = ["sweep", FILE, "--over", AXIS, "--seeds", String(SEEDS), "--iterations", String(ITERATIONS), "--workers", String(workers), "--out", out, "--quiet"];
@@ -52,15 +63,40 @@ function sweep(workers) {
   rmSync(out, { recursive: true, force: true });
   const runMs = recs.reduce((a, r) => a + r.wallMs, 0);
   const results = Object.fromEntries(recs.map(({ wallMs: _w, ...r }) => [r.key, JSON.stringify(r)]));
-  return { workers, wallMs, runMs, runs: recs.length, loadBefore: load, loadAfter: loadavg()[0], results, cmd: `crnnc ${cmd.slice(0, -3).join(" ")}` };
+  return { workers, wallMs, runMs, runs: recs.length, loadBefore: load, loadAfter: loadavg()[0], results, cmd: `crnnc ${cmd.slice(0, -5).join(" ")}` };
+}
+
+const SPIN = `const { parentPort, workerData } = require("node:worker_threads");
+let x = 0; for (let i = 0; i < workerData; i++) x += i & 1; parentPort.postMessage(x);`;
+
+/** Wall ms of `threads` worker threads each running the same fixed CPU-bound loop. */
+async function spin(threads, n = 1e9) {
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: threads }, () => new Promise((res, rej) => new Worker(SPIN, { eval: true, workerData: n }).on("message", res).on("error", rej))));
+  return performance.now() - t0;
+}
+
+/**
+ * How many cores' worth of work this session gets done with WORKERS threads compared to one:
+ * WORKERS on an idle machine, less when other sessions keep the cores busy (Linux schedules
+ * sessions fairly against each other with autogroups, whatever their thread counts).
+ */
+async function capacity() {
+  const t1 = await spin(1);
+  const tn = await spin(WORKERS);
+  return (WORKERS * t1) / tn;
 }
 
 const started = new Date().toISOString().replace(/\.\d+Z$/, "Z");
 const stamp = distStamp();
+const capBefore = await capacity();
+console.log(`parallel capacity with ${WORKERS} threads before: ${capBefore.toFixed(2)}×`);
 const one = sweep(1);
 console.log(`1 worker: ${(one.wallMs / 1000).toFixed(1)} s for ${one.runs} runs (sum of run times ${(one.runMs / 1000).toFixed(1)} s)`);
 const many = sweep(WORKERS);
 console.log(`${WORKERS} workers: ${(many.wallMs / 1000).toFixed(1)} s (sum of run times ${(many.runMs / 1000).toFixed(1)} s)`);
+const capAfter = await capacity();
+console.log(`parallel capacity with ${WORKERS} threads after: ${capAfter.toFixed(2)}×`);
 const speedup = one.wallMs / many.wallMs;
 const same = Object.keys(one.results).length === Object.keys(many.results).length && Object.entries(one.results).every(([k, v]) => many.results[k] === v);
 console.log(`speed-up ${speedup.toFixed(2)}×; results identical: ${same ? "yes" : "NO"}`);
@@ -87,8 +123,9 @@ if (!args.includes("--no-docs")) {
     row(many),
     "",
     `- **speed-up** with ${WORKERS} workers: **${speedup.toFixed(2)}×** (wall time of 1 worker / wall time of ${WORKERS}). Results identical on 1 and ${WORKERS} workers (points.jsonl without the wall times): ${same ? "yes" : "**no**"}.${rebuilt ? " **dist/ was rebuilt while the benchmark ran: the sweeps may have run different code.**" : ""}`,
+    `- **parallel capacity**: a fixed CPU-bound loop on ${WORKERS} threads of one process against 1 thread, work per wall time: ${capBefore.toFixed(2)}× before the sweeps and ${capAfter.toFixed(2)}× after (${WORKERS}× on an idle machine). It is what other sessions left this one at those moments (about 1× means they kept both cores busy); their jobs start and stop while the sweeps run, so the speed-up measured lies between that and the idle figure.`,
     "- **sum of run times**: the wall time of each run inside its worker (compile + train), summed; it grows with the number of workers when they compete for cores (other processes included).",
-    `- **machine load**: the machine is shared with other engineers' tests and benchmarks; the 1-minute load averages before and after each sweep are in the last column (the figure before the ${WORKERS}-worker sweep still includes the 1-worker sweep that just ended). On ${m.cores} cores, other processes' load L leaves a W-worker sweep its cores only when L + W ≤ ${m.cores}, so the figures, and the speed-up, may be better on an idle machine.`,
+    `- **machine load**: the machine is shared with other engineers' tests, benchmarks and sweeps; the 1-minute load averages before and after each sweep are in the last column (the figure before the ${WORKERS}-worker sweep still includes the 1-worker sweep that just ended). Linux's autogroup scheduling (${autogroup()}) shares the cores fairly between sessions, not threads: while other sessions keep both cores busy, a second worker thread mostly splits this session's share with the first, so the speed-up on an idle machine is higher than measured here.`,
     END,
   ].join("\n");
   writeSection(DOC, START, END, text);
