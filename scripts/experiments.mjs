@@ -47,6 +47,15 @@ const STUDIES = [
     paper: "the four smooth-ReLU runs keep a low train error at every ε; the leaky-ReLU runs' error grows with ε",
   },
   {
+    id: "noise-sine-long",
+    title: "Noise level, sine regression at the paper's 1300 iterations (three noise levels)",
+    files: ["sine-smooth", "sine-leaky"],
+    over: ["epsilon=0,0.1,0.12"],
+    x: "epsilon",
+    iterations: { small: 1300, paper: 0 },
+    paper: "as above (Fig. 8B used 1300 iterations)",
+  },
+  {
     id: "period-sine",
     title: "Running time per iteration T, sine regression with noise ε = 0.1 (paper Fig. 8D)",
     files: ["sine-smooth", "sine-leaky"],
