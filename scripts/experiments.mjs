@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineInfo, writeSection } from "../bench/lib.mjs";
+import { stat } from "../dist/sweep/summary.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(ROOT, "dist/cli/bin.js");
@@ -143,14 +144,6 @@ function records(size, study, file) {
   const p = join(outDir(size, study, file), "points.jsonl");
   if (!existsSync(p)) return [];
   return readFileSync(p, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
-}
-
-function stat(xs) {
-  const v = xs.filter((x) => x !== null && Number.isFinite(x));
-  if (!v.length) return null;
-  const mean = v.reduce((a, x) => a + x, 0) / v.length;
-  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (v.length - 1)) : 0;
-  return { n: v.length, mean, sd, min: Math.min(...v), max: Math.max(...v) };
 }
 
 const ACT = { smooth: "smooth ReLU", leaky: "leaky ReLU" };
