@@ -234,6 +234,9 @@ async function report(opts) {
   out.push("mass-action rate constant of the forward and backward CRNs, as eq. 19 puts it on the");
   out.push("weighted sums and the node decay; the leaky ReLU's characteristic functions are rate laws");
   out.push("and carry none (the paper computes them \"without involving chemical species\").");
+  out.push("The s/iteration columns are wall time per iteration while other jobs shared the cores:");
+  out.push("they show the noisy runs' order of magnitude, not a comparison (see the idle-machine table");
+  out.push("under \"What the studies show\").");
   out.push("Networks: `experiments/*.crnn` — sine 1-10-1 (smooth ReLU h = 1; leaky ReLU α = 1, β = 0.1),");
   out.push("MNIST 0/1 64-4-2 (h = 1; α = 1, β = 0.1).");
   out.push("");
