@@ -38,6 +38,13 @@ export class BlockTriangularSolver {
   private readonly lVal: Float64Array;
   /** Solve order as a list of steps: k ≥ 0 is a 1×1 row (index into sRow), −1 − b a dense block b. */
   private readonly plan: Int32Array;
+  /**
+   * 2×2 blocks (a weight's two rails under annihilation `W.p + W.m -> 0`, a reversible pair)
+   * solved inline by the generated code: per block its species and the slots of J's four
+   * entries (−1 if absent), and at factor time the inverse of M's block, row-major.
+   */
+  private pairs: { b: number; s0: number; s1: number; slots: Int32Array }[] = [];
+  private pairInv = new Float64Array(0);
 
   constructor(md: Pick<CompiledModel, "n" | "jRowPtr" | "jCol">) {
     const n = md.n;
@@ -104,7 +111,24 @@ export class BlockTriangularSolver {
       const d = c - (diagSlot[t]! >= 0 ? jv[diagSlot[t]!]! : 0);
       dinv[t] = 1 / d;
     }
-    for (const [, blk] of this.dense) {
+    const pi = this.pairInv;
+    for (let k = 0; k < this.pairs.length; k++) {
+      const sl = this.pairs[k]!.slots;
+      const j = (i: number) => (sl[i]! >= 0 ? jv[sl[i]!]! : 0);
+      const m00 = c - j(0);
+      const m01 = -j(1);
+      const m10 = -j(2);
+      const m11 = c - j(3);
+      const det = m00 * m11 - m01 * m10;
+      if (!(Math.abs(det) > 0) || !Number.isFinite(det)) return false;
+      pi[4 * k] = m11 / det;
+      pi[4 * k + 1] = -m01 / det;
+      pi[4 * k + 2] = -m10 / det;
+      pi[4 * k + 3] = m00 / det;
+    }
+    for (const [b, blk] of this.dense) {
+      // Pairs solved inline by the generated code need no LU.
+      if (this.inlinePairs.has(b)) continue;
       const size = blk.sp.length;
       const a = blk.lu;
       a.fill(0);
@@ -130,7 +154,7 @@ export class BlockTriangularSolver {
       return;
     }
     if (this.generated) {
-      for (const f of this.generated) f(r, this.lVal, this.dinv, jv, this);
+      for (const f of this.generated) f(r, this.lVal, this.dinv, jv, this, this.pairInv);
       return;
     }
     const { plan, sRow, lPtr, lCol, lVal, dinv } = this;
@@ -149,10 +173,14 @@ export class BlockTriangularSolver {
    * Generated straight-line forward substitution (one statement per row), in chunks V8 still
    * optimises; several times faster than the loop above, which remains as the reference.
    */
-  private generated: ((r: Float64Array, l: Float64Array, d: Float64Array, jv: Float64Array, self: BlockTriangularSolver) => void)[] | undefined;
+  private generated: ((r: Float64Array, l: Float64Array, d: Float64Array, jv: Float64Array, self: BlockTriangularSolver, v: Float64Array) => void)[] | undefined;
+  /** Dense blocks the generated code solves inline (2×2), so `factor` skips their LU. */
+  private inlinePairs = new Set<number>();
 
   generate(chunkRows = 100): void {
     const { plan, sRow, lPtr, lCol } = this;
+    this.pairs = [];
+    this.inlinePairs.clear();
     const chunks: string[] = [];
     let body: string[] = [];
     for (let p = 0; p < plan.length; p++) {
@@ -162,6 +190,24 @@ export class BlockTriangularSolver {
         const terms: string[] = [];
         for (let q = lPtr[k]!; q < lPtr[k + 1]!; q++) terms.push(`+l[${q}]*r[${lCol[q]}]`);
         body.push(`r[${t}]=(r[${t}]${terms.join("")})*d[${t}];`);
+      } else if (this.dense.get(-1 - k)!.sp.length === 2) {
+        // A 2×2 block inline: its right-hand sides with the entries from outside the block,
+        // then the inverse computed in `factor`.
+        const b = -1 - k;
+        const [s0, s1] = this.dense.get(b)!.sp;
+        const slot = (t: number, c: number) => {
+          for (let q = this.rowPtr[t]!; q < this.rowPtr[t + 1]!; q++) if (this.col[q] === c) return q;
+          return -1;
+        };
+        const outside = (t: number) => {
+          const terms: string[] = [];
+          for (let q = this.rowPtr[t]!; q < this.rowPtr[t + 1]!; q++) if (this.blockOf[this.col[q]!] !== b) terms.push(`+jv[${q}]*r[${this.col[q]}]`);
+          return terms.join("");
+        };
+        const pk = this.pairs.length;
+        this.pairs.push({ b, s0: s0!, s1: s1!, slots: Int32Array.of(slot(s0!, s0!), slot(s0!, s1!), slot(s1!, s0!), slot(s1!, s1!)) });
+        this.inlinePairs.add(b);
+        body.push(`{const a0=r[${s0}]${outside(s0!)},a1=r[${s1}]${outside(s1!)};r[${s0}]=v[${4 * pk}]*a0+v[${4 * pk + 1}]*a1;r[${s1}]=v[${4 * pk + 2}]*a0+v[${4 * pk + 3}]*a1;}`);
       } else body.push(`self.solveDense(${-1 - k},jv,r);`);
       if (body.length >= chunkRows) {
         chunks.push(body.join("\n"));
@@ -169,8 +215,9 @@ export class BlockTriangularSolver {
       }
     }
     if (body.length) chunks.push(body.join("\n"));
+    this.pairInv = new Float64Array(4 * this.pairs.length);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    this.generated = chunks.map((b) => new Function("r", "l", "d", "jv", "self", b) as NonNullable<typeof this.generated>[number]);
+    this.generated = chunks.map((b) => new Function("r", "l", "d", "jv", "self", "v", b) as NonNullable<typeof this.generated>[number]);
   }
 
   /**
