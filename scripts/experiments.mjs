@@ -95,6 +95,16 @@ const STUDIES = [
     baseline: "noise-sine",
     paper: "(not in the paper)",
   },
+  {
+    id: "annihilation-sine-long",
+    title: "Beyond the paper: rail annihilation at 1300 iterations, ε = 0.1 (where every run without it blew up)",
+    files: ["sine-smooth", "sine-leaky"],
+    over: ["epsilon=0.1", "annihilate=1"],
+    x: "epsilon",
+    iterations: { small: 1300, paper: 0 },
+    baseline: "noise-sine-long",
+    paper: "(not in the paper)",
+  },
 ];
 
 function parseArgs(argv) {
