@@ -283,12 +283,14 @@ async function report(opts) {
     else {
       const base = table(opts.size, STUDIES.find((s) => s.id === study.baseline));
       const lines = study.files.map((f) => {
-        const a = [...(tables.get(f)?.values() ?? [])];
-        const b = [...(base.get(f)?.values() ?? [])];
+        // Compare at the same x values only.
+        const mine = tables.get(f) ?? new Map();
+        const a = [...mine.values()];
+        const b = [...(base.get(f) ?? new Map())].filter(([x]) => mine.has(x)).map(([, r]) => r);
         if (!a.length || !b.length) return `${label(f)}: not run yet`;
         const mean = (rs, k) => rs.reduce((s, r) => s + (r[k]?.mean ?? 0), 0) / rs.length;
         const blow = (rs) => rs.reduce((s, r) => s + r.blowups, 0);
-        return `${label(f)}: mean average train error over all ε ${f3(mean(a, "train"))} with annihilation against ${f3(mean(b, "train"))} without; blow-ups ${blow(a)} against ${blow(b)}; ${f3(mean(a, "wall"))} s against ${f3(mean(b, "wall"))} s of simulation per iteration`;
+        return `${label(f)}: mean average train error over ε = ${[...mine.keys()].join(", ")}: ${f3(mean(a, "train"))} with annihilation against ${f3(mean(b, "train"))} without; blow-ups ${blow(a)} against ${blow(b)} (cost: see the idle-machine table below)`;
       });
       out.push("Measured:", "", ...lines.map((l) => `- ${l}.`), "");
     }
