@@ -238,13 +238,14 @@ function pickTarget(
   return undefined;
 }
 
-const BACKPROP_TEMPLATES: BackpropTemplate[] = ["loss_grad", "loss_grad_dual", "mul_su", "add_mul_ss", "dual_decay", "update", "annihilate"];
+const BACKPROP_TEMPLATES: BackpropTemplate[] = ["loss_grad", "loss_grad_dual", "mul_su", "mul_ss", "add_mul_ss", "dual_decay", "update", "annihilate"];
 
 /** How the backward and update passes call each std/backprop template: dual or not, per parameter. */
 const BACKPROP_SHAPES: Record<BackpropTemplate, readonly string[]> = {
   loss_grad: ["dual L", "Y", "T"],
   loss_grad_dual: ["dual L", "dual Y", "T"],
   mul_su: ["dual Z", "dual A", "B"],
+  mul_ss: ["dual Z", "dual A", "dual B"],
   add_mul_ss: ["dual Z", "dual A", "dual B"],
   dual_decay: ["dual Z"],
   update: ["dual W", "dual G"],

@@ -16,7 +16,6 @@ import { makeIntegrator, toSteadyState } from "../src/sim/simulate.js";
 import { compileModel } from "../src/sim/model.js";
 import { NetworkLayout } from "../src/sim/network.js";
 import { validateIR } from "../src/ir/validate.js";
-import type { CRN } from "../src/ir/types.js";
 
 let tmp: string;
 beforeAll(() => {
@@ -178,4 +177,3 @@ network n { input 1  dense 1 a }
   });
 });
 
-export type { CRN };

@@ -17,6 +17,7 @@ import { join, resolve } from "node:path";
 import { compile, compileFile } from "../src/compile.js";
 import { codes, type Code } from "../src/diagnostics/codes.js";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
+import type { Span } from "../src/syntax/ast.js";
 import { displayName } from "../src/load/loader.js";
 import { ROOT, compileText, runCli } from "./helpers.js";
 
@@ -25,15 +26,8 @@ const itBug = SHOW_BUGS ? it : it.fails;
 
 // ---- markers ---------------------------------------------------------------------------------
 
-interface Mark {
-  start: number;
-  /** Exclusive; for a point mark (⟪⟫) the same as start. */
-  end: number;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-}
+/** A marked range: a span without its file (`end` exclusive; for a point mark ⟪⟫ the same as start). */
+type Mark = Omit<Span, "file">;
 
 /** Strip ⟪ ⟫ markers; return the text and the marked ranges in order. */
 function unmark(src: string): { text: string; marks: Mark[] } {
@@ -453,6 +447,19 @@ const CASES: Case[] = [
     src: NET("").replace("dense 1 smooth_relu(h: 1)", "dense 1 smooth_relu(⟪h: -1⟫)"),
     code: "E0202",
     message: "the smoothing parameter h must be positive",
+  },
+  {
+    what: "a `require` without a message quotes its condition, with the parentheses it needs",
+    src: `activation a(p = 1, q = 1) {
+  require (p + q) * 2 > p * q
+  module node(X) { X -> 0 }
+  module edge(X, I, dual W) { I -> I + X }
+  module bias(X, dual B) { B.p -> B.p + X }
+}
+network n { input 1  dense 1 a(⟪p: 10⟫, q: 10) }
+`,
+    code: "E0202",
+    message: "`a` requires ((p + q) * 2) > (p * q)",
   },
   {
     what: "a negative rate constant override in a network",

@@ -228,8 +228,11 @@ function exprText(e: A.Expr): string {
       return `${e.name}.${e.rail}`;
     case "neg":
       return `-${exprText(e.operand)}`;
-    case "bin":
-      return `${exprText(e.left)} ${e.op} ${exprText(e.right)}`;
+    case "bin": {
+      // The AST has no parentheses: a nested operation gets its own, so `(a + b) * c` reads right.
+      const side = (x: A.Expr) => (x.kind === "bin" ? `(${exprText(x)})` : exprText(x));
+      return `${side(e.left)} ${e.op} ${side(e.right)}`;
+    }
     case "call":
       return `${e.callee}(${e.args.map((x) => exprText(x.value)).join(", ")})`;
   }

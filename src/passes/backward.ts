@@ -3,7 +3,7 @@
 // species, for any number of hidden layers:
 //   DX = σ'(z) per node (the activation's `slope`), LY = 2(y − ŷ) (`loss_grad`),
 //   LZ^ℓ_i = LX^{ℓ+1}_i · DX^{ℓ+1}_i (`mul_su`), LW^ℓ_ij = LZ^ℓ_i · x^ℓ_j (`mul_su`; for a
-//   dual-railed node x, `add_mul_ss` + `dual_decay`; its LY comes from `loss_grad_dual`),
+//   dual-railed node x, `mul_ss`; its LY comes from `loss_grad_dual`),
 //   LX^ℓ_j = Σ_i LZ^ℓ_i · w^ℓ_ij (`add_mul_ss` per term, one `dual_decay`) — every signed
 //   product with all its rail terms. ∂L/∂b^ℓ_i is LZ^ℓ_i itself, as in the paper.
 //
@@ -14,7 +14,7 @@ import type { CRN } from "../ir/types.js";
 import { instantiate, type BoundTemplate, type DualArg } from "../lower/instantiate.js";
 import { dual, pair, nodeWiring, localAt, nodeArg, type NetworkContext } from "../lower/network.js";
 
-export type BackpropTemplate = "loss_grad" | "loss_grad_dual" | "mul_su" | "add_mul_ss" | "dual_decay" | "update" | "annihilate";
+export type BackpropTemplate = "loss_grad" | "loss_grad_dual" | "mul_su" | "mul_ss" | "add_mul_ss" | "dual_decay" | "update" | "annihilate";
 export type BackpropLib = Record<BackpropTemplate, BoundTemplate>;
 
 export function addBackward(ir: CRN, ctx: NetworkContext, lib: BackpropLib): CRN {
@@ -35,14 +35,9 @@ export function addBackward(ir: CRN, ctx: NetworkContext, lib: BackpropLib): CRN
     if (t) instantiate(t, { ...nodeWiring(b, layers[l]!, names, l, i, tag), args: [nodeArg(b, layers, names, l, i), d] }, b);
     return d;
   };
-  /** LZ = LX · D: signed × unsigned, or signed × signed for a dual-railed slope. */
-  const mulSlope = (wire: ReturnType<typeof libWire>, lz: DualArg, lx: DualArg, d: number | DualArg) => {
-    if (typeof d === "number") instantiate(lib.mul_su, { ...wire, args: [lz, lx, d] }, b);
-    else {
-      instantiate(lib.add_mul_ss, { ...wire, args: [lz, lx, d] }, b);
-      instantiate(lib.dual_decay, { ...wire, args: [lz] }, b);
-    }
-  };
+  /** z → a · b: signed × unsigned, or signed × signed when b is dual-railed (a dual slope or node). */
+  const product = (wire: ReturnType<typeof libWire>, z: DualArg, a: DualArg, bArg: number | DualArg) =>
+    instantiate(typeof bArg === "number" ? lib.mul_su : lib.mul_ss, { ...wire, args: [z, a, bArg] }, b);
   const grad = (family: string, id: (r: "p" | "m") => string, layer: number, index: number, from?: number) =>
     dual(b, id, { role: "gradient", family, layer, index, ...(from !== undefined ? { from } : {}) });
 
@@ -54,7 +49,7 @@ export function addBackward(ir: CRN, ctx: NetworkContext, lib: BackpropLib): CRN
     const y = nodeArg(b, layers, names, L, i);
     instantiate(typeof y === "number" ? lib.loss_grad : lib.loss_grad_dual, { ...libWire(names.site(L, i), { layer: L, index: i }), args: [ly, y, yhat] }, b);
     const lz = grad("LZ", (r) => names.lz(L - 1, i, r), L - 1, i);
-    mulSlope(libWire(names.site(L, i), { layer: L - 1, index: i }), lz, ly, d);
+    product(libWire(names.site(L, i), { layer: L - 1, index: i }), lz, ly, d);
   }
   // Down the layers: weight gradients of w^l, then (for hidden layers) ∂L/∂x^l and ∂L/∂z^{l-1}.
   for (let l = L - 1; l >= 0; l--) {
@@ -62,14 +57,7 @@ export function addBackward(ir: CRN, ctx: NetworkContext, lib: BackpropLib): CRN
       const lz = pair(b, (r) => names.lz(l, i, r));
       for (let j = 0; j < size(l); j++) {
         const lw = grad("LW", (r) => names.lw(l, i, j, r), l, i, j);
-        const wire = libWire(`${l}_${i}_${j}`, { layer: l, index: i, from: j });
-        const x = nodeArg(b, layers, names, l, j);
-        if (typeof x === "number") instantiate(lib.mul_su, { ...wire, args: [lw, lz, x] }, b);
-        else {
-          // A dual-railed node (leaky ReLU, tanh): a signed × signed product.
-          instantiate(lib.add_mul_ss, { ...wire, args: [lw, lz, x] }, b);
-          instantiate(lib.dual_decay, { ...wire, args: [lw] }, b);
-        }
+        product(libWire(`${l}_${i}_${j}`, { layer: l, index: i, from: j }), lw, lz, nodeArg(b, layers, names, l, j));
       }
     }
     if (l === 0) break;
@@ -81,7 +69,7 @@ export function addBackward(ir: CRN, ctx: NetworkContext, lib: BackpropLib): CRN
         instantiate(lib.add_mul_ss, { ...wire, args: [lx, pair(b, (r) => names.lz(l, i, r)), pair(b, (r) => names.weight(l, i, j, r))] }, b);
       const d = slope(l, j);
       const lz = grad("LZ", (r) => names.lz(l - 1, j, r), l - 1, j);
-      mulSlope(wire, lz, lx, d);
+      product(wire, lz, lx, d);
     }
   }
   return { ...ir, kind: "train", species: b.species, reactions: b.reactions };

@@ -40,10 +40,10 @@ export class BlockTriangularSolver {
   private readonly plan: Int32Array;
   /**
    * 2×2 blocks (a weight's two rails under annihilation `W.p + W.m -> 0`, a reversible pair)
-   * solved inline by the generated code: per block its species and the slots of J's four
-   * entries (−1 if absent), and at factor time the inverse of M's block, row-major.
+   * solved inline by the generated code: per block the slots of J's four entries (−1 if
+   * absent), and at factor time the inverse of M's block, row-major.
    */
-  private pairs: { b: number; s0: number; s1: number; slots: Int32Array }[] = [];
+  private pairs: Int32Array[] = [];
   private pairInv = new Float64Array(0);
 
   constructor(md: Pick<CompiledModel, "n" | "jRowPtr" | "jCol">) {
@@ -113,7 +113,7 @@ export class BlockTriangularSolver {
     }
     const pi = this.pairInv;
     for (let k = 0; k < this.pairs.length; k++) {
-      const sl = this.pairs[k]!.slots;
+      const sl = this.pairs[k]!;
       const j = (i: number) => (sl[i]! >= 0 ? jv[sl[i]!]! : 0);
       const m00 = c - j(0);
       const m01 = -j(1);
@@ -205,7 +205,7 @@ export class BlockTriangularSolver {
           return terms.join("");
         };
         const pk = this.pairs.length;
-        this.pairs.push({ b, s0: s0!, s1: s1!, slots: Int32Array.of(slot(s0!, s0!), slot(s0!, s1!), slot(s1!, s0!), slot(s1!, s1!)) });
+        this.pairs.push(Int32Array.of(slot(s0!, s0!), slot(s0!, s1!), slot(s1!, s0!), slot(s1!, s1!)));
         this.inlinePairs.add(b);
         body.push(`{const a0=r[${s0}]${outside(s0!)},a1=r[${s1}]${outside(s1!)};r[${s0}]=v[${4 * pk}]*a0+v[${4 * pk + 1}]*a1;r[${s1}]=v[${4 * pk + 2}]*a0+v[${4 * pk + 3}]*a1;}`);
       } else body.push(`self.solveDense(${-1 - k},jv,r);`);

@@ -7,7 +7,6 @@
 
 import { compileLaw, type CompiledLaw } from "./law-codegen.js";
 import type { CRN, IRExpr } from "../ir/types.js";
-import { evalIRExpr } from "../ir/mass-action.js";
 import { netChange, speciesInExpr } from "../ir/queries.js";
 
 export interface CompiledModel {
@@ -25,9 +24,7 @@ export interface CompiledModel {
   nStart: Int32Array;
   ns: Int32Array;
   nv: Float64Array;
-  /** Reactions whose rate is a law: index → expression. */
-  laws: Map<number, IRExpr>;
-  /** The laws compiled to JavaScript (law-codegen.ts): index → rate function. */
+  /** Rate-law reactions' rates, compiled to JavaScript (law-codegen.ts): index → rate function. */
   lawRates: Map<number, (x: Float64Array) => number>;
   /** Jacobian pattern (CSR, rows = species whose derivative, cols = species it depends on). */
   jRowPtr: Int32Array;
@@ -188,7 +185,6 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     nStart,
     ns,
     nv,
-    laws,
     lawRates: new Map([...compiled].map(([r, c]) => [r, c.rate])),
     jRowPtr,
     jCol: Int32Array.from(colsA),
@@ -278,63 +274,4 @@ export type JacFn = (x: Float64Array, jv: Float64Array, cv: Float64Array | undef
 /** The table-driven evaluators (the generated ones are in codegen.ts). */
 export function tableEvaluators(md: CompiledModel): { rhs: RhsFn; jac: JacFn } {
   return { rhs: (x, dx) => rhs(md, x, dx), jac: (x, jv, cv) => jacobian(md, x, jv, cv) };
-}
-
-/** ∂e/∂x_s by forward-mode differentiation (step functions have derivative 0). */
-export function derivative(e: IRExpr, x: ArrayLike<number>, s: number): number {
-  return dual(e, x, s)[1];
-}
-
-function dual(e: IRExpr, x: ArrayLike<number>, s: number): [number, number] {
-  switch (e.k) {
-    case "num":
-      return [e.v, 0];
-    case "species":
-      return [x[e.s]!, e.s === s ? 1 : 0];
-    case "neg": {
-      const [a, da] = dual(e.a, x, s);
-      return [-a, -da];
-    }
-    case "bin": {
-      const [a, da] = dual(e.a, x, s);
-      const [b, db] = dual(e.b, x, s);
-      switch (e.op) {
-        case "+":
-          return [a + b, da + db];
-        case "-":
-          return [a - b, da - db];
-        case "*":
-          return [a * b, da * b + a * db];
-        case "/":
-          return [a / b, (da * b - a * db) / (b * b)];
-        case "^": {
-          const v = a ** b;
-          const dv = (da === 0 ? 0 : b * a ** (b - 1) * da) + (db === 0 ? 0 : v * Math.log(a) * db);
-          return [v, dv];
-        }
-        default:
-          return [evalIRExpr(e, x), 0];
-      }
-    }
-    case "fn": {
-      const args = e.args.map((a) => dual(a, x, s));
-      const [a, da] = args[0]!;
-      switch (e.f) {
-        case "sqrt":
-          return [Math.sqrt(a), da / (2 * Math.sqrt(a))];
-        case "exp":
-          return [Math.exp(a), Math.exp(a) * da];
-        case "log":
-          return [Math.log(a), da / a];
-        case "abs":
-          return [Math.abs(a), Math.sign(a) * da];
-        case "min":
-          return a <= args[1]![0] ? [a, da] : args[1]!;
-        case "max":
-          return a >= args[1]![0] ? [a, da] : args[1]!;
-        case "step":
-          return [a >= 0 ? 1 : 0, 0];
-      }
-    }
-  }
 }
