@@ -9,7 +9,7 @@
 //   shape "1,1,1|2" (three first-order reactants, two net changes):
 //     for (i) { v = k[R[i]] * x[A[i]] * x[B[i]] * x[C[i]]; dx[N0[i]] += C0[i]*v; dx[N1[i]] += C1[i]*v; }
 
-import { lawJacobian, type CompiledModel, type RhsFn, type JacFn } from "./model.js";
+import { lawJacobian, lawRhs, type CompiledModel, type RhsFn, type JacFn } from "./model.js";
 
 interface Group {
   /** Reactant orders, and which reactants' Jacobian entries go to the coupling part J_U. */
@@ -22,12 +22,8 @@ interface Group {
 export function generateGrouped(md: CompiledModel): { rhs: RhsFn; jac: JacFn; groups: number } {
   const { m, rStart, rs, rn, nStart, ns, nv, eStart, eSlot, ceStart, ceIdx, isLaw, explicitEntries } = md;
   const groups = new Map<string, Group>();
-  const laws: number[] = [];
   for (let r = 0; r < m; r++) {
-    if (isLaw[r]) {
-      laws.push(r);
-      continue;
-    }
+    if (isLaw[r]) continue;
     const orders: number[] = [];
     const split: boolean[] = [];
     for (let e = rStart[r]!; e < rStart[r + 1]!; e++) {
@@ -87,20 +83,17 @@ export function generateGrouped(md: CompiledModel): { rhs: RhsFn; jac: JacFn; gr
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     jacParts.push(new Function(...names, ...jNames, `return function(x, jv, cv) { ${jacBody} };`)(...values, ...jValues));
   }
-  const lawList = laws.map((r) => ({ r, rate: md.lawRates.get(r)!, q0: nStart[r]!, q1: nStart[r + 1]! }));
+  const lawPart = lawRhs(md);
   const rhs: RhsFn = (x, dx) => {
     dx.fill(0);
     for (let p = 0; p < rhsParts.length; p++) rhsParts[p]!(x, dx);
-    for (const l of lawList) {
-      const v = l.rate(x);
-      for (let q = l.q0; q < l.q1; q++) dx[ns[q]!]! += nv[q]! * v;
-    }
+    lawPart?.(x, dx);
   };
   const jac: JacFn = (x, jv, cv) => {
     jv.fill(0);
     cv?.fill(0);
     for (let p = 0; p < jacParts.length; p++) jacParts[p]!(x, jv, cv);
-    if (lawList.length) lawJacobian(md, x, jv);
+    if (md.lawJac.length) lawJacobian(md, x, jv);
   };
   return { rhs, jac, groups: groups.size };
 }

@@ -9,6 +9,29 @@
 
 import type { CompiledModel } from "./model.js";
 
+/** One step of the forward substitution, for code generators (see `inlineSteps`). */
+export type SolveStep =
+  | { kind: "row"; t: number; l0: number; cols: number[] }
+  | {
+      kind: "pair";
+      s0: number;
+      s1: number;
+      pair: number;
+      outside: [number[], number[], number[], number[]];
+    }
+  | { kind: "dense"; block: number };
+
+/** A solve without dense blocks, with the arrays its factors live in. */
+export interface SolvePlan {
+  steps: Exclude<SolveStep, { kind: "dense" }>[];
+  /** 1 / (c − J[t,t]) per species. */
+  dinv: Float64Array;
+  /** The rows' off-diagonal entries of J, contiguous: row step `l0` onwards. */
+  lVal: Float64Array;
+  /** Per 2×2 block, the inverse of its part of M, row-major. */
+  pairInv: Float64Array;
+}
+
 export class BlockTriangularSolver {
   /** Species in solve order. */
   readonly order: Int32Array;
@@ -22,9 +45,18 @@ export class BlockTriangularSolver {
   /** Block of each species. */
   private readonly blockOf: Int32Array;
   /** 1 / (c − J[t,t]) for species in 1×1 blocks. */
-  private readonly dinv: Float64Array;
+  private dinv: Float64Array;
   /** Dense LU factors of the larger blocks: block → { species, lu, piv }. */
-  private readonly dense = new Map<number, { sp: Int32Array; lu: Float64Array; piv: Int32Array; local: Map<number, number>; rhs: Float64Array }>();
+  private readonly dense = new Map<
+    number,
+    {
+      sp: Int32Array;
+      lu: Float64Array;
+      piv: Int32Array;
+      local: Map<number, number>;
+      rhs: Float64Array;
+    }
+  >();
   readonly largestBlock: number;
   /**
    * The off-diagonal entries of the 1×1-block rows, laid out in solve order: row k of the
@@ -35,7 +67,7 @@ export class BlockTriangularSolver {
   private readonly lPtr: Int32Array;
   private readonly lCol: Int32Array;
   private readonly lSlot: Int32Array;
-  private readonly lVal: Float64Array;
+  private lVal: Float64Array;
   /** Solve order as a list of steps: k ≥ 0 is a 1×1 row (index into sRow), −1 − b a dense block b. */
   private readonly plan: Int32Array;
   /**
@@ -64,13 +96,18 @@ export class BlockTriangularSolver {
         const sp = order.slice(blockStart[b]!, blockStart[b + 1]!);
         const local = new Map<number, number>();
         sp.forEach((s, i) => local.set(s, i));
-        this.dense.set(b, { sp, lu: new Float64Array(size * size), piv: new Int32Array(size), local, rhs: new Float64Array(size) });
+        this.dense.set(b, {
+          sp,
+          lu: new Float64Array(size * size),
+          piv: new Int32Array(size),
+          local,
+          rhs: new Float64Array(size),
+        });
       }
     }
     this.largestBlock = largest;
     this.diagSlot = new Int32Array(n).fill(-1);
-    for (let t = 0; t < n; t++)
-      for (let q = md.jRowPtr[t]!; q < md.jRowPtr[t + 1]!; q++) if (md.jCol[q] === t) this.diagSlot[t] = q;
+    for (let t = 0; t < n; t++) for (let q = md.jRowPtr[t]!; q < md.jRowPtr[t + 1]!; q++) if (md.jCol[q] === t) this.diagSlot[t] = q;
     this.dinv = new Float64Array(n);
     const sRow: number[] = [];
     const lPtr: number[] = [0];
@@ -148,6 +185,7 @@ export class BlockTriangularSolver {
 
   /** Solve M u = r in place (r becomes u), with the Jacobian values used in `factor`. */
   solve(jv: Float64Array, r: Float64Array): void {
+    if (this.compiled) return this.compiled(jv, r);
     if (this.levels) {
       const lv = this.levels;
       for (const f of lv.fns) f(r, lv.val, this.dinv, lv.row, lv.ptr, lv.col);
@@ -173,42 +211,76 @@ export class BlockTriangularSolver {
    * Generated straight-line forward substitution (one statement per row), in chunks V8 still
    * optimises; several times faster than the loop above, which remains as the reference.
    */
-  private generated: ((r: Float64Array, l: Float64Array, d: Float64Array, jv: Float64Array, self: BlockTriangularSolver, v: Float64Array) => void)[] | undefined;
-  /** Dense blocks the generated code solves inline (2×2), so `factor` skips their LU. */
+  private generated:
+    ((r: Float64Array, l: Float64Array, d: Float64Array, jv: Float64Array, self: BlockTriangularSolver, v: Float64Array) => void)[] | undefined;
+  /** Dense blocks solved inline (2×2) by generated code, so `factor` skips their LU. */
   private inlinePairs = new Set<number>();
 
-  generate(chunkRows = 100): void {
+  /**
+   * The solve order as steps for a code generator: a 1×1 row (its off-diagonal slots and
+   * columns), a 2×2 block solved inline (J's slots of the four entries, −1 if absent, and the
+   * entries reaching outside the block per row), or a larger dense block (LU at run time).
+   * Registers the 2×2 blocks for `factor`, which then computes their inverses.
+   */
+  private inlineSteps(): SolveStep[] {
     const { plan, sRow, lPtr, lCol } = this;
     this.pairs = [];
     this.inlinePairs.clear();
-    const chunks: string[] = [];
-    let body: string[] = [];
+    const slot = (t: number, c: number) => {
+      for (let q = this.rowPtr[t]!; q < this.rowPtr[t + 1]!; q++) if (this.col[q] === c) return q;
+      return -1;
+    };
+    const steps: SolveStep[] = [];
     for (let p = 0; p < plan.length; p++) {
       const k = plan[p]!;
       if (k >= 0) {
-        const t = sRow[k]!;
-        const terms: string[] = [];
-        for (let q = lPtr[k]!; q < lPtr[k + 1]!; q++) terms.push(`+l[${q}]*r[${lCol[q]}]`);
-        body.push(`r[${t}]=(r[${t}]${terms.join("")})*d[${t}];`);
-      } else if (this.dense.get(-1 - k)!.sp.length === 2) {
+        steps.push({
+          kind: "row",
+          t: sRow[k]!,
+          l0: lPtr[k]!,
+          cols: Array.from(lCol.subarray(lPtr[k]!, lPtr[k + 1]!)),
+        });
+        continue;
+      }
+      const b = -1 - k;
+      const blk = this.dense.get(b)!;
+      if (blk.sp.length !== 2) {
+        steps.push({ kind: "dense", block: b });
+        continue;
+      }
+      const [s0, s1] = blk.sp as unknown as [number, number];
+      const outside = (t: number): [number[], number[]] => {
+        const slots: number[] = [];
+        const cols: number[] = [];
+        for (let q = this.rowPtr[t]!; q < this.rowPtr[t + 1]!; q++) if (this.blockOf[this.col[q]!] !== b) (slots.push(q), cols.push(this.col[q]!));
+        return [slots, cols];
+      };
+      const pair = this.pairs.length;
+      this.pairs.push(Int32Array.of(slot(s0, s0), slot(s0, s1), slot(s1, s0), slot(s1, s1)));
+      this.inlinePairs.add(b);
+      const [sl0, c0] = outside(s0);
+      const [sl1, c1] = outside(s1);
+      steps.push({ kind: "pair", s0, s1, pair, outside: [sl0, c0, sl1, c1] });
+    }
+    return steps;
+  }
+
+  generate(chunkRows = 100): void {
+    const steps = this.inlineSteps();
+    const chunks: string[] = [];
+    let body: string[] = [];
+    for (const s of steps) {
+      if (s.kind === "row") {
+        const terms = s.cols.map((c, i) => `+l[${s.l0 + i}]*r[${c}]`);
+        body.push(`r[${s.t}]=(r[${s.t}]${terms.join("")})*d[${s.t}];`);
+      } else if (s.kind === "pair") {
         // A 2×2 block inline: its right-hand sides with the entries from outside the block,
         // then the inverse computed in `factor`.
-        const b = -1 - k;
-        const [s0, s1] = this.dense.get(b)!.sp;
-        const slot = (t: number, c: number) => {
-          for (let q = this.rowPtr[t]!; q < this.rowPtr[t + 1]!; q++) if (this.col[q] === c) return q;
-          return -1;
-        };
-        const outside = (t: number) => {
-          const terms: string[] = [];
-          for (let q = this.rowPtr[t]!; q < this.rowPtr[t + 1]!; q++) if (this.blockOf[this.col[q]!] !== b) terms.push(`+jv[${q}]*r[${this.col[q]}]`);
-          return terms.join("");
-        };
-        const pk = this.pairs.length;
-        this.pairs.push(Int32Array.of(slot(s0!, s0!), slot(s0!, s1!), slot(s1!, s0!), slot(s1!, s1!)));
-        this.inlinePairs.add(b);
-        body.push(`{const a0=r[${s0}]${outside(s0!)},a1=r[${s1}]${outside(s1!)};r[${s0}]=v[${4 * pk}]*a0+v[${4 * pk + 1}]*a1;r[${s1}]=v[${4 * pk + 2}]*a0+v[${4 * pk + 3}]*a1;}`);
-      } else body.push(`self.solveDense(${-1 - k},jv,r);`);
+        const [sl0, c0, sl1, c1] = s.outside;
+        const sum = (t: number, sl: number[], c: number[]) => `r[${t}]` + sl.map((q, i) => `+jv[${q}]*r[${c[i]}]`).join("");
+        const v = 4 * s.pair;
+        body.push(`{const a0=${sum(s.s0, sl0, c0)},a1=${sum(s.s1, sl1, c1)};r[${s.s0}]=v[${v}]*a0+v[${v + 1}]*a1;r[${s.s1}]=v[${v + 2}]*a0+v[${v + 3}]*a1;}`);
+      } else body.push(`self.solveDense(${s.block},jv,r);`);
       if (body.length >= chunkRows) {
         chunks.push(body.join("\n"));
         body = [];
@@ -221,13 +293,50 @@ export class BlockTriangularSolver {
   }
 
   /**
+   * The plan for a solve compiled elsewhere (wasm/kernels.ts) and installed with `useCompiled`:
+   * its steps, with the factors the solve reads (1/diagonal, 2×2 inverses) moved into memory
+   * from `alloc`. Undefined if a block is larger than 2×2.
+   */
+  compiledPlan(alloc: (n: number) => Float64Array<ArrayBuffer>): SolvePlan | undefined {
+    const steps = this.inlineSteps();
+    if (steps.some((s) => s.kind === "dense")) return undefined;
+    this.dinv = alloc(this.n);
+    this.pairInv = alloc(4 * this.pairs.length);
+    this.lVal = alloc(this.lCol.length);
+    return {
+      steps: steps.filter((s) => s.kind !== "dense"),
+      dinv: this.dinv,
+      pairInv: this.pairInv,
+      lVal: this.lVal,
+    };
+  }
+
+  private compiled: ((jv: Float64Array, r: Float64Array) => void) | undefined;
+
+  /** Solve with `fn`, built from `compiledPlan`'s plan. */
+  useCompiled(fn: (jv: Float64Array, r: Float64Array) => void): void {
+    this.compiled = fn;
+    this.generated = undefined;
+    this.levels = undefined;
+  }
+
+  /**
    * Level-scheduled forward substitution for a fully triangular J (only 1×1 blocks): rows are
    * ordered by level (every row after the rows it reads) and, within a level, by how many
    * entries they have, so equal rows form runs; each run is one small generated loop with its
    * entries unrolled. Small loops are optimised by V8 within the first call, so unlike the
    * straight-line code there is no slow warm-up, and the speed is close to it.
    */
-  private levels: { fns: ((r: Float64Array, l: Float64Array, d: Float64Array, R: Int32Array, P: Int32Array, C: Int32Array) => void)[]; row: Int32Array; ptr: Int32Array; col: Int32Array; slot: Int32Array; val: Float64Array } | undefined;
+  private levels:
+    | {
+        fns: ((r: Float64Array, l: Float64Array, d: Float64Array, R: Int32Array, P: Int32Array, C: Int32Array) => void)[];
+        row: Int32Array;
+        ptr: Int32Array;
+        col: Int32Array;
+        slot: Int32Array;
+        val: Float64Array;
+      }
+    | undefined;
 
   generateLevels(runsPerFunction = 40): boolean {
     const { plan, sRow, lPtr, lCol, lSlot } = this;
@@ -256,7 +365,7 @@ export class BlockTriangularSolver {
     });
     ptr[rows.length] = col.length;
     const loops: string[] = [];
-    for (let a = 0; a < rows.length; ) {
+    for (let a = 0; a < rows.length;) {
       let b = a + 1;
       while (b < rows.length && rows[b]!.count === rows[a]!.count) b++;
       const c = rows[a]!.count;
@@ -264,7 +373,10 @@ export class BlockTriangularSolver {
       else if (c <= 8) {
         const terms = Array.from({ length: c }, (_, j) => `+ l[p + ${j}] * r[C[p + ${j}]]`).join(" ");
         loops.push(`for (let i = ${a}; i < ${b}; i++) { const t = R[i]; const p = P[i]; r[t] = (r[t] ${terms}) * d[t]; }`);
-      } else loops.push(`for (let i = ${a}; i < ${b}; i++) { const t = R[i]; let acc = r[t]; for (let p = P[i], e = P[i + 1]; p < e; p++) acc += l[p] * r[C[p]]; r[t] = acc * d[t]; }`);
+      } else
+        loops.push(
+          `for (let i = ${a}; i < ${b}; i++) { const t = R[i]; let acc = r[t]; for (let p = P[i], e = P[i + 1]; p < e; p++) acc += l[p] * r[C[p]]; r[t] = acc * d[t]; }`,
+        );
       a = b;
     }
     const fns = [];
@@ -272,7 +384,14 @@ export class BlockTriangularSolver {
       // eslint-disable-next-line @typescript-eslint/no-implied-eval
       fns.push(new Function("r", "l", "d", "R", "P", "C", loops.slice(i, i + runsPerFunction).join("\n")) as NonNullable<typeof this.levels>["fns"][number]);
     }
-    this.levels = { fns, row, ptr, col: Int32Array.from(col), slot: Int32Array.from(slot), val: new Float64Array(col.length) };
+    this.levels = {
+      fns,
+      row,
+      ptr,
+      col: Int32Array.from(col),
+      slot: Int32Array.from(slot),
+      val: new Float64Array(col.length),
+    };
     return true;
   }
 
@@ -353,7 +472,7 @@ export function luFactor(a: Float64Array, piv: Int32Array, size: number): boolea
     let best = Math.abs(a[k * size + k]!);
     for (let i = k + 1; i < size; i++) {
       const v = Math.abs(a[i * size + k]!);
-      if (v > best) (best = v), (p = i);
+      if (v > best) ((best = v), (p = i));
     }
     if (best === 0 || !Number.isFinite(best)) return false;
     piv[k] = p;

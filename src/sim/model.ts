@@ -268,6 +268,22 @@ export function lawJacobian(md: CompiledModel, x: Float64Array, jv: Float64Array
   }
 }
 
+/**
+ * The rate-law reactions' share of the right-hand side, added into dx; undefined if the model
+ * has none. For evaluators that compile only the mass-action reactions (kernels.ts, wasm/).
+ */
+export function lawRhs(md: CompiledModel): RhsFn | undefined {
+  const { nStart, ns, nv } = md;
+  const laws = [...md.lawRates].map(([r, rate]) => ({ rate, q0: nStart[r]!, q1: nStart[r + 1]! }));
+  if (!laws.length) return undefined;
+  return (x, dx) => {
+    for (const l of laws) {
+      const v = l.rate(x);
+      for (let q = l.q0; q < l.q1; q++) dx[ns[q]!]! += nv[q]! * v;
+    }
+  };
+}
+
 export type RhsFn = (x: Float64Array, dx: Float64Array) => void;
 export type JacFn = (x: Float64Array, jv: Float64Array, cv: Float64Array | undefined) => void;
 

@@ -8,10 +8,12 @@
 //
 //   new Rosenbrock(model, { rtol: 1e-6, atol: 1e-9 }).integrate(x, 0, 300)
 
-import { tableEvaluators, type CompiledModel, type RhsFn, type JacFn } from "./model.js";
+import { tableEvaluators, lawJacobian, lawRhs, type CompiledModel, type RhsFn, type JacFn } from "./model.js";
 import { generate } from "./codegen.js";
 import { generateGrouped } from "./kernels.js";
 import { BlockTriangularSolver } from "./linear.js";
+import { Arena, wasmKernels, type WasmKernels } from "./wasm/kernels.js";
+import { stageKernels, type StageKernels } from "./wasm/stages.js";
 
 /**
  * A Rosenbrock method in Hairer–Wanner's transformed form: stage i solves
@@ -120,7 +122,11 @@ const RODAS5: Tableau = (() => {
   };
 })();
 
-export const TABLEAUS: Record<string, Tableau> = { rodas5: RODAS5, rodas4: RODAS4, ros34pw2: ROS34PW2 };
+export const TABLEAUS: Record<string, Tableau> = {
+  rodas5: RODAS5,
+  rodas4: RODAS4,
+  ros34pw2: ROS34PW2,
+};
 
 function lowerInverse(g: number[][]): number[][] {
   const n = g.length;
@@ -137,11 +143,12 @@ function lowerInverse(g: number[][]): number[][] {
 }
 
 /**
- * How rates and the Jacobian are evaluated: straight-line generated code ("codegen"), loops
- * grouped by reaction shape ("grouped", kernels.ts), straight-line rates with a grouped
- * Jacobian ("mixed"), generic tables ("table"), or chosen by size ("auto", the default).
+ * How rates, the Jacobian and the linear solves are evaluated: straight-line WebAssembly
+ * ("wasm", wasm/kernels.ts), straight-line generated JS ("codegen"), loops grouped by reaction
+ * shape ("grouped", kernels.ts), straight-line JS rates with a grouped Jacobian ("mixed"),
+ * generic tables ("table"), or chosen by size ("auto", the default).
  */
-export type EvalKind = "codegen" | "grouped" | "mixed" | "table" | "auto";
+export type EvalKind = "wasm" | "codegen" | "grouped" | "mixed" | "table" | "auto";
 
 /**
  * Up to this many reactions, straight-line code pays for its slower warm-up (V8 optimises a
@@ -151,12 +158,14 @@ export type EvalKind = "codegen" | "grouped" | "mixed" | "table" | "auto";
 export const CODEGEN_MAX_REACTIONS = 20_000;
 
 export function evaluationKind(md: CompiledModel, kind: EvalKind = "auto"): Exclude<EvalKind, "auto"> {
-  // The Jacobian is evaluated once per step, the rates 6–8 times: straight-line rates, grouped Jacobian.
-  return kind === "auto" ? (md.m <= CODEGEN_MAX_REACTIONS ? "mixed" : "grouped") : kind;
+  return kind === "auto" ? (md.m <= CODEGEN_MAX_REACTIONS ? "wasm" : "grouped") : kind;
 }
 
+/** JS evaluators; "wasm" needs the integrator's memory (see `Rosenbrock`), so it is "mixed" here. */
 export function evaluators(md: CompiledModel, kind: EvalKind = "auto"): { rhs: RhsFn; jac: JacFn } {
-  const k = evaluationKind(md, kind);
+  const k0 = evaluationKind(md, kind);
+  // The Jacobian is evaluated once per step, the rates 6–8 times: straight-line rates, grouped Jacobian.
+  const k = k0 === "wasm" ? "mixed" : k0;
   if (k === "codegen") return generate(md);
   if (k === "grouped") return generateGrouped(md);
   if (k === "mixed") return { rhs: generate(md).rhs, jac: generateGrouped(md).jac };
@@ -216,7 +225,13 @@ export interface Integrator {
 }
 
 export class Rosenbrock implements Integrator {
-  readonly stats: StepperStats = { steps: 0, rejected: 0, rhsEvals: 0, jacEvals: 0, singular: 0 };
+  readonly stats: StepperStats = {
+    steps: 0,
+    rejected: 0,
+    rhsEvals: 0,
+    jacEvals: 0,
+    singular: 0,
+  };
   readonly solver: BlockTriangularSolver;
   readonly tableau: Tableau;
   private readonly rtol: number;
@@ -231,8 +246,8 @@ export class Rosenbrock implements Integrator {
   private readonly rhsBuf: Float64Array;
   private readonly prev: Float64Array;
   private readonly ynew: Float64Array;
-  private readonly err: Float64Array;
-  private readonly zero: Float64Array;
+  /** The step's vector arithmetic (WebAssembly SIMD over the arena's vectors). */
+  private readonly vk: StageKernels;
   private readonly f: { rhs: RhsFn; jac: JacFn };
   private readonly coupling: "iterate" | "ignore";
   /** Error weights 1 / (atol + rtol |x|) of the current step, for the sweeps' convergence test. */
@@ -253,27 +268,73 @@ export class Rosenbrock implements Integrator {
     this.hmax = opts.hmax ?? Infinity;
     this.maxSteps = opts.maxSteps ?? 1_000_000;
     this.solver = new BlockTriangularSolver(md);
-    prepareSolver(this.solver, md.n, opts.evaluation === "table" ? "table" : (opts.solve ?? "auto"));
-    this.f = evaluators(md, opts.evaluation);
-    this.coupling = opts.coupling ?? "iterate";
     const n = md.n;
-    this.u = Array.from({ length: this.tableau.m.length }, () => new Float64Array(n));
-    this.ytmp = new Float64Array(n);
-    this.f0 = new Float64Array(n);
-    this.ynew = new Float64Array(n);
-    this.err = new Float64Array(n);
-    this.zero = new Float64Array(n);
-    this.rhsBuf = new Float64Array(n);
-    this.prev = new Float64Array(n);
-    this.wt = new Float64Array(n);
-    this.jv = new Float64Array(md.jCol.length);
-    this.cv = new Float64Array(md.cRow.length);
+    const S = this.tableau.m.length;
+    const kind = evaluationKind(md, opts.evaluation);
+    // Every vector the kernels read or write lives in one WebAssembly memory: the stage
+    // vectors, the working copy of x, the Jacobian, and with "wasm" the rate constants and
+    // the solver's factors (their sizes bounded: ≤ n/2 2×2 blocks, ≤ nnz(J) entries).
+    const nJ = md.jCol.length;
+    const nC = md.cRow.length;
+    const arena = new Arena(Arena.size([...Array<number>(S + 7).fill(n), nJ, nC, nC, md.m, n, 2 * n + 2, nJ]));
+    const vec = (len: number) => arena.alloc(len);
+    this.u = Array.from({ length: S }, () => vec(n));
+    this.xw = vec(n);
+    this.ytmp = vec(n);
+    this.f0 = vec(n);
+    this.ynew = vec(n);
+    this.rhsBuf = vec(n);
+    this.prev = vec(n);
+    this.wt = vec(n);
+    this.jv = vec(nJ);
+    this.cv = vec(nC);
+    if (kind === "wasm") {
+      const plan = this.solver.compiledPlan(vec);
+      const kernels = wasmKernels(md, arena, plan);
+      if (kernels.solve) this.solver.useCompiled(kernels.solve);
+      else prepareSolver(this.solver, n, opts.solve ?? "auto");
+      this.kernels = kernels;
+      this.f = wasmEvaluators(md, kernels, vec(nC));
+    } else {
+      prepareSolver(this.solver, n, opts.evaluation === "table" ? "table" : (opts.solve ?? "auto"));
+      this.f = evaluators(md, opts.evaluation);
+    }
+    this.coupling = opts.coupling ?? "iterate";
+    const { inc, incM } = incremental(this.tableau);
+    this.vk = stageKernels({ ...this.tableau, inc, incM }, { x: this.xw, ytmp: this.ytmp, ynew: this.ynew, wt: this.wt, u: this.u }, arena);
   }
 
-  integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
+  /** The kernels' copy of the state, and the compiled rate/Jacobian/solve kernels if any (rates synced per call). */
+  private readonly xw: Float64Array;
+  private readonly kernels: WasmKernels | undefined;
+
+  /** The state to work on, the kernels' copy of x; and fresh rate constants. */
+  private enter(x: Float64Array): Float64Array {
+    this.kernels?.syncRates();
+    this.xw.set(x);
+    return this.xw;
+  }
+
+  /** Report a step: the caller's x is brought up to date first. */
+  private report(onStep: ((t: number, x: Float64Array) => void) | undefined, t: number, xw: Float64Array, x: Float64Array): void {
+    if (!onStep) return;
+    if (xw !== x) x.set(xw);
+    onStep(t, x);
+  }
+
+  integrate(xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
+    if (!(t1 - t0 > 0)) return;
+    const x = this.enter(xOut);
+    try {
+      this.run(x, xOut, t0, t1, onStep);
+    } finally {
+      if (x !== xOut) xOut.set(x);
+    }
+  }
+
+  private run(x: Float64Array, xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
     const T = this.tableau;
     const span = t1 - t0;
-    if (!(span > 0)) return;
     // A W-method may ignore J_U; the Rodas methods need the exact Jacobian.
     const coupled = !T.w && this.md.cRow.length > 0 && this.coupling === "iterate";
     let t = t0;
@@ -293,9 +354,9 @@ export class Rosenbrock implements Integrator {
       }
       if (errNorm <= 1) {
         t = last ? t1 : t + h;
-        this.accept(x);
+        this.accept();
         rejectedInRow = 0;
-        onStep?.(t, x);
+        this.report(onStep, t, x, xOut);
         const fac = errNorm === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * errNorm ** (-1 / T.q)));
         if (!last) this.lastH = h;
         h = Math.min(h * fac, this.hmax);
@@ -314,8 +375,17 @@ export class Rosenbrock implements Integrator {
    * call covers [t0, t1) in `steps` steps of a W-method, with one Jacobian and one
    * factorisation for all of them.
    */
-  fixedSteps(x: Float64Array, t0: number, t1: number, steps: number, onStep?: (t: number, x: Float64Array) => void): void {
+  fixedSteps(xOut: Float64Array, t0: number, t1: number, steps: number, onStep?: (t: number, x: Float64Array) => void): void {
     if (!this.tableau.w) throw new Error("fixed steps need a W-method (ros34pw2)");
+    const x = this.enter(xOut);
+    try {
+      this.runFixed(x, xOut, t0, t1, steps, onStep);
+    } finally {
+      if (x !== xOut) xOut.set(x);
+    }
+  }
+
+  private runFixed(x: Float64Array, xOut: Float64Array, t0: number, t1: number, steps: number, onStep?: (t: number, x: Float64Array) => void): void {
     const h = (t1 - t0) / steps;
     // A fresh Jacobian for every segment (the rates have just switched). Reusing the noisy
     // segment's for the quiet one, which a W-method's order allows, is not stable enough for
@@ -327,14 +397,14 @@ export class Rosenbrock implements Integrator {
     for (let i = 0; i < steps; i++) {
       const e = this.attempt(x, h, false, false);
       if (e === -1 || !Number.isFinite(e)) throw new IntegrationError("a fixed step gave a non-finite state: a concentration diverges", t0 + i * h);
-      this.accept(x);
-      onStep?.(t0 + (i + 1) * h, x);
+      this.accept();
+      this.report(onStep, t0 + (i + 1) * h, x, xOut);
     }
   }
 
-  private accept(x: Float64Array): void {
-    const { ynew } = this;
-    for (let q = 0; q < x.length; q++) x[q] = ynew[q]! > 0 ? ynew[q]! : 0;
+  /** x = ynew, clipped at zero (x is the arena's copy, which the kernel writes). */
+  private accept(): void {
+    this.vk.accept();
     this.stats.steps++;
   }
 
@@ -344,57 +414,33 @@ export class Rosenbrock implements Integrator {
    * false the current Jacobian (and, if h is unchanged, its factorisation) is reused.
    */
   private attempt(x: Float64Array, h: number, coupled: boolean, evalJacobian: boolean): number {
-    const { md, u, ytmp, jv, cv, ynew, rtol, atol } = this;
+    const { md, u, ytmp, jv, cv, rtol, atol, vk } = this;
     const T = this.tableau;
     const S = T.m.length;
-    const n = md.n;
-    const { inc, incM, eLast } = incremental(T);
     if (evalJacobian) {
       this.f.jac(x, jv, coupled ? cv : undefined);
       this.stats.jacEvals++;
       this.factoredH = NaN;
     }
-    if (coupled) for (let q = 0; q < n; q++) this.wt[q] = 1 / (atol + rtol * Math.abs(x[q]!));
+    if (coupled) vk.weights(rtol, atol);
     if (h !== this.factoredH) {
       if (!this.solver.factor(1 / (T.gamma * h), jv)) return -1;
       this.factoredH = h;
     }
+    const invh = 1 / h;
     let ok = true;
     for (let i = 0; i < S && ok; i++) {
-      let arg = x;
-      const ai = T.at[i]!;
-      if (inc[i]) {
-        // Stiffly accurate tail (Rodas): this stage's argument is the last one plus u_{i−1}.
-        const up = u[i - 1]!;
-        for (let q = 0; q < n; q++) ytmp[q] = ytmp[q]! + up[q]!;
-        arg = ytmp;
-      } else if (ai.length) {
-        combine(ytmp, x, ai, u, 1, n);
-        arg = ytmp;
-      }
+      // Stage 0 evaluates at x; the others at ytmp = x + Σ ã_ij u_j.
+      vk.arg(i);
       const ui = u[i]!;
-      this.f.rhs(arg, ui);
+      this.f.rhs(i === 0 ? x : ytmp, ui);
       this.stats.rhsEvals++;
-      const ci = T.c[i]!;
-      if (ci.length) combine(ui, ui, ci, u, 1 / h, n);
+      vk.couple(i, invh);
       ok = coupled ? this.coupledSolve(ui) : (this.solver.solve(jv, ui), true);
     }
     if (!ok) return Infinity;
-    let err = this.err;
-    if (incM) {
-      const ul = u[S - 1]!;
-      for (let q = 0; q < n; q++) ynew[q] = ytmp[q]! + ul[q]!;
-    } else combine(ynew, x, T.m, u, 1, n);
-    if (eLast) err = u[S - 1]!;
-    else combine(err, this.zero, T.e, u, 1, n);
-    let sum = 0;
-    for (let q = 0; q < n; q++) {
-      const yn = ynew[q]!;
-      const sc = atol + rtol * Math.max(Math.abs(x[q]!), Math.abs(yn));
-      const r = err[q]! / sc;
-      sum += r * r;
-    }
-    return Number.isFinite(sum) ? Math.sqrt(sum / n) : Infinity;
+    const sum = vk.finish(rtol, atol);
+    return Number.isFinite(sum) ? Math.sqrt(sum / md.n) : Infinity;
   }
 
   /**
@@ -403,8 +449,7 @@ export class Rosenbrock implements Integrator {
    * reach round-off. Returns false if they do not converge (the step is then rejected).
    */
   private coupledSolve(r: Float64Array): boolean {
-    const { md, jv, cv, wt } = this;
-    const n = md.n;
+    const { md, jv, cv, vk } = this;
     const { cRow, cCol } = md;
     this.solver.solve(jv, r);
     // Corrections δ_{k+1} = M_L⁻¹ J_U δ_k with δ_0 = u₀: J_U δ is nonzero only in the few
@@ -417,19 +462,8 @@ export class Rosenbrock implements Integrator {
       d.fill(0);
       for (let q = 0; q < cRow.length; q++) d[cRow[q]!]! += cv[q]! * src[cCol[q]!]!;
       this.solver.solve(jv, d);
-      let diff = 0;
-      let size0 = 0;
-      for (let q = 0; q < n; q++) {
-        if (last < 0) {
-          const a = Math.abs(r[q]!) * wt[q]!;
-          if (a > size0) size0 = a;
-        }
-        const dq = d[q]!;
-        r[q] = r[q]! + dq;
-        const a = Math.abs(dq) * wt[q]!;
-        if (a > diff) diff = a;
-      }
-      if (last < 0) last = size0;
+      if (last < 0) last = vk.wmax(r);
+      const diff = vk.addMax(r, d);
       this.sweeps++;
       if (sweep > this.maxSweeps) this.maxSweeps = sweep;
       if (!Number.isFinite(diff)) return false;
@@ -456,6 +490,25 @@ export class Rosenbrock implements Integrator {
   }
 }
 
+/** Rates and Jacobian from the compiled kernels, plus the rate-law reactions in JS. */
+function wasmEvaluators(md: CompiledModel, kernels: WasmKernels, cvScratch: Float64Array): { rhs: RhsFn; jac: JacFn } {
+  const laws = lawRhs(md);
+  return {
+    rhs: (x, dx) => {
+      dx.fill(0);
+      kernels.rhs(x, dx);
+      laws?.(x, dx);
+    },
+    jac: (x, jv, cv) => {
+      jv.fill(0);
+      const c = cv ?? cvScratch;
+      c.fill(0);
+      kernels.jac(x, jv, c);
+      if (md.lawJac.length) lawJacobian(md, x, jv);
+    },
+  };
+}
+
 /** Hairer–Wanner's first step guess: 1% of |y| / |f(y)| in the error norm (1e-6 · span if either is tiny). */
 export function startingStep(x: Float64Array, f: Float64Array, rtol: number, atol: number, span: number): number {
   let d0 = 0;
@@ -470,31 +523,17 @@ export function startingStep(x: Float64Array, f: Float64Array, rtol: number, ato
   return d0 < 1e-5 || d1 < 1e-5 ? 1e-6 * span : (0.01 * d0) / d1;
 }
 
-/** out = base + scale · Σ_j coef[j] · u[j] (out may be base). Unrolled by four stages for speed. */
-function combine(out: Float64Array, base: Float64Array, coef: readonly number[], u: Float64Array[], scale: number, n: number): void {
-  const k = coef.length;
-  let j = 0;
-  if (out !== base) out.set(base);
-  for (; j + 3 < k; j += 4) {
-    const a0 = coef[j]! * scale, a1 = coef[j + 1]! * scale, a2 = coef[j + 2]! * scale, a3 = coef[j + 3]! * scale;
-    const u0 = u[j]!, u1 = u[j + 1]!, u2 = u[j + 2]!, u3 = u[j + 3]!;
-    for (let q = 0; q < n; q++) out[q] = out[q]! + a0 * u0[q]! + a1 * u1[q]! + a2 * u2[q]! + a3 * u3[q]!;
-  }
-  for (; j < k; j++) {
-    const a = coef[j]! * scale;
-    if (a === 0) continue;
-    const uj = u[j]!;
-    for (let q = 0; q < n; q++) out[q] = out[q]! + a * uj[q]!;
-  }
-}
-
 /**
  * Which stage arguments are the previous one plus the previous increment (a stiffly accurate
  * method's tail: at[i] = at[i−1] + e_{i−1}), whether y₁ is the last argument plus the last
  * increment, and whether the error estimate is the last increment alone. Saves vector work.
  */
 const incCache = new WeakMap<Tableau, { inc: boolean[]; incM: boolean; eLast: boolean }>();
-function incremental(T: Tableau): { inc: boolean[]; incM: boolean; eLast: boolean } {
+function incremental(T: Tableau): {
+  inc: boolean[];
+  incM: boolean;
+  eLast: boolean;
+} {
   let c = incCache.get(T);
   if (c) return c;
   const extends1 = (row: number[], prev: number[]) =>
