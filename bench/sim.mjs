@@ -30,6 +30,8 @@ const args = process.argv.slice(2);
 /** Figures the issue gives for other integrators on this network (reference machine). */
 const REFERENCE = { lsoda40: 28, lsoda3000: 75, cvodeKlu300: 6.7, cvodeDense300: 46, mnistCvode: 72 };
 const TARGETS = { xor300: 2, xorFullMinutes: 2, mnist: 10 };
+/** src/sim/rosenbrock.ts: WASM_MAX_REACTIONS (WebAssembly kernels up to this size). */
+const WASM_MAX = 50_000;
 
 const MNIST = (noise) => `import std/smooth_relu
 network mnist_net { input 64  dense 4 smooth_relu(h: 1)  dense 2 smooth_relu(h: 1)  rate k_div = 10 }
@@ -79,6 +81,7 @@ async function evalWorker(sizesArg) {
   const { compileModel, tableEvaluators } = await import(join(ROOT, "dist/sim/model.js"));
   const { generate } = await import(join(ROOT, "dist/sim/codegen.js"));
   const { generateGrouped } = await import(join(ROOT, "dist/sim/kernels.js"));
+  const { Arena, wasmKernels } = await import(join(ROOT, "dist/sim/wasm/kernels.js"));
   const sizes = sizesArg.split("-").map(Number);
   const dir = mkdtempSync(join(tmpdir(), "crnnc-bench-"));
   const cols = [...Array.from({ length: sizes[0] }, (_, j) => `x${j}`), ...Array.from({ length: sizes[sizes.length - 1] }, (_, i) => `y${i}`)];
@@ -98,6 +101,13 @@ async function evalWorker(sizesArg) {
   const grp = generateGrouped(md);
   const grpMs = performance.now() - tq;
   const tab = tableEvaluators(md);
+  const tw = performance.now();
+  const arena = new Arena(Arena.size([md.m, md.n, md.n, md.jCol.length, md.cRow.length]));
+  const wasm = wasmKernels(md, arena, undefined);
+  wasm.syncRates();
+  const wasmMs = performance.now() - tw;
+  const [wx, wdx, wjv, wcv] = [md.n, md.n, md.jCol.length, md.cRow.length].map((len) => arena.alloc(len));
+  wx.set(x);
   /** Time to the first call that runs at close to its final speed, and that speed (µs per call). */
   const time = (f) => {
     const start = performance.now();
@@ -120,6 +130,10 @@ async function evalWorker(sizesArg) {
     genMs,
     grpMs,
     genBytes: gen.bytes,
+    wasmMs,
+    wasmBytes: wasm.bytes,
+    wasmRhs: time(() => (wdx.fill(0), wasm.rhs(wx, wdx))),
+    wasmJac: time(() => (wjv.fill(0), wcv.fill(0), wasm.jac(wx, wjv, wcv))),
     genRhs: time(() => gen.rhs(x, dx)),
     grpRhs: time(() => grp.rhs(x, dx)),
     tableRhs: time(() => tab.rhs(x, dx)),
@@ -167,7 +181,9 @@ async function main() {
     const e = run(["--eval", sizes]);
     evals.push({ sizes, ...e });
     const f = (t) => `${t.us.toFixed(1)} µs (warm after ${t.warmupMs.toFixed(0)} ms)`;
-    console.log(`eval ${sizes.padEnd(11)} ${String(e.reactions).padStart(7)} reactions  rhs: straight ${f(e.genRhs)}, grouped ${f(e.grpRhs)}, table ${f(e.tableRhs)}; jacobian: straight ${f(e.genJac)}, grouped ${f(e.grpJac)}, table ${f(e.tableJac)}`);
+    console.log(
+      `eval ${sizes.padEnd(11)} ${String(e.reactions).padStart(7)} reactions  rhs: wasm ${f(e.wasmRhs)}, straight JS ${f(e.genRhs)}, grouped ${f(e.grpRhs)}, table ${f(e.tableRhs)}; jacobian: wasm ${f(e.wasmJac)}, straight JS ${f(e.genJac)}, grouped ${f(e.grpJac)}, table ${f(e.tableJac)}; wasm module ${(e.wasmBytes / 1e6).toFixed(2)} MB built in ${e.wasmMs.toFixed(0)} ms`,
+    );
   }
   const m = machineInfo();
   const checks = [
@@ -210,13 +226,20 @@ function section(r, evals, checks, m) {
     "- MNIST: the bundled mnist01 data (0s and 1s, 8 × 8), the 64-4-2 network of examples/mnist.crnn with T = 50, η = 1e-4.",
     "- Noisy runs cross each noise window with fixed Rosenbrock-W (ROS34PW2) steps: 2 per window of t0 = 0.05, the Jacobian evaluated once per window.",
     "",
-    "Rate and Jacobian evaluation: straight-line generated code (chunks of 100 reactions), loops grouped by reaction shape (kernels.ts) and generic tables; µs per call once warm, and how long V8 took to get there (ms after the first call):",
+    "Rate and Jacobian evaluation: straight-line WebAssembly (wasm/kernels.ts), straight-line generated JS (codegen.ts, chunks of 100 reactions), JS loops grouped by reaction shape (kernels.ts) and generic tables; µs per call once warm, and how long V8 took to get there (ms after the first call); the WebAssembly module's size and the time to generate and compile it:",
     "",
-    md(["network", "reactions", "rhs: straight", "rhs: grouped", "rhs: table", "Jacobian: straight", "Jacobian: grouped", "Jacobian: table"]),
-    md(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
-    ...evals.map((e) => md([e.sizes, String(e.reactions), ...[e.genRhs, e.grpRhs, e.tableRhs, e.genJac, e.grpJac, e.tableJac].map((t) => `${f(t.us, 1)} (${f(t.warmupMs, 0)} ms)`)])),
+    md(["network", "reactions", "rhs: wasm", "rhs: straight JS", "rhs: grouped", "rhs: table", "Jacobian: wasm", "Jacobian: straight JS", "Jacobian: grouped", "Jacobian: table", "wasm module"]),
+    md(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    ...evals.map((e) =>
+      md([
+        e.sizes,
+        String(e.reactions),
+        ...[e.wasmRhs, e.genRhs, e.grpRhs, e.tableRhs, e.wasmJac, e.genJac, e.grpJac, e.tableJac].map((t) => `${f(t.us, 1)} (${f(t.warmupMs, 0)} ms)`),
+        `${(e.wasmBytes / 1e6).toFixed(2)} MB, ${f(e.wasmMs, 0)} ms`,
+      ]),
+    ),
     "",
-    "The default (`evaluation: \"auto\"`) takes straight-line rates with a grouped Jacobian up to 20 000 reactions and grouped loops beyond.",
+    `The default (\`evaluation: "auto"\`) takes WebAssembly kernels (rates, Jacobian and the triangular solve) up to ${WASM_MAX.toLocaleString("en")} reactions and grouped JS loops with the JS solve beyond; the step's vector arithmetic is WebAssembly SIMD at every size (wasm/stages.ts).`,
     END,
   ];
   return lines.join("\n");

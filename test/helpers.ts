@@ -78,3 +78,25 @@ export function backprop(net: { w: number[][][]; b: number[][]; acts: TestActiva
   }
   return { y: xs[L]!, xs, zs, gw, gb };
 }
+
+/** Gaussian elimination with partial pivoting on a dense copy. */
+export function denseSolve(A: number[][], r: number[]): number[] {
+  const n = r.length;
+  const a = A.map((row, i) => [...row, r[i]!]);
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(a[i]![k]!) > Math.abs(a[p]![k]!)) p = i;
+    [a[k], a[p]] = [a[p]!, a[k]!];
+    for (let i = k + 1; i < n; i++) {
+      const f = a[i]![k]! / a[k]![k]!;
+      for (let j = k; j <= n; j++) a[i]![j]! -= f * a[k]![j]!;
+    }
+  }
+  const u = new Array<number>(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = a[i]![n]!;
+    for (let j = i + 1; j < n; j++) s -= a[i]![j]! * u[j]!;
+    u[i] = s / a[i]![i]!;
+  }
+  return u;
+}

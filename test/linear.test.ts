@@ -6,7 +6,7 @@
 //   a ⇄ b, P + M -> 0 (2×2 blocks), x → y → z → x (3×3), c downstream of all: ‖u − u_dense‖ ≤ 1e-12
 
 import { describe, it, expect } from "vitest";
-import { mustCompile, mulberry32 } from "./helpers.js";
+import { mustCompile, mulberry32, denseSolve } from "./helpers.js";
 import { compileModel, jacobian } from "../src/sim/model.js";
 import { BlockTriangularSolver } from "../src/sim/linear.js";
 
@@ -25,28 +25,6 @@ const SRC = `crn t {
   b + m -> b + m + c @ 2
   c -> 0     @ 1
 }`;
-
-/** Gaussian elimination with partial pivoting on a dense copy. */
-function denseSolve(A: number[][], r: number[]): number[] {
-  const n = r.length;
-  const a = A.map((row, i) => [...row, r[i]!]);
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(a[i]![k]!) > Math.abs(a[p]![k]!)) p = i;
-    [a[k], a[p]] = [a[p]!, a[k]!];
-    for (let i = k + 1; i < n; i++) {
-      const f = a[i]![k]! / a[k]![k]!;
-      for (let j = k; j <= n; j++) a[i]![j]! -= f * a[k]![j]!;
-    }
-  }
-  const u = new Array<number>(n).fill(0);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = a[i]![n]!;
-    for (let j = i + 1; j < n; j++) s -= a[i]![j]! * u[j]!;
-    u[i] = s / a[i]![i]!;
-  }
-  return u;
-}
 
 describe("block-triangular solver", () => {
   it("generated (2×2 inline), plan and levels solves equal a dense solve of (cI − J) u = r", () => {

@@ -144,39 +144,40 @@ function lowerInverse(g: number[][]): number[][] {
 
 /**
  * How rates, the Jacobian and the linear solves are evaluated: straight-line WebAssembly
- * ("wasm", wasm/kernels.ts), straight-line generated JS ("codegen"), loops grouped by reaction
- * shape ("grouped", kernels.ts), straight-line JS rates with a grouped Jacobian ("mixed"),
- * generic tables ("table"), or chosen by size ("auto", the default).
+ * ("wasm", wasm/kernels.ts), straight-line generated JS ("codegen", codegen.ts), JS loops
+ * grouped by reaction shape ("grouped", kernels.ts), generic tables ("table", the reference),
+ * or chosen by size ("auto", the default).
  */
-export type EvalKind = "wasm" | "codegen" | "grouped" | "mixed" | "table" | "auto";
+export type EvalKind = "wasm" | "codegen" | "grouped" | "table" | "auto";
 
 /**
- * Up to this many reactions, straight-line code pays for its slower warm-up (V8 optimises a
- * straight-line chunk only after ~10³ calls, a loop within its first call); beyond it the
- * grouped loops win outright (bench/sim.mjs measures all four).
+ * Up to this many reactions "auto" takes the WebAssembly kernels, beyond it the grouped JS
+ * loops. Measured (bench/sim.mjs): at 41 726 reactions (64-64-10) WebAssembly trains 4× faster
+ * (355 against 1440 ms per iteration); at 116 290 its Jacobian, 58 straight-line chunks, was
+ * not yet optimised by V8 after 1.5 s (4.3 ms against 0.35 ms per call), and at 218 690 a
+ * training iteration took 6.0 s against 1.8 s.
  */
-export const CODEGEN_MAX_REACTIONS = 20_000;
+export const WASM_MAX_REACTIONS = 50_000;
 
 export function evaluationKind(md: CompiledModel, kind: EvalKind = "auto"): Exclude<EvalKind, "auto"> {
-  return kind === "auto" ? (md.m <= CODEGEN_MAX_REACTIONS ? "wasm" : "grouped") : kind;
+  return kind === "auto" ? (md.m <= WASM_MAX_REACTIONS ? "wasm" : "grouped") : kind;
 }
 
-/** JS evaluators; "wasm" needs the integrator's memory (see `Rosenbrock`), so it is "mixed" here. */
-export function evaluators(md: CompiledModel, kind: EvalKind = "auto"): { rhs: RhsFn; jac: JacFn } {
-  const k0 = evaluationKind(md, kind);
-  // The Jacobian is evaluated once per step, the rates 6–8 times: straight-line rates, grouped Jacobian.
-  const k = k0 === "wasm" ? "mixed" : k0;
-  if (k === "codegen") return generate(md);
-  if (k === "grouped") return generateGrouped(md);
-  if (k === "mixed") return { rhs: generate(md).rhs, jac: generateGrouped(md).jac };
+/** The JS evaluators (the WebAssembly ones need the integrator's memory: see `Rosenbrock`). */
+function jsEvaluators(md: CompiledModel, kind: "codegen" | "grouped" | "table"): { rhs: RhsFn; jac: JacFn } {
+  if (kind === "codegen") return generate(md);
+  if (kind === "grouped") return generateGrouped(md);
   return tableEvaluators(md);
 }
+
+/** Up to this many species the JS solve is straight-line code, beyond it level-scheduled loops. */
+const STRAIGHT_SOLVE_MAX_SPECIES = 20_000;
 
 /** How the triangular solves run: straight-line code, level-scheduled loops, or the plan loop; "auto" by size. */
 export type SolveKind = "straight" | "levels" | "table" | "auto";
 
 function prepareSolver(solver: BlockTriangularSolver, n: number, kind: SolveKind): void {
-  const k = kind === "auto" ? (n <= CODEGEN_MAX_REACTIONS ? "straight" : "levels") : kind;
+  const k = kind === "auto" ? (n <= STRAIGHT_SOLVE_MAX_SPECIES ? "straight" : "levels") : kind;
   if (k === "straight") solver.generate();
   else if (k === "levels" && !solver.generateLevels()) solver.generate();
 }
@@ -190,7 +191,7 @@ export interface StepperOptions {
    * faster, first order in η·h in those terms; the error estimate still controls the step).
    */
   coupling?: "iterate" | "ignore";
-  /** Rate/Jacobian evaluation: generated code, tables, or chosen by size (default). */
+  /** Rate, Jacobian and solve evaluation: WebAssembly, generated JS, grouped JS loops, tables, or chosen by size (default). */
   evaluation?: EvalKind;
   rtol?: number;
   atol?: number;
@@ -297,7 +298,7 @@ export class Rosenbrock implements Integrator {
       this.f = wasmEvaluators(md, kernels, vec(nC));
     } else {
       prepareSolver(this.solver, n, opts.evaluation === "table" ? "table" : (opts.solve ?? "auto"));
-      this.f = evaluators(md, opts.evaluation);
+      this.f = jsEvaluators(md, kind);
     }
     this.coupling = opts.coupling ?? "iterate";
     const { inc, incM } = incremental(this.tableau);
@@ -525,15 +526,11 @@ export function startingStep(x: Float64Array, f: Float64Array, rtol: number, ato
 
 /**
  * Which stage arguments are the previous one plus the previous increment (a stiffly accurate
- * method's tail: at[i] = at[i−1] + e_{i−1}), whether y₁ is the last argument plus the last
- * increment, and whether the error estimate is the last increment alone. Saves vector work.
+ * method's tail: at[i] = at[i−1] + e_{i−1}), and whether y₁ is the last argument plus the last
+ * increment. Saves vector work (wasm/stages.ts).
  */
-const incCache = new WeakMap<Tableau, { inc: boolean[]; incM: boolean; eLast: boolean }>();
-function incremental(T: Tableau): {
-  inc: boolean[];
-  incM: boolean;
-  eLast: boolean;
-} {
+const incCache = new WeakMap<Tableau, { inc: boolean[]; incM: boolean }>();
+export function incremental(T: Tableau): { inc: boolean[]; incM: boolean } {
   let c = incCache.get(T);
   if (c) return c;
   const extends1 = (row: number[], prev: number[]) =>
@@ -541,8 +538,7 @@ function incremental(T: Tableau): {
   const S = T.m.length;
   const inc = T.at.map((row, i) => i > 0 && T.at[i - 1]!.length > 0 && extends1(row, T.at[i - 1]!));
   const incM = extends1(T.m, T.at[S - 1]!);
-  const eLast = T.e.every((v, j) => (j === S - 1 ? v === 1 : v === 0));
-  c = { inc, incM, eLast };
+  c = { inc, incM };
   incCache.set(T, c);
   return c;
 }
