@@ -154,7 +154,7 @@ describe("straight-line WebAssembly kernels", () => {
     const plan = solver.compiledPlan((len) => arena.alloc(len))!;
     expect(plan.steps.filter((s) => s.kind === "pair")).toHaveLength(2);
     const w = wasmKernels(md, arena, plan);
-    solver.useCompiled(w.solve!);
+    solver.useCompiled(w.solve!, w.factor!);
     const jv = arena.alloc(md.jCol.length);
     jacobian(md, Float64Array.from(ir.species, (s) => s.init), jv);
     const c = 2.9;
@@ -183,8 +183,11 @@ describe("SIMD stage arithmetic", () => {
     it(`${method}, n = ${n}: stage arguments, couplings, y₁ and its error norm, accept, weights and sweep norms`, () => {
       const T = TABLEAUS[method]!;
       const S = T.m.length;
-      const arena = new Arena(Arena.size(Array<number>(S + 6).fill(n)));
-      const v = { x: arena.alloc(n), ytmp: arena.alloc(n), ynew: arena.alloc(n), wt: arena.alloc(n), u: Array.from({ length: S }, () => arena.alloc(n)) };
+      const arena = new Arena(Arena.size([...Array<number>(S + 6).fill(n), 3, 3, 3]));
+      // J_U with entries (row, col): (0, n−1), (n−1, 0), (0, 0) — a row twice.
+      const coupling = { cv: arena.alloc(3), row: arena.int32(Int32Array.of(0, n - 1, 0)), col: arena.int32(Int32Array.of(n - 1, 0, 0)) };
+      coupling.cv.set([0.5, -2, 3]);
+      const v = { x: arena.alloc(n), ytmp: arena.alloc(n), ynew: arena.alloc(n), wt: arena.alloc(n), u: Array.from({ length: S }, () => arena.alloc(n)), coupling };
       const extra = [arena.alloc(n), arena.alloc(n)] as const;
       const k = stageKernels({ ...T, ...incremental(T) }, v, arena);
       const r = mulberry32(n * 31 + S);
@@ -220,6 +223,12 @@ describe("SIMD stage arithmetic", () => {
       const a0 = Float64Array.from(a);
       expect(k.addMax(a, d)).toBe(Math.max(...[...d].map((x, q) => Math.abs(x) * v.wt[q]!)));
       a.forEach((x, q) => expect(x).toBe(a0[q]! + d[q]!));
+      // d = J_U a, with d's old contents cleared.
+      fill(d);
+      k.couplingProduct(a, d);
+      const want2 = new Float64Array(n);
+      for (let q = 0; q < 3; q++) want2[coupling.row[q]!]! += coupling.cv[q]! * a[coupling.col[q]!]!;
+      d.forEach((x, q) => expect(x, `J_U a [${q}]`).toBe(want2[q]!));
       // accept: x = y > 0 ? y : 0, so NaN and −0 become +0.
       v.ynew[0] = n > 1 ? NaN : -0;
       if (n > 2) v.ynew[1] = -0;

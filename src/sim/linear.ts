@@ -26,8 +26,11 @@ export interface SolvePlan {
   steps: Exclude<SolveStep, { kind: "dense" }>[];
   /** 1 / (c − J[t,t]) per species. */
   dinv: Float64Array;
-  /** The rows' off-diagonal entries of J, contiguous: row step `l0` onwards. */
+  /** The rows' off-diagonal entries of J, contiguous: row step `l0` onwards, copied from jv[lSlot]. */
   lVal: Float64Array;
+  lSlot: Int32Array;
+  /** Per species the slot of J[t, t] in jv, or −1. */
+  diagSlot: Int32Array;
   /** Per 2×2 block, the inverse of its part of M, row-major. */
   pairInv: Float64Array;
 }
@@ -140,6 +143,10 @@ export class BlockTriangularSolver {
   /** Prepare to solve with M = c·I − J for Jacobian values jv. Returns false if M is singular. */
   factor(c: number, jv: Float64Array): boolean {
     const { n, diagSlot, dinv, lSlot, lVal } = this;
+    if (this.compiledFactor) {
+      if (!Number.isFinite(this.compiledFactor(c, jv))) return false;
+      return this.factorPairs(c, jv);
+    }
     if (this.levels) {
       const { slot, val } = this.levels;
       for (let q = 0; q < slot.length; q++) val[q] = jv[slot[q]!]!;
@@ -148,21 +155,7 @@ export class BlockTriangularSolver {
       const d = c - (diagSlot[t]! >= 0 ? jv[diagSlot[t]!]! : 0);
       dinv[t] = 1 / d;
     }
-    const pi = this.pairInv;
-    for (let k = 0; k < this.pairs.length; k++) {
-      const sl = this.pairs[k]!;
-      const j = (i: number) => (sl[i]! >= 0 ? jv[sl[i]!]! : 0);
-      const m00 = c - j(0);
-      const m01 = -j(1);
-      const m10 = -j(2);
-      const m11 = c - j(3);
-      const det = m00 * m11 - m01 * m10;
-      if (!(Math.abs(det) > 0) || !Number.isFinite(det)) return false;
-      pi[4 * k] = m11 / det;
-      pi[4 * k + 1] = -m01 / det;
-      pi[4 * k + 2] = -m10 / det;
-      pi[4 * k + 3] = m00 / det;
-    }
+    if (!this.factorPairs(c, jv)) return false;
     for (const [b, blk] of this.dense) {
       // Pairs solved inline by the generated code need no LU.
       if (this.inlinePairs.has(b)) continue;
@@ -180,6 +173,26 @@ export class BlockTriangularSolver {
       if (!luFactor(a, blk.piv, size)) return false;
     }
     for (let t = 0; t < n; t++) if (!Number.isFinite(dinv[t]!)) return false;
+    return true;
+  }
+
+  /** The inverses of the 2×2 blocks solved inline; false if one is singular. */
+  private factorPairs(c: number, jv: Float64Array): boolean {
+    const pi = this.pairInv;
+    for (let k = 0; k < this.pairs.length; k++) {
+      const sl = this.pairs[k]!;
+      const j = (i: number) => (sl[i]! >= 0 ? jv[sl[i]!]! : 0);
+      const m00 = c - j(0);
+      const m01 = -j(1);
+      const m10 = -j(2);
+      const m11 = c - j(3);
+      const det = m00 * m11 - m01 * m10;
+      if (!(Math.abs(det) > 0) || !Number.isFinite(det)) return false;
+      pi[4 * k] = m11 / det;
+      pi[4 * k + 1] = -m01 / det;
+      pi[4 * k + 2] = -m10 / det;
+      pi[4 * k + 3] = m00 / det;
+    }
     return true;
   }
 
@@ -308,14 +321,19 @@ export class BlockTriangularSolver {
       dinv: this.dinv,
       pairInv: this.pairInv,
       lVal: this.lVal,
+      lSlot: this.lSlot,
+      diagSlot: this.diagSlot,
     };
   }
 
   private compiled: ((jv: Float64Array, r: Float64Array) => void) | undefined;
+  /** Compiled first half of `factor`: dinv and lVal; returns a non-finite number if a dinv is. */
+  private compiledFactor: ((c: number, jv: Float64Array) => number) | undefined;
 
-  /** Solve with `fn`, built from `compiledPlan`'s plan. */
-  useCompiled(fn: (jv: Float64Array, r: Float64Array) => void): void {
+  /** Solve (and factor the 1×1 rows) with functions built from `compiledPlan`'s plan. */
+  useCompiled(fn: (jv: Float64Array, r: Float64Array) => void, factor: (c: number, jv: Float64Array) => number): void {
     this.compiled = fn;
+    this.compiledFactor = factor;
     this.generated = undefined;
     this.levels = undefined;
   }

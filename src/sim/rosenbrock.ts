@@ -273,11 +273,12 @@ export class Rosenbrock implements Integrator {
     const S = this.tableau.m.length;
     const kind = evaluationKind(md, opts.evaluation);
     // Every vector the kernels read or write lives in one WebAssembly memory: the stage
-    // vectors, the working copy of x, the Jacobian, and with "wasm" the rate constants and
-    // the solver's factors (their sizes bounded: ≤ n/2 2×2 blocks, ≤ nnz(J) entries).
+    // vectors, the working copy of x, the Jacobian, J_U's index tables, and with "wasm" the
+    // rate constants and the solver's factors (their sizes bounded: ≤ n/2 2×2 blocks, ≤ nnz(J) entries).
     const nJ = md.jCol.length;
     const nC = md.cRow.length;
-    const arena = new Arena(Arena.size([...Array<number>(S + 7).fill(n), nJ, nC, nC, md.m, n, 2 * n + 2, nJ]));
+    const half = Math.ceil(nC / 2);
+    const arena = new Arena(Arena.size([...Array<number>(S + 7).fill(n), nJ, nC, nC, half, half, md.m, n, 2 * n + 2, nJ]));
     const vec = (len: number) => arena.alloc(len);
     this.u = Array.from({ length: S }, () => vec(n));
     this.xw = vec(n);
@@ -292,7 +293,7 @@ export class Rosenbrock implements Integrator {
     if (kind === "wasm") {
       const plan = this.solver.compiledPlan(vec);
       const kernels = wasmKernels(md, arena, plan);
-      if (kernels.solve) this.solver.useCompiled(kernels.solve);
+      if (kernels.solve && kernels.factor) this.solver.useCompiled(kernels.solve, kernels.factor);
       else prepareSolver(this.solver, n, opts.solve ?? "auto");
       this.kernels = kernels;
       this.f = wasmEvaluators(md, kernels, vec(nC));
@@ -302,7 +303,8 @@ export class Rosenbrock implements Integrator {
     }
     this.coupling = opts.coupling ?? "iterate";
     const { inc, incM } = incremental(this.tableau);
-    this.vk = stageKernels({ ...this.tableau, inc, incM }, { x: this.xw, ytmp: this.ytmp, ynew: this.ynew, wt: this.wt, u: this.u }, arena);
+    const coupling = { cv: this.cv, row: arena.int32(md.cRow), col: arena.int32(md.cCol) };
+    this.vk = stageKernels({ ...this.tableau, inc, incM }, { x: this.xw, ytmp: this.ytmp, ynew: this.ynew, wt: this.wt, u: this.u, coupling }, arena);
   }
 
   /** The kernels' copy of the state, and the compiled rate/Jacobian/solve kernels if any (rates synced per call). */
@@ -450,8 +452,7 @@ export class Rosenbrock implements Integrator {
    * reach round-off. Returns false if they do not converge (the step is then rejected).
    */
   private coupledSolve(r: Float64Array): boolean {
-    const { md, jv, cv, vk } = this;
-    const { cRow, cCol } = md;
+    const { jv, vk } = this;
     this.solver.solve(jv, r);
     // Corrections δ_{k+1} = M_L⁻¹ J_U δ_k with δ_0 = u₀: J_U δ is nonzero only in the few
     // parameter rows, and r accumulates u₀ + δ₁ + δ₂ + ...
@@ -460,8 +461,7 @@ export class Rosenbrock implements Integrator {
     let spare = this.prev;
     let last = -1;
     for (let sweep = 1; sweep <= 20; sweep++) {
-      d.fill(0);
-      for (let q = 0; q < cRow.length; q++) d[cRow[q]!]! += cv[q]! * src[cCol[q]!]!;
+      vk.couplingProduct(src, d);
       this.solver.solve(jv, d);
       if (last < 0) last = vk.wmax(r);
       const diff = vk.addMax(r, d);
@@ -475,7 +475,8 @@ export class Rosenbrock implements Integrator {
       if (diff <= 1e-2 || (rho * diff <= 1e-2 && rho < 0.5)) return true;
       last = diff;
       src = d;
-      [d, spare] = [spare, d];
+      d = spare;
+      spare = src;
     }
     return false;
   }

@@ -24,12 +24,14 @@ export const OP = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  i32Load: 0x28,
   f64Load: 0x2b,
   f64Store: 0x39,
   i32Const: 0x41,
   f64Const: 0x44,
   i32LtU: 0x49,
   i32Add: 0x6a,
+  i32Shl: 0x74,
   f64Abs: 0x99,
   f64Neg: 0x9a,
   f64Add: 0xa0,
@@ -122,6 +124,11 @@ export class Bytes {
   /** A memory access immediate: alignment 2³ (f64) and a byte offset. */
   mem(offset: number): this {
     return this.u32(3).u32(offset);
+  }
+
+  /** A 32-bit memory access immediate: alignment 2² and a byte offset. */
+  mem32(offset: number): this {
+    return this.u32(2).u32(offset);
   }
 
   bytes(b: Uint8Array | Bytes): this {

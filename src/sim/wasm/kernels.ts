@@ -38,6 +38,14 @@ export class Arena {
     return v;
   }
 
+  /** A copy of `a` in the arena (index tables for the kernels' loops); takes ⌈n/2⌉ doubles. */
+  int32(a: Int32Array): Int32Array<ArrayBuffer> {
+    const d = this.alloc(Math.ceil(a.length / 2));
+    const v = new Int32Array(d.buffer, d.byteOffset, a.length);
+    v.set(a);
+    return v;
+  }
+
   get pages(): number {
     return this.memory.buffer.byteLength / 65536;
   }
@@ -56,6 +64,8 @@ export interface WasmKernels {
   jac(x: Float64Array, jv: Float64Array, cv: Float64Array): void;
   /** r ← M⁻¹ r with the plan's factors and Jacobian values jv (absent without a plan). */
   solve?(jv: Float64Array, r: Float64Array): void;
+  /** The plan's 1×1 factors for M = cI − J (2×2 blocks are the solver's); non-finite if singular. */
+  factor?(c: number, jv: Float64Array): number;
   /** Copy the model's current rate constants into the kernels' memory. */
   syncRates(): void;
   /** Module size in bytes. */
@@ -68,18 +78,21 @@ export function wasmKernels(md: CompiledModel, arena: Arena, plan: SolvePlan | u
   const K = k.byteOffset;
   const mod = new ModuleWriter(arena.pages);
 
-  // Chunked straight-line functions f(a, b, c) plus a driver that calls them in order.
-  const chunked = (name: string, nParams: number, items: number, emit: (f: FuncWriter, i: number, tmp: number[]) => void) => {
-    const params = Array.from({ length: nParams }, () => I32);
-    const driver = mod.func(params, []);
+  // Chunked straight-line functions f(params) plus a driver that calls them in order; with
+  // `sum`, each chunk returns its first temporary and the driver returns their sum.
+  const chunked = (name: string, params: number[], items: number, emit: (f: FuncWriter, i: number, tmp: number[]) => void, sum = false) => {
+    const result = sum ? [F64] : [];
+    const driver = mod.func(params, result);
     mod.export(name, driver);
-    for (let c0 = 0; c0 < items; c0 += CHUNK) {
-      const f = mod.func(params, []);
+    for (let c0 = 0, first = true; c0 < items || first; c0 += CHUNK, first = false) {
+      const f = mod.func(params, result);
       const tmp = [f.local(F64), f.local(F64)];
       for (let i = c0; i < Math.min(items, c0 + CHUNK); i++) emit(f, i, tmp);
+      if (sum) f.op(OP.localGet).u32(tmp[0]!);
       f.op(OP.end);
-      for (let p = 0; p < nParams; p++) driver.op(OP.localGet).u32(p);
+      for (let p = 0; p < params.length; p++) driver.op(OP.localGet).u32(p);
       driver.op(OP.call).u32(f.index);
+      if (sum && !first) driver.op(OP.f64Add);
     }
     driver.op(OP.end);
   };
@@ -109,7 +122,7 @@ export function wasmKernels(md: CompiledModel, arena: Arena, plan: SolvePlan | u
 
   const { rStart, rs, rn, nStart, ns, nv, eStart, eSlot, eCoef, ceStart, ceIdx, ceCoef, isLaw } = md;
   // rhs(x, dx)
-  chunked("rhs", 2, md.m, (f, r, [v]) => {
+  chunked("rhs", [I32, I32], md.m, (f, r, [v]) => {
     if (isLaw[r]) return;
     f.op(OP.i32Const)
       .i32(0)
@@ -123,7 +136,7 @@ export function wasmKernels(md: CompiledModel, arena: Arena, plan: SolvePlan | u
     for (let q = nStart[r]!; q < nStart[r + 1]!; q++) addTo(f, 1, 8 * ns[q]!, nv[q]!, v!);
   });
   // jac(x, jv, cv)
-  chunked("jac", 3, md.m, (f, r, [d]) => {
+  chunked("jac", [I32, I32, I32], md.m, (f, r, [d]) => {
     if (isLaw[r]) return;
     for (let e = rStart[r]!; e < rStart[r + 1]!; e++) {
       if (eStart[e] === eStart[e + 1] && ceStart[e] === ceStart[e + 1]) continue;
@@ -147,7 +160,36 @@ export function wasmKernels(md: CompiledModel, arena: Arena, plan: SolvePlan | u
       for (let q = ceStart[e]!; q < ceStart[e + 1]!; q++) addTo(f, 2, 8 * ceIdx[q]!, ceCoef[q]!, d!);
     }
   });
-  if (plan) solveKernel(plan);
+  if (plan) {
+    solveKernel(plan);
+    factorKernel(plan);
+  }
+  // factor(jv, c): dinv[t] = 1 / (c − J[t,t]), lVal[q] = jv[lSlot[q]]; returns Σ (dinv − dinv),
+  // which is 0 unless some dinv is infinite or NaN.
+  function factorKernel(plan: SolvePlan): void {
+    const D = plan.dinv.byteOffset;
+    const L = plan.lVal.byteOffset;
+    const n = plan.diagSlot.length;
+    chunked(
+      "factor",
+      [I32, F64],
+      n + plan.lSlot.length,
+      (f, i, [acc, d]) => {
+        if (i >= n) {
+          const q = i - n;
+          f.op(OP.i32Const).i32(0).op(OP.localGet).u32(0).op(OP.f64Load).mem(8 * plan.lSlot[q]!).op(OP.f64Store).mem(L + 8 * q);
+          return;
+        }
+        const slot = plan.diagSlot[i]!;
+        f.op(OP.i32Const).i32(0);
+        f.op(OP.f64Const).f64(1).op(OP.localGet).u32(1);
+        if (slot >= 0) f.op(OP.localGet).u32(0).op(OP.f64Load).mem(8 * slot).op(OP.f64Sub);
+        f.op(OP.f64Div).op(OP.localTee).u32(d!).op(OP.f64Store).mem(D + 8 * i);
+        f.op(OP.localGet).u32(acc!).op(OP.localGet).u32(d!).op(OP.localGet).u32(d!).op(OP.f64Sub).op(OP.f64Add).op(OP.localSet).u32(acc!);
+      },
+      true,
+    );
+  }
   // solve(jv, r): forward substitution in the plan's order.
   function solveKernel(plan: SolvePlan): void {
     const D = plan.dinv.byteOffset;
@@ -168,7 +210,7 @@ export function wasmKernels(md: CompiledModel, arena: Arena, plan: SolvePlan | u
         f.op(OP.f64Mul).op(OP.f64Add);
       }
     };
-    chunked("solve", 2, plan.steps.length, (f, i, [a0, a1]) => {
+    chunked("solve", [I32, I32], plan.steps.length, (f, i, [a0, a1]) => {
       const s = plan.steps[i]!;
       if (s.kind === "row") {
         f.op(OP.localGet).u32(1);
@@ -226,18 +268,17 @@ export function wasmKernels(md: CompiledModel, arena: Arena, plan: SolvePlan | u
     rhs(x: number, dx: number): void;
     jac(x: number, jv: number, cv: number): void;
     solve(jv: number, r: number): void;
+    factor(jv: number, c: number): number;
   };
-  const buffer = arena.memory.buffer;
-  const inArena = (a: Float64Array, what: string) => {
-    if (a.buffer !== buffer) throw new Error(`internal: ${what} is not in the kernels' memory`);
-    return a.byteOffset;
-  };
+  // Arrays are passed by their byte offset: they must be views of the arena's memory (checking
+  // `a.buffer` on every call cost 5% of a step).
   return {
-    rhs: (x, dx) => ex.rhs(inArena(x, "x"), inArena(dx, "dx")),
-    jac: (x, jv, cv) => ex.jac(inArena(x, "x"), inArena(jv, "jv"), inArena(cv, "cv")),
+    rhs: (x, dx) => ex.rhs(x.byteOffset, dx.byteOffset),
+    jac: (x, jv, cv) => ex.jac(x.byteOffset, jv.byteOffset, cv.byteOffset),
     ...(plan
       ? {
-          solve: (jv: Float64Array, r: Float64Array) => ex.solve(inArena(jv, "jv"), inArena(r, "r")),
+          solve: (jv: Float64Array, r: Float64Array) => ex.solve(jv.byteOffset, r.byteOffset),
+          factor: (c: number, jv: Float64Array) => ex.factor(jv.byteOffset, c),
         }
       : {}),
     syncRates: () => k.set(md.k),

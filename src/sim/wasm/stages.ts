@@ -29,6 +29,8 @@ export interface StageVectors {
   ynew: Float64Array;
   wt: Float64Array;
   u: Float64Array[];
+  /** The coupling part J_U: values cv (arena) at rows/columns row, col (arena copies). */
+  coupling: { cv: Float64Array; row: Int32Array; col: Int32Array };
 }
 
 export interface StageKernels {
@@ -46,6 +48,8 @@ export interface StageKernels {
   wmax(v: Float64Array): number;
   /** r += d; returns max_q |d_q| wt_q. */
   addMax(r: Float64Array, d: Float64Array): number;
+  /** d = J_U src. */
+  couplingProduct(src: Float64Array, d: Float64Array): void;
 }
 
 export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): StageKernels {
@@ -197,27 +201,39 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
     });
     f.op(OP.end);
   }
-  // wmax(v) = max |v| wt
-  const wmax = mod.func([I32], [F64]);
-  {
-    const f = wmax;
+  // Weighted max norms. f64x2.max is NaN-propagating, which V8 emits as a sequence of
+  // instructions; pmax (`a < b ? b : a`) is one maxpd but drops NaN, so a running sum of the
+  // same values carries non-finiteness: the result is max + (sum − sum), NaN if any is not finite.
+  const maxNorm = (f: FuncWriter, value: (i: number) => void) => {
     const acc = f.local(V128);
+    const sum = f.local(V128);
+    const a = f.local(V128);
     loop(f, (i) => {
-      loadP(f, i, 0);
-      f.simd(SIMD.f64x2Abs);
-      load(f, i, v.wt);
-      f.simd(SIMD.f64x2Mul).op(OP.localGet).u32(acc).simd(SIMD.f64x2Max).op(OP.localSet).u32(acc);
+      value(i);
+      f.op(OP.localSet).u32(a);
+      f.op(OP.localGet).u32(acc).op(OP.localGet).u32(a).simd(SIMD.f64x2Pmax).op(OP.localSet).u32(acc);
+      f.op(OP.localGet).u32(sum).op(OP.localGet).u32(a).simd(SIMD.f64x2Add).op(OP.localSet).u32(sum);
     });
     horizontal(f, acc, OP.f64Max);
-    f.op(OP.end);
-  }
+    const s = f.local(F64);
+    horizontal(f, sum, OP.f64Add);
+    f.op(OP.localTee).u32(s).op(OP.localGet).u32(s).op(OP.f64Sub).op(OP.f64Add);
+  };
+  // wmax(v) = max |v| wt
+  const wmax = mod.func([I32], [F64]);
+  maxNorm(wmax, (i) => {
+    loadP(wmax, i, 0);
+    wmax.simd(SIMD.f64x2Abs);
+    load(wmax, i, v.wt);
+    wmax.simd(SIMD.f64x2Mul);
+  });
+  wmax.op(OP.end);
   // addMax(r, d): r += d; max |d| wt
   const addMax = mod.func([I32, I32], [F64]);
   {
     const f = addMax;
-    const acc = f.local(V128);
     const d = f.local(V128);
-    loop(f, (i) => {
+    maxNorm(f, (i) => {
       loadP(f, i, 1);
       f.op(OP.localSet).u32(d);
       f.op(OP.localGet).u32(i).op(OP.localGet).u32(0).op(OP.i32Add);
@@ -225,9 +241,39 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
       f.op(OP.localGet).u32(d).simd(SIMD.f64x2Add).simd(SIMD.v128Store).mem128(0);
       f.op(OP.localGet).u32(d).simd(SIMD.f64x2Abs);
       load(f, i, v.wt);
-      f.simd(SIMD.f64x2Mul).op(OP.localGet).u32(acc).simd(SIMD.f64x2Max).op(OP.localSet).u32(acc);
+      f.simd(SIMD.f64x2Mul);
     });
-    horizontal(f, acc, OP.f64Max);
+    f.op(OP.end);
+  }
+
+  // couplingProduct(src, d): d = 0, then d[row[q]] += cv[q] · src[col[q]] over J_U's entries.
+  const product = mod.func([I32, I32], []);
+  {
+    const f = product;
+    const zero = splatConst(f, 0);
+    loop(f, (i) => {
+      f.op(OP.localGet).u32(i).op(OP.localGet).u32(1).op(OP.i32Add).op(OP.localGet).u32(zero).simd(SIMD.v128Store).mem128(0);
+    });
+    const { cv, row, col } = v.coupling;
+    if (cv.length) {
+      const q = f.local(I32);
+      const addr = f.local(I32);
+      // Address p + 8·table[q] for an i32 table.
+      const indexed = (p: number, table: Int32Array) => {
+        f.op(OP.localGet).u32(p).op(OP.localGet).u32(q).op(OP.i32Load).mem32(table.byteOffset);
+        f.op(OP.i32Const).i32(3).op(OP.i32Shl).op(OP.i32Add);
+      };
+      f.op(OP.loop).byte(0x40);
+      indexed(1, row);
+      f.op(OP.localTee).u32(addr).op(OP.localGet).u32(addr).op(OP.f64Load).mem(0);
+      // cv[q]: byte offset 2q (q steps by 4 bytes over the i32 tables).
+      f.op(OP.localGet).u32(q).op(OP.localGet).u32(q).op(OP.i32Add).op(OP.f64Load).mem(cv.byteOffset);
+      indexed(0, col);
+      f.op(OP.f64Load).mem(0).op(OP.f64Mul).op(OP.f64Add).op(OP.f64Store).mem(0);
+      f.op(OP.localGet).u32(q).op(OP.i32Const).i32(4).op(OP.i32Add).op(OP.localTee).u32(q);
+      f.op(OP.i32Const).i32(4 * cv.length).op(OP.i32LtU).op(OP.brIf).u32(0);
+      f.op(OP.end);
+    }
     f.op(OP.end);
   }
 
@@ -239,6 +285,7 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
     ["weights", weights],
     ["wmax", wmax],
     ["addMax", addMax],
+    ["product", product],
   ];
   for (const [name, f] of names) if (f) mod.export(name, f);
   const ex = new WebAssembly.Instance(new WebAssembly.Module(mod.bytes()), { env: { memory: arena.memory } }).exports as Record<
@@ -248,7 +295,7 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
   const noop = () => 0;
   const args = argFns.map((_, s) => ex[`arg${s}`] ?? noop);
   const couples = coupleFns.map((_, s) => ex[`couple${s}`] ?? noop);
-  const { finish: fin, accept: acc, weights: wts, wmax: wm, addMax: am } = ex as Record<string, (...a: number[]) => number>;
+  const { finish: fin, accept: acc, weights: wts, wmax: wm, addMax: am, product: prod } = ex as Record<string, (...a: number[]) => number>;
   return {
     arg: (i) => void args[i]!(),
     couple: (i, invh) => void couples[i]!(invh),
@@ -257,5 +304,6 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
     weights: (rtol, atol) => void wts!(rtol, atol),
     wmax: (a) => wm!(a.byteOffset),
     addMax: (r, d) => am!(r.byteOffset, d.byteOffset),
+    couplingProduct: (src, d) => void prod!(src.byteOffset, d.byteOffset),
   };
 }
