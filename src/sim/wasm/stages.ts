@@ -61,6 +61,7 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
 
   // for (i = 0; i < bytes; i += 16) body(i)
   const loop = (f: FuncWriter, body: (i: number) => void) => {
+    if (bytes === 0) return; // no species: nothing to do (the loop below runs at least once)
     const i = f.local(I32);
     f.op(OP.loop).byte(0x40);
     body(i);
