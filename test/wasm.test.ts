@@ -1,23 +1,23 @@
 // The WebAssembly kernels (src/sim/wasm/): the binary writer's encodings (against the spec's
-// examples and a decoder written here), the straight-line rate, Jacobian and solve kernels
-// (against the table evaluators, the IR's rate convention and a dense solve), the SIMD stage
+// examples and a decoder written here), the straight-line rate and Jacobian kernels (against
+// the table evaluators and the IR's rate convention), the SIMD stage
 // arithmetic (against the Rosenbrock formulas written here, odd lengths and NaN included),
-// and whole integrations with WebAssembly against the JS evaluators.
+// and whole integrations with WebAssembly against the JS evaluators. The compiled solve is
+// tested with the other solvers in linear.test.ts.
 //
-//   u32(624485) = e5 8e 26;  rhs_wasm(x) = massActionRhs(x) ± 1e-12;  (cI − J) u = r ± 1e-12
+//   u32(624485) = e5 8e 26;  rhs_wasm(x) = massActionRhs(x) ± 1e-12
 
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mustCompile, mulberry32, denseSolve } from "./helpers.js";
+import { mustCompile, mulberry32 } from "./helpers.js";
 import { Bytes, ModuleWriter, OP, I32, F64 } from "../src/sim/wasm/emit.js";
 import { Arena, wasmKernels } from "../src/sim/wasm/kernels.js";
 import { stageKernels } from "../src/sim/wasm/stages.js";
 import { compileModel, jacobian, rhs as tableRhs } from "../src/sim/model.js";
 import { massActionRhs } from "../src/ir/mass-action.js";
-import { BlockTriangularSolver } from "../src/sim/linear.js";
 import { TABLEAUS, incremental, Rosenbrock, type EvalKind } from "../src/sim/rosenbrock.js";
 import { train } from "../src/sim/train.js";
 import type { CRN } from "../src/ir/types.js";
@@ -132,45 +132,6 @@ describe("straight-line WebAssembly kernels", () => {
       }),
       { numRuns: 25 },
     );
-  });
-
-  it("the solve equals a dense solve of (cI − J) u = r, with 2×2 blocks inline; a 3×3 block has no compiled plan", () => {
-    const ir = mustCompile(`crn t {
-      init a = 1, b = 2, p = 0.7, m = 0.4, x = 0.3, y = 0.9, c = 0.5, s = 1
-      a -> b @ 2
-      b -> a @ 1
-      s -> s + p @ 1
-      s -> s + m @ 0.5
-      p + m -> 0 @ 3
-      a -> a + x @ 1
-      x -> y @ 2
-      y + p -> y + p + c @ 1
-      b + m -> b + m + c @ 2
-      c -> 0 @ 1
-    }`);
-    const md = compileModel(ir);
-    const arena = new Arena(Arena.size([md.m, md.n, 4 * md.n, md.jCol.length, md.jCol.length, md.n]));
-    const solver = new BlockTriangularSolver(md);
-    const plan = solver.compiledPlan((len) => arena.alloc(len))!;
-    expect(plan.steps.filter((s) => s.kind === "pair")).toHaveLength(2);
-    const w = wasmKernels(md, arena, plan);
-    solver.useCompiled(w.solve!, w.factor!);
-    const jv = arena.alloc(md.jCol.length);
-    jacobian(md, Float64Array.from(ir.species, (s) => s.init), jv);
-    const c = 2.9;
-    const A = Array.from({ length: md.n }, (_, i) => Array.from({ length: md.n }, (_, j) => (i === j ? c : 0)));
-    for (let t = 0; t < md.n; t++) for (let q = md.jRowPtr[t]!; q < md.jRowPtr[t + 1]!; q++) A[t]![md.jCol[q]!]! -= jv[q]!;
-    const rand = mulberry32(11);
-    const r = Array.from({ length: md.n }, () => rand() * 2 - 1);
-    const want = denseSolve(A, r);
-    expect(solver.factor(c, jv)).toBe(true);
-    const u = arena.alloc(md.n);
-    u.set(r);
-    solver.solve(jv, u);
-    u.forEach((v, i) => expect(Math.abs(v - want[i]!), ir.species[i]!.id).toBeLessThan(1e-12 * Math.max(1, Math.abs(want[i]!))));
-
-    const cyc = compileModel(mustCompile("crn t { init x = 1  x -> y @ 1  y -> z @ 1  z -> x @ 1 }"));
-    expect(new BlockTriangularSolver(cyc).compiledPlan((len) => new Float64Array(len))).toBeUndefined();
   });
 });
 
