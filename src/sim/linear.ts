@@ -311,8 +311,10 @@ export class BlockTriangularSolver {
    * from `alloc`. Undefined if a block is larger than 2×2.
    */
   compiledPlan(alloc: (n: number) => Float64Array<ArrayBuffer>): SolvePlan | undefined {
+    // Checked first: `inlineSteps` registers the 2×2 blocks as solved inline, which only
+    // generated code does.
+    if (this.largestBlock > 2) return undefined;
     const steps = this.inlineSteps();
-    if (steps.some((s) => s.kind === "dense")) return undefined;
     this.dinv = alloc(this.n);
     this.pairInv = alloc(4 * this.pairs.length);
     this.lVal = alloc(this.lCol.length);

@@ -290,16 +290,20 @@ export class Rosenbrock implements Integrator {
     this.wt = vec(n);
     this.jv = vec(nJ);
     this.cv = vec(nC);
-    if (kind === "wasm") {
-      const plan = this.solver.compiledPlan(vec);
-      const kernels = wasmKernels(md, arena, plan);
-      if (kernels.solve && kernels.factor) this.solver.useCompiled(kernels.solve, kernels.factor);
-      else prepareSolver(this.solver, n, opts.solve ?? "auto");
+    const solve = opts.solve ?? "auto";
+    // An explicit `solve` keeps the JS solve; a block larger than 2×2 has no compiled plan.
+    const plan = kind === "wasm" && solve === "auto" ? this.solver.compiledPlan(vec) : undefined;
+    const kernels = kind === "wasm" ? compileKernels(md, arena, plan) : undefined;
+    if (kernels) {
       this.kernels = kernels;
       this.f = wasmEvaluators(md, kernels, vec(nC));
+      if (kernels.solve && kernels.factor) this.solver.useCompiled(kernels.solve, kernels.factor);
+      else prepareSolver(this.solver, n, solve);
     } else {
-      prepareSolver(this.solver, n, opts.evaluation === "table" ? "table" : (opts.solve ?? "auto"));
-      this.f = jsEvaluators(md, kind);
+      // The JS kinds, or a model whose straight-line WebAssembly V8 refused (see compileKernels).
+      const js = kind === "wasm" ? "grouped" : kind;
+      prepareSolver(this.solver, n, js === "table" ? "table" : solve);
+      this.f = jsEvaluators(md, js);
     }
     this.coupling = opts.coupling ?? "iterate";
     const { inc, incM } = incremental(this.tableau);
@@ -321,8 +325,10 @@ export class Rosenbrock implements Integrator {
   /** Report a step: the caller's x is brought up to date first. */
   private report(onStep: ((t: number, x: Float64Array) => void) | undefined, t: number, xw: Float64Array, x: Float64Array): void {
     if (!onStep) return;
-    if (xw !== x) x.set(xw);
+    x.set(xw);
     onStep(t, x);
+    // The callback may change the state (an event, a clamp): the integration continues from it.
+    xw.set(x);
   }
 
   integrate(xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
@@ -433,10 +439,10 @@ export class Rosenbrock implements Integrator {
     const invh = 1 / h;
     let ok = true;
     for (let i = 0; i < S && ok; i++) {
-      // Stage 0 evaluates at x; the others at ytmp = x + Σ ã_ij u_j.
+      // A stage with an empty ã row (stage 0) evaluates at x, the others at ytmp = x + Σ ã_ij u_j.
       vk.arg(i);
       const ui = u[i]!;
-      this.f.rhs(i === 0 ? x : ytmp, ui);
+      this.f.rhs(T.at[i]!.length ? ytmp : x, ui);
       this.stats.rhsEvals++;
       vk.couple(i, invh);
       ok = coupled ? this.coupledSolve(ui) : (this.solver.solve(jv, ui), true);
@@ -463,7 +469,10 @@ export class Rosenbrock implements Integrator {
     for (let sweep = 1; sweep <= 20; sweep++) {
       vk.couplingProduct(src, d);
       this.solver.solve(jv, d);
-      if (last < 0) last = vk.wmax(r);
+      if (last < 0) {
+        last = vk.wmax(r);
+        if (!Number.isFinite(last)) return false;
+      }
       const diff = vk.addMax(r, d);
       this.sweeps++;
       if (sweep > this.maxSweeps) this.maxSweeps = sweep;
@@ -489,6 +498,19 @@ export class Rosenbrock implements Integrator {
     let h0 = startingStep(x, f0, rtol, atol, span);
     if (this.lastH > 0) h0 = Math.min(Math.max(h0, this.lastH * 1e-3), this.lastH);
     return Math.max(Math.min(h0, span), 1e-12 * span);
+  }
+}
+
+/**
+ * The WebAssembly kernels, or undefined if V8 refuses the module: a single reaction or solve
+ * row with ~500 000 terms exceeds its function-size limit (only a dense, general `crn` can).
+ */
+function compileKernels(md: CompiledModel, arena: Arena, plan: Parameters<typeof wasmKernels>[2]): WasmKernels | undefined {
+  try {
+    return wasmKernels(md, arena, plan);
+  } catch (e) {
+    if (e instanceof WebAssembly.CompileError) return undefined;
+    throw e;
   }
 }
 

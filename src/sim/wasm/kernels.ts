@@ -23,6 +23,7 @@ export class Arena {
   readonly memory: WebAssembly.Memory;
   private next = 0;
   constructor(readonly doubles: number) {
+    if (typeof WebAssembly === "undefined") throw new Error("the simulator needs WebAssembly, which this JavaScript engine does not provide (node --jitless?)");
     this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
   }
 
@@ -54,8 +55,13 @@ export class Arena {
 /** Doubles a vector of length n occupies in an arena. */
 export const padded = (n: number): number => n + (n & 1);
 
-/** Straight-line statements per generated function: V8 limits a function's size, and smaller ones compile in parallel. */
-const CHUNK = 2000;
+/**
+ * Bytes of straight-line code per generated function: V8 refuses a function body over
+ * 7 654 321 bytes, and smaller functions compile sooner and in parallel. One statement (a
+ * reaction, a row of the solve) can exceed it only with ~500 000 terms; `wasmKernels` then
+ * throws and the caller falls back to JS.
+ */
+const CHUNK_BYTES = 1 << 19;
 
 export interface WasmKernels {
   /** dx = f(x) for the mass-action reactions (rate laws are the caller's). */
@@ -84,10 +90,10 @@ export function wasmKernels(md: CompiledModel, arena: Arena, plan: SolvePlan | u
     const result = sum ? [F64] : [];
     const driver = mod.func(params, result);
     mod.export(name, driver);
-    for (let c0 = 0, first = true; c0 < items || first; c0 += CHUNK, first = false) {
+    for (let i = 0, first = true; i < items || first; first = false) {
       const f = mod.func(params, result);
       const tmp = [f.local(F64), f.local(F64)];
-      for (let i = c0; i < Math.min(items, c0 + CHUNK); i++) emit(f, i, tmp);
+      while (i < items && f.length < CHUNK_BYTES) emit(f, i++, tmp);
       if (sum) f.op(OP.localGet).u32(tmp[0]!);
       f.op(OP.end);
       for (let p = 0; p < params.length; p++) driver.op(OP.localGet).u32(p);

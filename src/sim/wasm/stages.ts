@@ -38,11 +38,15 @@ export interface StageKernels {
   arg(i: number): void;
   /** u_i += (1/h) Σ_j c[i][j] u_j. */
   couple(i: number, invh: number): void;
-  /** ynew = y₁; returns Σ_q (err_q / (atol + rtol·max(|x_q|, |ynew_q|)))² with err = Σ e_j u_j. */
+  /**
+   * ynew = y₁; returns Σ_q (err_q / sc_q)² with err = Σ e_j u_j and sc_q = atol + rtol·max(|x_q|,
+   * |ynew_q|), at least the smallest normal double (so atol = 0 at a zero concentration, or in
+   * the padding lane, gives 0/tiny rather than 0/0).
+   */
   finish(rtol: number, atol: number): number;
   /** x = max(ynew, 0) (NaN → 0). */
   accept(): void;
-  /** wt = 1 / (atol + rtol |x|). */
+  /** wt = 1 / (atol + rtol |x|), the denominator at least the smallest normal double (see `finish`). */
   weights(rtol: number, atol: number): void;
   /** max_q |v_q| wt_q. */
   wmax(v: Float64Array): number;
@@ -51,6 +55,9 @@ export interface StageKernels {
   /** d = J_U src. */
   couplingProduct(src: Float64Array, d: Float64Array): void;
 }
+
+/** The smallest normal double: the floor of the error scales. */
+const MIN_NORMAL = 2.2250738585072014e-308;
 
 export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): StageKernels {
   const n = v.x.length;
@@ -145,6 +152,7 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
     const f = finish;
     const rt = f.local(V128);
     const ab = f.local(V128);
+    const tiny = splatConst(f, MIN_NORMAL);
     const acc = f.local(V128);
     const y = f.local(V128);
     const r = f.local(V128);
@@ -163,11 +171,11 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
       f.op(OP.localGet).u32(i).op(OP.localGet).u32(y).simd(SIMD.v128Store).mem128(at(v.ynew));
       // r = err / (atol + rtol·max(|x|, |y|)); acc += r².
       lincomb(f, i, undefined, eTerms);
-      f.op(OP.localGet).u32(ab).op(OP.localGet).u32(rt);
+      f.op(OP.localGet).u32(tiny).op(OP.localGet).u32(ab).op(OP.localGet).u32(rt);
       load(f, i, v.x);
       f.simd(SIMD.f64x2Abs);
       f.op(OP.localGet).u32(y).simd(SIMD.f64x2Abs).simd(SIMD.f64x2Max);
-      f.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).simd(SIMD.f64x2Div).op(OP.localTee).u32(r);
+      f.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).simd(SIMD.f64x2Pmax).simd(SIMD.f64x2Div).op(OP.localTee).u32(r);
       f.op(OP.localGet).u32(r).simd(SIMD.f64x2Mul);
       f.op(OP.localGet).u32(acc).simd(SIMD.f64x2Add).op(OP.localSet).u32(acc);
     });
@@ -191,14 +199,15 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
   {
     const f = weights;
     const one = splatConst(f, 1);
+    const tiny = splatConst(f, MIN_NORMAL);
     const rt = f.local(V128);
     const ab = f.local(V128);
     f.op(OP.localGet).u32(0).simd(SIMD.f64x2Splat).op(OP.localSet).u32(rt);
     f.op(OP.localGet).u32(1).simd(SIMD.f64x2Splat).op(OP.localSet).u32(ab);
     loop(f, (i) => {
-      f.op(OP.localGet).u32(i).op(OP.localGet).u32(one).op(OP.localGet).u32(ab).op(OP.localGet).u32(rt);
+      f.op(OP.localGet).u32(i).op(OP.localGet).u32(one).op(OP.localGet).u32(tiny).op(OP.localGet).u32(ab).op(OP.localGet).u32(rt);
       load(f, i, v.x);
-      f.simd(SIMD.f64x2Abs).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).simd(SIMD.f64x2Div).simd(SIMD.v128Store).mem128(at(v.wt));
+      f.simd(SIMD.f64x2Abs).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).simd(SIMD.f64x2Pmax).simd(SIMD.f64x2Div).simd(SIMD.v128Store).mem128(at(v.wt));
     });
     f.op(OP.end);
   }
