@@ -315,7 +315,10 @@ export class Rosenbrock implements Integrator {
   private readonly xw: Float64Array;
   private readonly kernels: WasmKernels | undefined;
 
-  /** The state to work on, the kernels' copy of x; and fresh rate constants. */
+  /**
+   * The state to work on, the kernels' copy of x; and fresh rate constants. Rates are read
+   * once per call: change `md.k` between calls (as the noise grid does), not from `onStep`.
+   */
   private enter(x: Float64Array): Float64Array {
     this.kernels?.syncRates();
     this.xw.set(x);
@@ -337,7 +340,7 @@ export class Rosenbrock implements Integrator {
     try {
       this.run(x, xOut, t0, t1, onStep);
     } finally {
-      if (x !== xOut) xOut.set(x);
+      xOut.set(x);
     }
   }
 
@@ -390,7 +393,7 @@ export class Rosenbrock implements Integrator {
     try {
       this.runFixed(x, xOut, t0, t1, steps, onStep);
     } finally {
-      if (x !== xOut) xOut.set(x);
+      xOut.set(x);
     }
   }
 
