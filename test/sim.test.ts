@@ -276,19 +276,24 @@ train xor_net on xor { eta 0.01  period 50  iterations 40  evaluate every 10  se
     expect(quiet.history.slice(1)).not.toEqual(a.history.slice(1));
   });
 
-  it("fixed W-method steps through the noise grid agree with the adaptive integrator (rel ≤ 1e-4)", () => {
+  it("controlled (default) and fixed W-method steps through the noise grid agree with the adaptive integrator", () => {
     // The paper's noise grid (t0 = 0.05, t1 = 0.005) on forward and backward rates, ε = 0.1.
     const noisy = xor
       .replace("seed 3 }", "seed 3  noise { epsilon 0.1  resample 0.05  hold 0.005  on forward, backward } }")
       .replace("iterations 40", "iterations 2")
       .replace("period 50", "period 20");
     const ir = mustCompile(noisy);
-    const fixed = train(ir, { noiseIntegration: "fixed" });
-    const adaptive = train(ir, { noiseIntegration: "adaptive", rtol: 1e-8, atol: 1e-10 });
+    const adaptive = train(ir, { noiseIntegration: "adaptive", rtol: 1e-9, atol: 1e-12 });
     const net = ir.species.map((s, i) => [s, i] as const).filter(([s]) => s.role === "node" || s.role === "weight" || s.role === "gradient");
-    let worst = 0;
-    for (const [, i] of net) worst = Math.max(worst, Math.abs(fixed.finalState[i]! - adaptive.finalState[i]!) / Math.max(Math.abs(adaptive.finalState[i]!), 1e-3));
-    expect(worst).toBeLessThan(1e-4);
+    const worst = (r: ReturnType<typeof train>) =>
+      Math.max(...net.map(([, i]) => Math.abs(r.finalState[i]! - adaptive.finalState[i]!) / Math.max(Math.abs(adaptive.finalState[i]!), 1e-3)));
+    // Controlled steps meet rtol 1e-6 per step (measured 6.6e-8 here); the fixed steps, without
+    // error control, are held to 1e-4 over so short a run (measured 3.7e-6).
+    const controlled = train(ir);
+    expect(worst(controlled)).toBeLessThan(2e-6);
+    expect(worst(train(ir, { noiseIntegration: "fixed" }))).toBeLessThan(1e-4);
+    // More steps than the 2 per window of the fixed stepping: the error control at work.
+    expect(controlled.stats.steps).toBeGreaterThan(2 * 2 * 20 / 0.05);
   });
 
   it("a blow-up stops the run with the species and time, keeping the history so far", () => {

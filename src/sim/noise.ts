@@ -3,10 +3,13 @@
 // sub-networks the noise block names (`forward`, `backward`, `update`) and, for `nodes`, the
 // −x² decay of every node (the "species noise" of eq. 19). Draws come from a seeded generator
 // in a fixed order, so a run is reproducible. With t0 = 0.05 a period of 50 has 2000 rate
-// switches, so by default each window is crossed by fixed steps of a Rosenbrock-W method whose
-// Jacobian is evaluated once per window (the W-method keeps its order with a stale Jacobian)
-// and whose matrix is refactored only when the step changes; `adaptive` restarts the adaptive
-// integrator at every switch instead (slow, for checking).
+// switches, so by default each segment (the noisy hold, the quiet rest of the window) is
+// crossed by error-controlled steps of a Rosenbrock-W method whose Jacobian is evaluated once
+// per segment (the W-method keeps its order with a stale Jacobian) and whose first step is the
+// one the previous segment of the same kind proposed: no restart cost at the switches.
+// `fixed` takes a fixed number of steps per segment without error control (faster, but on long
+// runs it diverged where the controlled steps did not); `adaptive` restarts the adaptive Rodas5
+// integrator at every switch (slow, for checking).
 //
 //   noise { epsilon 0.1  resample 0.05  hold 0.005  on backward, nodes }
 
@@ -42,11 +45,19 @@ export class NoiseSchedule {
    * Integrate over [ta, tb) through the noise grid, leaving nominal rate constants afterwards.
    * `fixed`: a W-method stepper and the number of steps per segment; else `integ` adaptively.
    */
-  integrate(integ: Integrator, x: Float64Array, ta: number, tb: number, onStep?: (t: number, x: Float64Array) => void, fixed?: { stepper: Rosenbrock; substeps: number }): void {
+  integrate(
+    integ: Integrator,
+    x: Float64Array,
+    ta: number,
+    tb: number,
+    onStep?: (t: number, x: Float64Array) => void,
+    w?: { stepper: Rosenbrock; mode: "controlled" | "fixed"; substeps: number },
+  ): void {
     const { resample: t0, hold: t1 } = this.noise;
-    const run = (a: number, b: number) => {
-      if (fixed) fixed.stepper.fixedSteps(x, a, b, fixed.substeps, onStep);
-      else integ.integrate(x, a, b, onStep);
+    const run = (a: number, b: number, memo: { h: number }) => {
+      if (!w) integ.integrate(x, a, b, onStep);
+      else if (w.mode === "fixed") w.stepper.fixedSteps(x, a, b, w.substeps, onStep);
+      else w.stepper.segment(x, a, b, memo, onStep);
     };
     let t = ta;
     while (t < tb) {
@@ -57,19 +68,22 @@ export class NoiseSchedule {
         if (m !== this.window) this.draw(m);
         this.apply(true);
         const end = Math.min(on1, tb);
-        run(t, end);
+        run(t, end, this.hNoisy);
         this.apply(false);
         t = end;
       } else {
         // The quiet part of the window, at nominal rates.
         const end = Math.min((m + 1) * t0, tb);
-        run(t, end);
+        run(t, end, this.hQuiet);
         t = end;
       }
     }
   }
 
   private window = -1;
+  /** The step sizes the last noisy and quiet segments proposed (controlled stepping). */
+  private readonly hNoisy = { h: 0 };
+  private readonly hQuiet = { h: 0 };
   private xi = new Float64Array(0);
 
   private draw(m: number): void {

@@ -344,21 +344,40 @@ export class Rosenbrock implements Integrator {
     }
   }
 
-  private run(x: Float64Array, xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
+  /**
+   * One segment of the noise grid with error control, for a W-method: the Jacobian is
+   * evaluated once, at the segment's start (the rates have just switched; a W-method keeps its
+   * order with it for the whole segment), and the first step is the one the previous segment
+   * of the same kind proposed (`memo.h`, updated on return), so there is no restart cost.
+   */
+  segment(xOut: Float64Array, t0: number, t1: number, memo: { h: number }, onStep?: (t: number, x: Float64Array) => void): void {
+    if (!this.tableau.w) throw new Error("noise segments need a W-method (ros34pw2)");
+    if (!(t1 - t0 > 0)) return;
+    const x = this.enter(xOut);
+    try {
+      this.run(x, xOut, t0, t1, onStep, memo);
+    } finally {
+      xOut.set(x);
+    }
+  }
+
+  private run(x: Float64Array, xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void, memo?: { h: number }): void {
     const T = this.tableau;
     const span = t1 - t0;
     // A W-method may ignore J_U; the Rodas methods need the exact Jacobian.
     const coupled = !T.w && this.md.cRow.length > 0 && this.coupling === "iterate";
     let t = t0;
-    let h = Math.min(this.initialStep(x, span), this.hmax, span);
+    let h = Math.min(memo && memo.h > 0 ? memo.h : this.initialStep(x, span), this.hmax, span);
+    let firstAccepted = 0;
     let steps = 0;
     let rejectedInRow = 0;
     while (t < t1) {
       if (++steps > this.maxSteps) throw new IntegrationError(`too many steps (${this.maxSteps}) between t = ${t0} and ${t1}`, t);
       const last = t + h >= t1 * (1 - 1e-14) - 1e-300;
       if (last) h = t1 - t;
-      // After a rejection x is unchanged, and so is its Jacobian: only h changes.
-      const errNorm = this.attempt(x, h, coupled, rejectedInRow === 0);
+      // After a rejection x is unchanged, and so is its Jacobian: only h changes. On a noise
+      // segment (memo) the W-method keeps the segment's first Jacobian throughout.
+      const errNorm = this.attempt(x, h, coupled, memo ? steps === 1 : rejectedInRow === 0);
       if (errNorm === -1) {
         this.stats.singular++;
         h *= 0.25;
@@ -371,6 +390,9 @@ export class Rosenbrock implements Integrator {
         this.report(onStep, t, x, xOut);
         const fac = errNorm === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * errNorm ** (-1 / T.q)));
         if (!last) this.lastH = h;
+        // The next segment of the same kind starts, like this one, just after a switch: it is
+        // offered this segment's first accepted step, allowed to grow at most twofold.
+        if (firstAccepted === 0) firstAccepted = h * Math.min(fac, 2);
         h = Math.min(h * fac, this.hmax);
       } else {
         this.stats.rejected++;
@@ -378,6 +400,7 @@ export class Rosenbrock implements Integrator {
         h *= Number.isFinite(errNorm) ? Math.max(0.1, 0.9 * errNorm ** (-1 / T.q)) : 0.1;
       }
     }
+    if (memo) memo.h = Math.min(firstAccepted, this.hmax);
   }
 
   private factoredH = NaN;

@@ -39,10 +39,13 @@ export interface TrainOptions extends SolverOptions {
   /** Use this dataset instead of the train block's (tests, benchmarks). */
   dataset?: Dataset;
   /**
-   * Noise runs: cross each noise segment with fixed Rosenbrock-W steps (default, `substeps`
-   * per segment) or restart the adaptive integrator at every switch ("adaptive").
+   * Noise runs: cross each noise segment with error-controlled Rosenbrock-W steps that carry
+   * their step size from segment to segment ("controlled", default), with `noiseSubsteps`
+   * fixed steps per segment and no error control ("fixed": fast, but its error is unchecked —
+   * on long noisy runs it has diverged where the controlled steps do not), or restart the
+   * adaptive Rodas5 integrator at every switch ("adaptive", for checking).
    */
-  noiseIntegration?: "fixed" | "adaptive";
+  noiseIntegration?: "controlled" | "fixed" | "adaptive";
   noiseSubsteps?: number;
 }
 
@@ -106,6 +109,13 @@ export async function trainAsync(ir: CRN, opts: TrainOptions = {}, sliceMs = 50)
   }
 }
 
+/**
+ * Bumped whenever a change to the simulator changes its results (not only its speed). Sweeps
+ * mix it into their resume key, so a resumed sweep never reuses runs of an older simulator.
+ * 2: noise segments are error-controlled by default (they were fixed steps).
+ */
+export const SIMULATOR_REVISION = 2;
+
 /** The training loop as a generator: one `yield` per iteration. */
 export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, TrainResult, void> {
   if (ir.kind !== "train" || !ir.train || !ir.layers) throw new TypeError(`\`${ir.name}\` has no train block`);
@@ -126,10 +136,9 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
   const integ = makeIntegrator(md, { ...opts, method, rtol, atol });
   const x = Float64Array.from(ir.species, (s) => s.init);
   const noise = settings.noise && settings.noise.epsilon > 0 ? new NoiseSchedule(ir, md, settings.noise, seed) : undefined;
-  const fixedNoise =
-    noise && (opts.noiseIntegration ?? "fixed") === "fixed"
-      ? { stepper: new Rosenbrock(md, { method: "ros34pw2", rtol, atol }), substeps: opts.noiseSubsteps ?? 1 }
-      : undefined;
+  const noiseMode = opts.noiseIntegration ?? "controlled";
+  const noiseStepping =
+    noise && noiseMode !== "adaptive" ? { stepper: new Rosenbrock(md, { method: "ros34pw2", rtol, atol }), mode: noiseMode, substeps: opts.noiseSubsteps ?? 1 } : undefined;
   const forwardReadout = readout === "crn" ? new ForwardReadout(ir, net, opts) : undefined;
   const rng = new Rng(seed);
   const limit = opts.maxConcentration ?? 1e12;
@@ -180,7 +189,7 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
     net.targets.forEach((sp, i) => (x[sp] = s.y[i]!));
     const ta = (k - 1) * T;
     try {
-      if (noise) noise.integrate(integ, x, ta, ta + T, record, fixedNoise);
+      if (noise) noise.integrate(integ, x, ta, ta + T, record, noiseStepping);
       else integ.integrate(x, ta, ta + T, record);
       checkState(ir, x, ta + T, limit);
     } catch (e) {
@@ -215,7 +224,7 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
     ...solvedAt(history),
     weights: { w: params.w.map((w, l) => Array.from({ length: net.sizes[l + 1]! }, (_, i) => [...w.subarray(i * net.sizes[l]!, (i + 1) * net.sizes[l]!)])), b: params.b.map((b) => [...b]) },
     timings: { compileMs: tCompiled - t0, simulateMs: done - tCompiled, msPerIteration: (done - tCompiled) / Math.max(1, iterationsRun) },
-    stats: sumStats(integ, fixedNoise?.stepper),
+    stats: sumStats(integ, noiseStepping?.stepper),
     ...(stopped ? { stopped } : {}),
     ...(trace ? { trace } : {}),
     finalState: x,

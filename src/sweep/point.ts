@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { compileFile, type CompileResult } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
-import { train, type TrainResult } from "../sim/train.js";
+import { train, SIMULATOR_REVISION, type TrainResult } from "../sim/train.js";
 import { DatasetError } from "../data/datasets.js";
 import { NetworkLayout } from "../sim/network.js";
 import { pointOptions, runKey, type Point } from "./grid.js";
@@ -43,9 +43,10 @@ export interface RunRecord {
   wallMs: number;
 }
 
-/** Hash of a compile's sources, by display name, in name order. */
+/** Hash of a compile's sources, by display name, in name order, and of the simulator's revision. */
 export function sourceHash(sources: ReadonlyMap<string, string>): string {
   const h = createHash("sha256");
+  h.update(`crnnc simulator ${SIMULATOR_REVISION}\0`);
   for (const name of [...sources.keys()].sort()) h.update(`${name}\0${sources.get(name)!}\0`);
   return h.digest("hex").slice(0, 16);
 }
