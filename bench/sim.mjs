@@ -271,7 +271,7 @@ function section(r, evals, checks, m) {
     "",
     `- XOR learned: 100% training accuracy from iteration ${r.xorFull?.solvedAt ?? r.xor300.solvedAt ?? "–"}, E < 0.05 from iteration ${r.xorFull?.firstBelow005 ?? r.xor300.firstBelow005 ?? "–"} (evaluated every 100), final E = ${(r.xorFull ?? r.xor300).finalError.toPrecision(3)}.`,
     "- MNIST: the bundled mnist01 data (0s and 1s, 8 × 8), the 64-4-2 network of examples/mnist.crnn with T = 50, η = 1e-4.",
-    "- Noisy runs cross each noise segment (the hold t1 and the rest of the window t0) with error-controlled Rosenbrock-W (ROS34PW2) steps at the same rtol/atol, the Jacobian evaluated once per segment and the first step carried over from the last segment of the same kind.",
+    "- Noisy runs cross each noise segment (the hold t1 and the rest of the window t0) with Rodas5 under the same error control (rtol 1e-6, atol 1e-9), the first step of a segment carried over from the last segment of the same kind.",
     "",
     "Rate and Jacobian evaluation: straight-line WebAssembly (wasm/kernels.ts), straight-line generated JS (codegen.ts, chunks of 100 reactions), JS loops grouped by reaction shape (kernels.ts) and generic tables; µs per call once warm, and how long V8 took to get there (ms after the first call); the WebAssembly module's size and the time to generate and compile it:",
     "",

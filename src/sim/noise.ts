@@ -4,12 +4,11 @@
 // −x² decay of every node (the "species noise" of eq. 19). Draws come from a seeded generator
 // in a fixed order, so a run is reproducible. With t0 = 0.05 a period of 50 has 2000 rate
 // switches, so by default each segment (the noisy hold, the quiet rest of the window) is
-// crossed by error-controlled steps of a Rosenbrock-W method whose Jacobian is evaluated once
-// per segment (the W-method keeps its order with a stale Jacobian) and whose first step is the
-// one the previous segment of the same kind proposed: no restart cost at the switches.
-// `fixed` takes a fixed number of steps per segment without error control (faster, but on long
-// runs it diverged where the controlled steps did not); `adaptive` restarts the adaptive Rodas5
-// integrator at every switch (slow, for checking).
+// crossed by the run's Rosenbrock integrator under error control, its first step the one the
+// previous segment of the same kind proposed: no restart cost at the switches. `fixed` takes
+// a fixed number of Rosenbrock-W steps per segment (Jacobian once per segment) without error
+// control — faster, but on long runs it diverged where the controlled steps did not;
+// `adaptive` restarts the integrator at every switch (for checking).
 //
 //   noise { epsilon 0.1  resample 0.05  hold 0.005  on backward, nodes }
 

@@ -345,13 +345,12 @@ export class Rosenbrock implements Integrator {
   }
 
   /**
-   * One segment of the noise grid with error control, for a W-method: the Jacobian is
-   * evaluated once, at the segment's start (the rates have just switched; a W-method keeps its
-   * order with it for the whole segment), and the first step is the one the previous segment
-   * of the same kind proposed (`memo.h`, updated on return), so there is no restart cost.
+   * One segment of the noise grid with error control. The first step is the one the previous
+   * segment of the same kind proposed (`memo.h`, updated on return), so a switch costs no
+   * restart; a W-method evaluates the Jacobian once, at the segment's start (the rates have
+   * just switched, and it keeps its order with that Jacobian for the whole segment).
    */
   segment(xOut: Float64Array, t0: number, t1: number, memo: { h: number }, onStep?: (t: number, x: Float64Array) => void): void {
-    if (!this.tableau.w) throw new Error("noise segments need a W-method (ros34pw2)");
     if (!(t1 - t0 > 0)) return;
     const x = this.enter(xOut);
     try {
@@ -377,7 +376,7 @@ export class Rosenbrock implements Integrator {
       if (last) h = t1 - t;
       // After a rejection x is unchanged, and so is its Jacobian: only h changes. On a noise
       // segment (memo) the W-method keeps the segment's first Jacobian throughout.
-      const errNorm = this.attempt(x, h, coupled, memo ? steps === 1 : rejectedInRow === 0);
+      const errNorm = this.attempt(x, h, coupled, memo && T.w ? steps === 1 : rejectedInRow === 0);
       if (errNorm === -1) {
         this.stats.singular++;
         h *= 0.25;
