@@ -1,6 +1,6 @@
 // The integrator's inner kernels compiled to WebAssembly: the mass-action right-hand side, its
-// Jacobian, and the block-triangular forward substitution, each as straight-line code (one
-// statement per reaction or row, addresses as constant offsets). Why not generated JS
+// Jacobian, the factorisation's 1×1 part and the block-triangular forward substitution, each as
+// straight-line code (one statement per reaction or row, addresses as constant offsets). Why not generated JS
 // (codegen.ts)? V8 interprets a large generated JS function until it has run ~10³ times, which
 // costs the first training iteration ≈ 100 ms, and optimised JS still bounds-checks every typed
 // array access; WebAssembly is compiled before its first call and needs no checks (bench/sim.mjs
