@@ -67,6 +67,10 @@ describe("sweep grid", () => {
     expect(runKey("abc", "net", 10, { a: 1, b: 2 }, 3)).toBe(runKey("abc", "net", 10, { b: 2, a: 1 }, 3));
     expect(runKey("abc", "net", 10, { a: 1 }, 3)).not.toBe(runKey("abc", "net", 11, { a: 1 }, 3));
     expect(runKey("abc", "net", 10, { a: 1 }, 3)).not.toBe(runKey("abc", "other", 10, { a: 1 }, 3));
+    // Integrator settings: none given keeps the default key; given ones make a new one.
+    expect(runKey("abc", "net", 10, { a: 1 }, 3, {})).toBe(runKey("abc", "net", 10, { a: 1 }, 3));
+    expect(runKey("abc", "net", 10, { a: 1 }, 3, { rtol: 1e-8 })).not.toBe(runKey("abc", "net", 10, { a: 1 }, 3));
+    expect(runKey("abc", "net", 10, { a: 1 }, 3, { rtol: 1e-8 })).not.toBe(runKey("abc", "net", 10, { a: 1 }, 3, { atol: 1e-8 }));
   });
 
   it("aggregates with the sample standard deviation", () => {
@@ -115,6 +119,9 @@ describe("crnnc sweep", () => {
       [["--over", "epsilon=a"], /`a` is not a number/],
       [["--over", "h=1", "--workers", "0"], /--workers needs integers/],
       [["--bogus"], /Unknown option '--bogus'/],
+      [["--method", "euler"], /unknown --method `euler` \(expected rodas5, rodas4, ros34pw2, dopri5\)/],
+      [["--rtol", "0"], /--rtol needs a positive number, got `0`/],
+      [["--atol=-1e-9"], /--atol needs a positive number/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(["sweep", sine, ...args, "--out", tmp()]);
@@ -205,6 +212,23 @@ describe("crnnc sweep", () => {
     expect(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).runs).toEqual({ total: 3, done: 1, failed: 0 });
     const rest = await runSweep(cfg, {});
     expect([rest.interrupted, rest.resumed, rest.ran]).toEqual([false, 1, 2]);
+  });
+
+  it("--method/--rtol/--atol reach every run, are recorded, and a sweep at another tolerance is new runs", async () => {
+    const dir = tmp();
+    const base = ["sweep", sine, "--over", "h=2", "--iterations", "3", "--out", dir, "--quiet", "--workers", "1"];
+    expect((await runCli(base)).code).toBe(0);
+    const r = await runCli([...base, "--method", "rodas4", "--rtol", "1e-7"]);
+    expect(r.code, r.stderr).toBe(0);
+    const recs = lines(dir);
+    expect(recs).toHaveLength(2);
+    expect(recs[0]!.solver).toEqual({ method: "rodas5", rtol: 1e-6, atol: 1e-9 });
+    expect(recs[1]!.solver).toEqual({ method: "rodas4", rtol: 1e-7, atol: 1e-9 });
+    expect(recs[1]!.averageTrainError).not.toBe(recs[0]!.averageTrainError);
+    expect(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).solver).toEqual({ method: "rodas4", rtol: 1e-7, atol: 1e-9 });
+    // The same command again resumes: nothing new.
+    await runCli([...base, "--method", "rodas4", "--rtol", "1e-7"]);
+    expect(lines(dir)).toHaveLength(2);
   });
 
   it("--plot writes the sensitivity plot and its page", async () => {

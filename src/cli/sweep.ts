@@ -12,7 +12,8 @@ import { basename, extname, join } from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
 import { compileFile } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
-import { checkAxisNames, intArg, parseAxes, parseSeeds, pointOptions, SweepUsageError } from "../sweep/grid.js";
+import { checkAxisNames, intArg, parseAxes, parseSeeds, pointOptions, SweepUsageError, type SolverSettings } from "../sweep/grid.js";
+import { METHODS } from "../sim/simulate.js";
 import { sourceHash } from "../sweep/point.js";
 import { runSweep } from "../sweep/sweep.js";
 import { summaryTable } from "../sweep/summary.js";
@@ -41,6 +42,9 @@ Options:
   --seeds N            seeds 1..N (default: the train block's seed)
   --seed-list a,b,...  these seeds instead
   --iterations N       training iterations per run (default: the train block's)
+  --method M           integrator of every run: rodas5 (default), rodas4, ros34pw2, dopri5
+  --rtol X, --atol X   its error tolerances (default 1e-6 and 1e-9); given ones are part of
+                       each run's resume key, so a sweep at another tolerance is new runs
   --workers N          worker threads (default: ${availableParallelism()}, the available parallelism)
   --out DIR            output folder (default: sweep-<file name>)
   --target NAME        the train block, when FILE has several
@@ -54,7 +58,8 @@ Output, in DIR:
   points.jsonl   one JSON line per finished run (point, seed, settings, averageTrainError,
                  final train/validation error and accuracy, iterations run, blow-up, wall ms).
                  It is also the resume log: the same command again skips the runs it holds
-                 (matched on point, seed, iterations, network and a hash of the sources).
+                 (matched on point, seed, iterations, network, the --method/--rtol/--atol
+                 given, and a hash of the sources and the simulator's revision).
   summary.json   per point, in grid order: runs, blow-ups, mean/sd/min/max of each metric
   summary.csv    the same as a table
 A blown-up run is a result (counted in "blowups"), not a failure. Ctrl-C stops handing out
@@ -73,6 +78,9 @@ const OPTIONS = {
   seeds: { type: "string" },
   "seed-list": { type: "string" },
   iterations: { type: "string" },
+  method: { type: "string" },
+  rtol: { type: "string" },
+  atol: { type: "string" },
   workers: { type: "string" },
   out: { type: "string" },
   target: { type: "string" },
@@ -99,6 +107,19 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   if (values.plot && axes.length === 0) throw new SweepUsageError("--plot needs an --over axis to put on the x axis");
   const iterationsFlag = values.iterations === undefined ? undefined : intArg(values.iterations, "--iterations", 1);
   const workers = values.workers === undefined ? availableParallelism() : intArg(values.workers, "--workers", 1);
+  if (values.method !== undefined && !METHODS.includes(values.method as (typeof METHODS)[number]))
+    throw new SweepUsageError(`unknown --method \`${values.method}\` (expected ${METHODS.join(", ")})`);
+  const tolerance = (v: string | undefined, flag: string) => {
+    if (v === undefined) return undefined;
+    const x = Number(v);
+    if (!(x > 0) || !Number.isFinite(x)) throw new SweepUsageError(`${flag} needs a positive number, got \`${v}\``);
+    return x;
+  };
+  const solver: SolverSettings = {
+    ...(values.method !== undefined ? { method: values.method } : {}),
+    ...(values.rtol !== undefined ? { rtol: tolerance(values.rtol, "--rtol")! } : {}),
+    ...(values.atol !== undefined ? { atol: tolerance(values.atol, "--atol")! } : {}),
+  };
   const target = values.target;
 
   const base = compileFile(file, { ...(target !== undefined ? { target } : {}) });
@@ -131,7 +152,7 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   let outcome;
   try {
     outcome = await runSweep(
-      { file, ...(target !== undefined ? { target } : {}), network: ir.name, dataset: datasetName(ir.train.dataset), axes, seeds, iterations, hash: sourceHash(base.sources), workers, out },
+      { file, ...(target !== undefined ? { target } : {}), network: ir.name, dataset: datasetName(ir.train.dataset), axes, seeds, iterations, hash: sourceHash(base.sources), ...(Object.keys(solver).length ? { solver } : {}), workers, out },
       { ...(values.quiet ? {} : { log: (l: string) => io.stderr(l + "\n") }), signal },
     );
   } finally {

@@ -135,12 +135,21 @@ export function pointLabel(point: Point): string {
   return parts.length ? parts.join(" ") : "(defaults)";
 }
 
+/** Integrator settings a sweep passes to every run (`--method`, `--rtol`, `--atol`); absent ones are the defaults. */
+export interface SolverSettings {
+  method?: string;
+  rtol?: number;
+  atol?: number;
+}
+
 /**
  * The resume key of a run: the source hash, the trained network (a file may have several train
  * blocks), the iterations, the point (axis names sorted, so that reordering the --over flags
- * still matches) and the seed.
+ * still matches), the seed, and the integrator settings given (none: the key of a default run,
+ * unchanged from before they could be given).
  */
-export function runKey(hash: string, network: string, iterations: number, point: Point, seed: number): string {
+export function runKey(hash: string, network: string, iterations: number, point: Point, seed: number, solver: SolverSettings = {}): string {
   const sorted = Object.keys(point).sort().map((k) => [k, point[k]]);
-  return JSON.stringify([hash, network, iterations, sorted, seed]);
+  const given = (["method", "rtol", "atol"] as const).filter((k) => solver[k] !== undefined).map((k) => [k, solver[k]]);
+  return JSON.stringify(given.length ? [hash, network, iterations, sorted, seed, given] : [hash, network, iterations, sorted, seed]);
 }

@@ -8,10 +8,10 @@
 import { createHash } from "node:crypto";
 import { compileFile, type CompileResult } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
-import { train, SIMULATOR_REVISION, type TrainResult } from "../sim/train.js";
+import { train, SIMULATOR_REVISION, type TrainResult, type TrainOptions } from "../sim/train.js";
 import { DatasetError } from "../data/datasets.js";
 import { NetworkLayout } from "../sim/network.js";
-import { pointOptions, runKey, type Point } from "./grid.js";
+import { pointOptions, runKey, type Point, type SolverSettings } from "./grid.js";
 
 export interface Job {
   file: string;
@@ -19,6 +19,7 @@ export interface Job {
   point: Point;
   seed: number;
   iterations: number;
+  solver?: SolverSettings;
 }
 
 /** One line of points.jsonl. Errors are null when the run has none (e.g. no validation set). */
@@ -32,6 +33,8 @@ export interface RunRecord {
   seed: number;
   /** The settings in effect (after the point's overrides); a parameter whose layers differ lists one value per layer. */
   settings: { eta: number; period: number; epsilon: number; annihilate: number; params: Record<string, number | number[]> };
+  /** The integrator the run used. */
+  solver: { method: string; rtol: number; atol: number };
   /** Mean train error over the last 10 evaluations (paper §5.3). */
   averageTrainError: number | null;
   finalTrainError: number | null;
@@ -66,7 +69,7 @@ export function runOne(job: Job): RunRecord {
   try {
     // An activation without a closed form is read out from the forward CRN, as `crnnc sim --readout crn`.
     const readout = NetworkLayout.of(r.ir).noClosedForm.length ? "crn" : "closed";
-    res = train(r.ir, { iterations: job.iterations, seed: job.seed, readout });
+    res = train(r.ir, { iterations: job.iterations, seed: job.seed, readout, ...(job.solver as TrainOptions | undefined) });
   } catch (e) {
     if (e instanceof DatasetError) throw new RunError(e.message);
     throw e;
@@ -79,13 +82,14 @@ export function runOne(job: Job): RunRecord {
   const hash = sourceHash(r.sources);
   const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
   return {
-    key: runKey(hash, r.ir.name, job.iterations, job.point, job.seed),
+    key: runKey(hash, r.ir.name, job.iterations, job.point, job.seed, job.solver),
     file: job.file,
     hash,
     iterations: job.iterations,
     point: job.point,
     seed: job.seed,
     settings: { eta: s.eta, period: s.period, epsilon: s.noise?.epsilon ?? 0, annihilate: s.annihilate ?? 0, params },
+    solver: { method: res.settings.method, rtol: res.settings.rtol, atol: res.settings.atol },
     averageTrainError: num(res.averageTrainError),
     finalTrainError: num(last?.trainError),
     finalTrainAccuracy: num(last?.trainAccuracy),

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../util/atomic.js";
 import { VERSION } from "../version.js";
-import { expandGrid, expandRuns, pointLabel, runKey, type Axis, type Point, type Run } from "./grid.js";
+import { expandGrid, expandRuns, pointLabel, runKey, type Axis, type Point, type Run, type SolverSettings } from "./grid.js";
 import { summarise, summaryCsv, type SummaryRow } from "./summary.js";
 import type { Job, RunRecord } from "./point.js";
 import { duration } from "../cli/sim.js";
@@ -29,6 +29,8 @@ export interface SweepConfig {
   iterations: number;
   /** Hash of the sources (point.ts sourceHash), part of every run's key. */
   hash: string;
+  /** Integrator settings for every run (part of the key when given). */
+  solver?: SolverSettings;
   workers: number;
   out: string;
 }
@@ -91,7 +93,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
   const files = { log: join(cfg.out, LOG_NAME), json: join(cfg.out, "summary.json"), csv: join(cfg.out, "summary.csv") };
   const points = expandGrid(cfg.axes);
   const runs = expandRuns(points, cfg.seeds);
-  const keyOf = (r: Run) => runKey(cfg.hash, cfg.network, cfg.iterations, points[r.point]!, r.seed);
+  const keyOf = (r: Run) => runKey(cfg.hash, cfg.network, cfg.iterations, points[r.point]!, r.seed, cfg.solver);
 
   // Resume: the log's records for this file (same sources) and iteration count.
   const { records, skipped } = readLog(files.log);
@@ -106,7 +108,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
     if (text.length && !text.endsWith("\n")) appendFileSync(files.log, "\n");
   }
 
-  const rows = () => summarise(points, cfg.seeds, (p, seed) => done.get(runKey(cfg.hash, cfg.network, cfg.iterations, points[p]!, seed)));
+  const rows = () => summarise(points, cfg.seeds, (p, seed) => done.get(runKey(cfg.hash, cfg.network, cfg.iterations, points[p]!, seed, cfg.solver)));
   const failed: SweepOutcome["failed"] = [];
   let finished = 0;
   const writeSummary = () => {
@@ -120,6 +122,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
       dataset: cfg.dataset,
       hash: cfg.hash,
       iterations: cfg.iterations,
+      solver: { method: "rodas5", rtol: 1e-6, atol: 1e-9, ...cfg.solver },
       axes: cfg.axes,
       seeds: cfg.seeds,
       runs: { total: runs.length, done: complete, failed: failed.length },
@@ -156,7 +159,14 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
         if (next >= pending.length || hooks.signal?.stop) return finish();
         const run = pending[next++]!;
         busy.set(w, run);
-        const job: Job = { file: cfg.file, ...(cfg.target !== undefined ? { target: cfg.target } : {}), point: points[run.point]!, seed: run.seed, iterations: cfg.iterations };
+        const job: Job = {
+          file: cfg.file,
+          ...(cfg.target !== undefined ? { target: cfg.target } : {}),
+          point: points[run.point]!,
+          seed: run.seed,
+          iterations: cfg.iterations,
+          ...(cfg.solver ? { solver: cfg.solver } : {}),
+        };
         w.postMessage(job);
       };
       const progress = (run: Run, what: string) => {
