@@ -63,6 +63,16 @@ describe("integrators against analytic solutions", () => {
     expect(rel(tr.values[24]![q]!, 2)).toBeLessThan(1e-9); // e^{−36}: settled
   });
 
+  it("a finite-time blow-up (x' = x², x = 1/(1 − t)) stops at t ≈ 1 naming the runaway species", () => {
+    const ir = mustCompile("crn b { init X = 1  2 X -> 3 X @ 1 }");
+    const tr = simulate(ir, { until: 2, points: 5 });
+    expect(tr.t).toEqual([0, 0.5]);
+    expect(rel(tr.values[1]![0]!, 2)).toBeLessThan(1e-5); // at the default rtol 1e-6
+    expect(tr.stopped?.species).toBe("X");
+    expect(tr.stopped?.message).toMatch(/^concentration of X ran away to \S+ \(limit 1e\+12\); the step size underflowed/);
+    expect(Math.abs(tr.stopped!.time - 1)).toBeLessThan(1e-3);
+  });
+
   it("concentrations stay non-negative on a fast, stiff decay", () => {
     const ir = mustCompile("crn d { init A = 1, B = 1  A -> 0 @ 1e6  B -> B + A @ 1 }");
     const tr = simulate(ir, { until: 10, points: 101, rtol: 1e-4, atol: 1e-10 });

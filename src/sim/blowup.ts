@@ -25,3 +25,21 @@ export function checkState(ir: CRN, x: Float64Array, t: number, limit: number): 
   }
   if (worst >= 0) throw new BlowupError(`concentration of ${ir.species[worst]!.id} ran away to ${x[worst]!.toExponential(3)} (limit ${limit.toExponential(0)})`, t, ir.species[worst]!.id);
 }
+
+/**
+ * What an integrator failure at time t stands for: a failing step (the step size underflowing,
+ * a non-finite result) is usually the symptom of a runaway concentration, so the blow-up names
+ * the species if the state shows one, and keeps the integrator's message after it.
+ *
+ *   integrationBlowup(ir, x, "the step size underflowed: …", 31468.7, 1e12)
+ *     →  BlowupError("concentration of LX1_1_m ran away to 2.2e268 (limit 1e12); the step size underflowed: …")
+ */
+export function integrationBlowup(ir: CRN, x: Float64Array, message: string, t: number, limit: number): BlowupError {
+  try {
+    checkState(ir, x, t, limit);
+  } catch (e) {
+    if (e instanceof BlowupError) return new BlowupError(`${e.message}; ${message}`, t, e.species);
+    throw e;
+  }
+  return new BlowupError(message, t);
+}

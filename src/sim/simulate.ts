@@ -6,7 +6,7 @@
 import type { CRN } from "../ir/types.js";
 import { compileModel, rhs, type CompiledModel } from "./model.js";
 import { Rosenbrock, IntegrationError, type Integrator, type StepperOptions, TABLEAUS } from "./rosenbrock.js";
-import { BlowupError, checkState } from "./blowup.js";
+import { BlowupError, checkState, integrationBlowup } from "./blowup.js";
 import { DormandPrince } from "./dopri.js";
 
 export const METHODS = [...Object.keys(TABLEAUS), "dopri5"] as const;
@@ -56,8 +56,8 @@ export function simulate(ir: CRN, opts: SimulateOptions): Trajectory {
       integ.integrate(x, t[t.length - 1]!, ti);
       checkState(ir, x, ti, opts.maxConcentration ?? 1e12);
     } catch (e) {
-      if (e instanceof BlowupError) return { species, t, values, stopped: { message: e.message, time: e.time, ...(e.species ? { species: e.species } : {}) } };
-      if (e instanceof IntegrationError) return { species, t, values, stopped: { message: e.message, time: e.t } };
+      const b = e instanceof BlowupError ? e : e instanceof IntegrationError ? integrationBlowup(ir, x, e.message, e.t, opts.maxConcentration ?? 1e12) : undefined;
+      if (b) return { species, t, values, stopped: { message: b.message, time: b.time, ...(b.species ? { species: b.species } : {}) } };
       throw e;
     }
     t.push(ti);

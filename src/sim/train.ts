@@ -15,7 +15,7 @@ import { Rng } from "../util/rng.js";
 import { samplePermutation } from "../data/order.js";
 import { IntegrationError, Rosenbrock, type Integrator } from "./rosenbrock.js";
 import { NoiseSchedule } from "./noise.js";
-import { BlowupError, checkState } from "./blowup.js";
+import { BlowupError, checkState, integrationBlowup } from "./blowup.js";
 
 export { BlowupError };
 
@@ -201,8 +201,8 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
       checkState(ir, x, ta + T, limit);
     } catch (e) {
       if (e instanceof BlowupError || e instanceof IntegrationError) {
-        const time = e instanceof BlowupError ? e.time : e.t;
-        stopped = { reason: "blowup", message: `${e.message} (iteration ${k}, t = ${fmt(time)})`, time, ...(e instanceof BlowupError && e.species ? { species: e.species } : {}) };
+        const b = e instanceof BlowupError ? e : integrationBlowup(ir, x, e.message, e.t, limit);
+        stopped = { reason: "blowup", message: `${b.message} (iteration ${k}, t = ${fmt(b.time)})`, time: b.time, ...(b.species ? { species: b.species } : {}) };
         break;
       }
       throw e;
