@@ -301,7 +301,12 @@ train xor_net on xor { eta 0.01  period 50  iterations 40  evaluate every 10  se
     // error control, are held to 1e-4 over so short a run (measured 3.7e-6).
     const controlled = train(ir);
     expect(worst(controlled)).toBeLessThan(2e-6);
-    expect(worst(train(ir, { noiseIntegration: "fixed" }))).toBeLessThan(1e-4);
+    const fixed = train(ir, { noiseIntegration: "fixed" });
+    expect(worst(fixed)).toBeLessThan(1e-4);
+    // Its diagnostics count every fixed step, and its error estimate's largest value.
+    expect(fixed.fixedStepErrors?.steps).toBe(fixed.stats.steps);
+    expect(fixed.fixedStepErrors!.max).toBeGreaterThan(0);
+    expect(controlled.fixedStepErrors).toBeUndefined();
     // More steps than the 2 per window of the fixed stepping: the error control at work.
     expect(controlled.stats.steps).toBeGreaterThan(2 * 2 * 20 / 0.05);
   });

@@ -12,7 +12,7 @@ import { basename, extname, join } from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
 import { compileFile } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
-import { checkAxisNames, intArg, parseAxes, parseSeeds, pointOptions, SweepUsageError, type SolverSettings } from "../sweep/grid.js";
+import { checkAxisNames, intArg, positiveArg, parseAxes, parseSeeds, pointOptions, SweepUsageError, type SolverSettings } from "../sweep/grid.js";
 import { METHODS } from "../sim/simulate.js";
 import { sourceHash } from "../sweep/point.js";
 import { runSweep } from "../sweep/sweep.js";
@@ -109,16 +109,10 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   const workers = values.workers === undefined ? availableParallelism() : intArg(values.workers, "--workers", 1);
   if (values.method !== undefined && !METHODS.includes(values.method as (typeof METHODS)[number]))
     throw new SweepUsageError(`unknown --method \`${values.method}\` (expected ${METHODS.join(", ")})`);
-  const tolerance = (v: string | undefined, flag: string) => {
-    if (v === undefined) return undefined;
-    const x = Number(v);
-    if (!(x > 0) || !Number.isFinite(x)) throw new SweepUsageError(`${flag} needs a positive number, got \`${v}\``);
-    return x;
-  };
   const solver: SolverSettings = {
     ...(values.method !== undefined ? { method: values.method } : {}),
-    ...(values.rtol !== undefined ? { rtol: tolerance(values.rtol, "--rtol")! } : {}),
-    ...(values.atol !== undefined ? { atol: tolerance(values.atol, "--atol")! } : {}),
+    ...(values.rtol !== undefined ? { rtol: positiveArg(values.rtol, "--rtol") } : {}),
+    ...(values.atol !== undefined ? { atol: positiveArg(values.atol, "--atol") } : {}),
   };
   const target = values.target;
 

@@ -152,10 +152,10 @@ export type EvalKind = "wasm" | "codegen" | "grouped" | "table" | "auto";
 
 /**
  * Up to this many reactions "auto" takes the WebAssembly kernels, beyond it the grouped JS
- * loops. Measured (bench/sim.mjs): at 41 726 reactions (64-64-10) WebAssembly trains 4× faster
- * (355 against 1440 ms per iteration); at 116 290 its Jacobian, 58 straight-line chunks, was
- * not yet optimised by V8 after 1.5 s (4.3 ms against 0.35 ms per call), and at 218 690 a
- * training iteration took 6.0 s against 1.8 s.
+ * loops. Measured by bench/sim.mjs's evaluation table (µs per call once warm): at 41 726
+ * reactions (64-64-10) WebAssembly's rates and Jacobian take 65 and 81 against grouped loops'
+ * 100 and 121; at 218 690 (256-100-10) V8 had not optimised all of the Jacobian's straight-line
+ * chunks within the table's 1.5 s (3 350–6 430 against 680).
  */
 export const WASM_MAX_REACTIONS = 50_000;
 
@@ -334,14 +334,19 @@ export class Rosenbrock implements Integrator {
     xw.set(x);
   }
 
-  integrate(xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
+  /** Run `body` on the kernels' copy of the caller's state over a non-empty interval; the caller's x gets the result, also on a throw. */
+  private withState(xOut: Float64Array, t0: number, t1: number, body: (x: Float64Array) => void): void {
     if (!(t1 - t0 > 0)) return;
     const x = this.enter(xOut);
     try {
-      this.run(x, xOut, t0, t1, onStep);
+      body(x);
     } finally {
       xOut.set(x);
     }
+  }
+
+  integrate(xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
+    this.withState(xOut, t0, t1, (x) => this.run(x, xOut, t0, t1, onStep));
   }
 
   /**
@@ -351,13 +356,7 @@ export class Rosenbrock implements Integrator {
    * just switched, and it keeps its order with that Jacobian for the whole segment).
    */
   segment(xOut: Float64Array, t0: number, t1: number, memo: { h: number }, onStep?: (t: number, x: Float64Array) => void): void {
-    if (!(t1 - t0 > 0)) return;
-    const x = this.enter(xOut);
-    try {
-      this.run(x, xOut, t0, t1, onStep, memo);
-    } finally {
-      xOut.set(x);
-    }
+    this.withState(xOut, t0, t1, (x) => this.run(x, xOut, t0, t1, onStep, memo));
   }
 
   private run(x: Float64Array, xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void, memo?: { h: number }): void {
@@ -411,13 +410,11 @@ export class Rosenbrock implements Integrator {
    */
   fixedSteps(xOut: Float64Array, t0: number, t1: number, steps: number, onStep?: (t: number, x: Float64Array) => void): void {
     if (!this.tableau.w) throw new Error("fixed steps need a W-method (ros34pw2)");
-    const x = this.enter(xOut);
-    try {
-      this.runFixed(x, xOut, t0, t1, steps, onStep);
-    } finally {
-      xOut.set(x);
-    }
+    this.withState(xOut, t0, t1, (x) => this.runFixed(x, xOut, t0, t1, steps, onStep));
   }
+
+  /** Fixed steps taken, how many of them their own error estimate put above the tolerance, and its largest value (diagnostics). */
+  readonly fixedErrors = { steps: 0, overTolerance: 0, max: 0 };
 
   private runFixed(x: Float64Array, xOut: Float64Array, t0: number, t1: number, steps: number, onStep?: (t: number, x: Float64Array) => void): void {
     const h = (t1 - t0) / steps;
@@ -431,6 +428,10 @@ export class Rosenbrock implements Integrator {
     for (let i = 0; i < steps; i++) {
       const e = this.attempt(x, h, false, false);
       if (e === -1 || !Number.isFinite(e)) throw new IntegrationError("a fixed step gave a non-finite state: a concentration diverges", t0 + i * h);
+      const fe = this.fixedErrors;
+      fe.steps++;
+      if (e > 1) fe.overTolerance++;
+      if (e > fe.max) fe.max = e;
       this.accept();
       this.report(onStep, t0 + (i + 1) * h, x, xOut);
     }

@@ -79,6 +79,8 @@ export interface TrainResult {
   weights: { w: number[][][]; b: number[][] };
   timings: { compileMs: number; simulateMs: number; msPerIteration: number };
   stats: { steps: number; rejected: number; rhsEvals: number; jacEvals: number };
+  /** With `noiseIntegration: "fixed"`: its steps, how many exceeded the tolerance by their own error estimate, and the largest estimate. */
+  fixedStepErrors?: { steps: number; overTolerance: number; max: number };
   stopped?: { reason: "interrupted" | "blowup"; message: string; time: number; species?: string };
   trace?: { species: string[]; t: number[]; values: number[][] };
   finalState: Float64Array;
@@ -137,9 +139,10 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
   const x = Float64Array.from(ir.species, (s) => s.init);
   const noise = settings.noise && settings.noise.epsilon > 0 ? new NoiseSchedule(ir, md, settings.noise, seed) : undefined;
   const noiseMode = opts.noiseIntegration ?? "controlled";
-  // Controlled segments use the run's own integrator (Rodas5 by default: on a 1300-iteration
-  // noisy sine run, as the weight rails grew stiff, it needed 12 000 steps per iteration against
-  // ROS34PW2's 60 000); fixed steps need a W-method. dopri5 restarts at every switch.
+  // Controlled segments use the run's own integrator (Rodas5 by default: over a 1300-iteration
+  // noisy sine run, whose growing weight rails make it stiff, it needed 11 600 steps per
+  // iteration against ROS34PW2's 64 000, bench/noise.mjs); fixed steps need a W-method. dopri5
+  // restarts at every switch.
   const noiseStepping =
     noise && noiseMode === "fixed"
       ? { stepper: new Rosenbrock(md, { method: "ros34pw2", rtol, atol }), mode: "fixed" as const, substeps: opts.noiseSubsteps ?? 1 }
@@ -232,6 +235,7 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
     weights: { w: params.w.map((w, l) => Array.from({ length: net.sizes[l + 1]! }, (_, i) => [...w.subarray(i * net.sizes[l]!, (i + 1) * net.sizes[l]!)])), b: params.b.map((b) => [...b]) },
     timings: { compileMs: tCompiled - t0, simulateMs: done - tCompiled, msPerIteration: (done - tCompiled) / Math.max(1, iterationsRun) },
     stats: sumStats(integ, noiseStepping?.stepper === integ ? undefined : noiseStepping?.stepper),
+    ...(noiseStepping?.mode === "fixed" ? { fixedStepErrors: { ...noiseStepping.stepper.fixedErrors } } : {}),
     ...(stopped ? { stopped } : {}),
     ...(trace ? { trace } : {}),
     finalState: x,

@@ -92,6 +92,12 @@ export function intArg(v: string, what: string, min: number): number {
   return x;
 }
 
+export function positiveArg(v: string, what: string): number {
+  const x = Number(v);
+  if (!(x > 0) || !Number.isFinite(x)) throw new SweepUsageError(`${what} needs a positive number, got \`${v}\``);
+  return x;
+}
+
 /** Seeds from `--seeds N` (1..N) or `--seed-list a,b,...`. */
 export function parseSeeds(count: string | undefined, list: string | undefined, fallback: number): number[] {
   if (count !== undefined && list !== undefined) throw new SweepUsageError("give --seeds N or --seed-list a,b,..., not both");
