@@ -8,7 +8,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFile } from "../dist/compile.js";
-import { train } from "../dist/sim/train.js";
+import { train } from "../dist/library.js";
 import { machineInfo } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

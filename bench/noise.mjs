@@ -21,7 +21,7 @@ const args = process.argv.slice(2);
 
 async function worker(file, epsilon, seed, iterations, mode, method) {
   const { compileFile } = await import(join(ROOT, "dist/index.js"));
-  const { train } = await import(join(ROOT, "dist/sim/train.js"));
+  const { train } = await import(join(ROOT, "dist/library.js"));
   const { pointOptions } = await import(join(ROOT, "dist/sweep/grid.js"));
   const ir = compileFile(join(ROOT, "experiments", file), { ...pointOptions({ epsilon }), seed, iterations }).ir;
   const r = train(ir, { iterations, seed, noiseIntegration: mode, method });

@@ -48,7 +48,7 @@ train xor_net on xor { eta 0.002  period 50  iterations 36000  seed 1
 
 async function worker(file, iterations) {
   const { compileFile } = await import(join(ROOT, "dist/index.js"));
-  const { train } = await import(join(ROOT, "dist/sim/train.js"));
+  const { train } = await import(join(ROOT, "dist/library.js"));
   const t0 = performance.now();
   const ir = compileFile(file, { iterations }).ir;
   const marks = [];

@@ -14,13 +14,16 @@ import { checkTrain } from "./check/train.js";
 import { overrideParams, overrideSettings, type SettingOverrides } from "./check/overrides.js";
 import { lowerCrn } from "./lower/crn.js";
 import { lowerNetwork } from "./lower/network.js";
-import { bind, rateResolver } from "./lower/instantiate.js";
-import { addBackward, type BackpropLib, type BackpropTemplate } from "./passes/backward.js";
-import { addUpdate } from "./passes/update.js";
-import { addAnnihilation } from "./passes/annihilate.js";
+import { bind, type BoundTemplate } from "./lower/instantiate.js";
+import { addBackward, type BackpropLib, type BackpropTemplate } from "./lower/backward.js";
+import { addUpdate } from "./lower/update.js";
+import { addAnnihilation } from "./lower/annihilate.js";
+import { ParamTable, type RateOverride } from "./lower/params.js";
 import { initParameters } from "./passes/init-params.js";
-import { TRAIN_DEFAULTS } from "./check/train.js";
+import { TRAIN_DEFAULTS, type TrainPlan } from "./check/train.js";
 import { evalStatic, compileConst, compileExpr } from "./check/expr.js";
+import { closedForm } from "./check/network.js";
+import { paramsInExpr } from "./ir/queries.js";
 import type { CRN, TrainSettings } from "./ir/types.js";
 import type * as A from "./syntax/ast.js";
 
@@ -37,6 +40,8 @@ export interface CompileOptions {
   settings?: SettingOverrides;
   /** Set activation parameters by name (`{ h: 2 }`) in every layer whose activation has them; a name no layer of the target has is an error. */
   params?: Record<string, number>;
+  /** Set rate constants by name, as a network's (or crn block's) `rate NAME = value` would: every template rate of that name takes it. */
+  rates?: Record<string, number>;
   /** Read files through this host instead of the file system. */
   host?: SourceHost;
   /** Called with the IR after lowering and after each pass (tests run the IR validator here). */
@@ -100,7 +105,7 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
 
   // Check every block; remember plans.
   const plans = new Map<A.NetworkDecl, NetworkPlan | undefined>();
-  const trainSettings = new Map<A.TrainDecl, { settings: TrainSettings; net?: A.NetworkDecl }>();
+  const trainSettings = new Map<A.TrainDecl, { settings: TrainPlan; net?: A.NetworkDecl }>();
   const crnTemplates = new Map<A.CrnDecl, ReturnType<TemplateCompiler["crn"]>>();
   // Parameter overrides (opts.params) rewrite the layers' arguments; remember which names each network took.
   const applied = new Map<A.NetworkDecl, Set<string>>();
@@ -145,47 +150,67 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
     if (sink.hasErrors) return result();
   }
 
+  for (const [k, v] of Object.entries(opts.rates ?? {}))
+    if (!(v >= 0 && Number.isFinite(v))) sink.error("E0203", undefined, `the rate constant \`${k}\` given from outside must be non-negative and finite, got ${v}`);
+  if (sink.hasErrors) return result();
+
   let ir: CRN;
   const after = (pass: string, x: CRN): CRN => (opts.onPass?.(pass, x), x);
   if (target.kind === "crn") {
     // A crn block's own `rate NAME = v` also sets, by name, the rates of the modules it calls.
-    const own = new Map<string, number>();
-    for (const m of target.members) if (m.kind === "rate") own.set(m.name, evalStatic(m.value, rootScope, sink, "rate constant"));
+    const own = new Map<string, RateOverride>();
+    for (const m of target.members) {
+      if (m.kind !== "rate") continue;
+      const v = evalStatic(m.value, rootScope, sink, "rate constant");
+      if (v !== undefined) own.set(m.name, { value: v, span: m.nameSpan, owner: target.name });
+    }
+    for (const [k, v] of Object.entries(opts.rates ?? {})) own.set(k, { value: v, owner: target.name });
     ir = after("lower-crn", lowerCrn(target, crnTemplates.get(target)!, root.display, sink, own));
     for (const m of target.members)
-      if (m.kind === "rate" && !(m.name in ir.rates)) sink.warn("W0603", m.nameSpan, `rate \`${m.name}\` is declared but no reaction of \`${target.name}\` uses it`);
+      if (m.kind === "rate" && !ir.parameters.some((p) => p.name === m.name)) sink.warn("W0603", m.nameSpan, `rate \`${m.name}\` is declared but no reaction of \`${target.name}\` uses it`);
   } else {
     const train = target.kind === "train" ? trainSettings.get(target)! : undefined;
     const netDecl = target.kind === "train" ? train!.net! : target;
     const plan = plans.get(netDecl)!;
-    const extra = new Map<string, number>();
+    const overrides = new Map<string, RateOverride>([...plan.overrides].map(([k, o]) => [k, { value: o.value, span: o.span, owner: netDecl.name }]));
+    for (const [k, v] of Object.entries(opts.rates ?? {})) overrides.set(k, { value: v, owner: netDecl.name });
+    const ann = opts.annihilate !== undefined ? { value: opts.annihilate } : train?.settings.annihilate;
     if (train) {
-      if (opts.settings?.eta !== undefined || (target as A.TrainDecl).settings.some((s) => s.key === "eta") || !plan.overrides.has("eta")) extra.set("eta", train.settings.eta);
-      const ann = opts.annihilate ?? train.settings.annihilate;
-      if (ann !== undefined) extra.set("k_ann", ann);
+      const eta = train.settings.eta;
+      if (eta.set || !plan.overrides.has("eta")) overrides.set("eta", { value: eta.value, ...(eta.span ? { span: eta.span } : {}), owner: "train" });
+      if (ann !== undefined) overrides.set("k_ann", { value: ann.value, ...(ann.span ? { span: ann.span } : {}), owner: "train" });
     }
-    const { ir: fwd, ctx } = lowerNetwork(plan, root.display, sink, extra);
-    ir = after("forward", fwd);
+    const params = new ParamTable(sink, overrides);
+    const period = train ? params.protocol("T", train.settings.period.value, train.settings.period.span, "train") : undefined;
+    const { ir: fwd, ctx } = lowerNetwork(plan, root.display, sink, params);
+    ir = after("forward", params.current(fwd));
     if (train) {
-      const lib = backpropLib(program, scopes, tc, sink, ctx.overrides, target.span, ctx.rates);
+      const lib = backpropLib(program, scopes, tc, sink, params, target.span);
       if (!lib) return result();
-      ir = after("backward", addBackward(ir, ctx, lib));
-      ir = after("update", addUpdate(ir, ctx, lib));
-      const ann = opts.annihilate ?? train.settings.annihilate;
-      if (ann !== undefined && ann > 0) ir = after("annihilate", addAnnihilation(ir, ctx, lib));
+      ir = after("backward", params.current(addBackward(ir, ctx, lib)));
+      ir = after("update", params.current(addUpdate(ir, ctx, lib)));
+      const annihilating = ann !== undefined && ann.value > 0;
+      if (annihilating) ir = after("annihilate", params.current(addAnnihilation(ir, ctx, lib)));
+      const t = train.settings;
       const settings: TrainSettings = {
-        ...train.settings,
-        eta: ctx.rates.get("eta") ?? train.settings.eta,
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
-        ...(ann !== undefined ? { annihilate: ann } : {}),
+        dataset: t.dataset,
+        iterations: opts.iterations ?? t.iterations,
+        split: t.split,
+        seed: opts.seed ?? t.seed,
+        evaluate: t.evaluate,
+        init: t.init,
+        ...(t.noise ? { noise: t.noise } : {}),
+        params: { eta: rateParam(lib.update), period: period!, ...(annihilating ? { annihilate: rateParam(lib.annihilate) } : {}) },
       };
-      ir = { ...ir, name: netDecl.name, train: settings, rates: Object.fromEntries([...ctx.rates].sort(([a], [b]) => a.localeCompare(b))) };
+      ir = params.finish({ ...ir, name: netDecl.name, train: settings });
       ir = after("init-params", initParameters(ir, settings.init, settings.seed));
     } else {
+      ir = params.finish(ir);
       ir = after("init-params", initParameters(ir, { weights: TRAIN_DEFAULTS.init, biases: TRAIN_DEFAULTS.init }, opts.seed ?? TRAIN_DEFAULTS.seed));
     }
   }
+  for (const k of Object.keys(opts.rates ?? {}))
+    if (!ir.parameters.some((p) => p.role === "rate" && p.name === k)) sink.error("E0101", undefined, `no reaction of \`${ir.name}\` uses a rate constant \`${k}\``, `its rate constants: ${[...new Set(ir.parameters.filter((p) => p.role === "rate").map((p) => p.name))].join(", ")}`);
   const law = ir.reactions.find((r) => r.rate.kind === "law");
   // In a crn block the law is written right there; in a network, point at the layer using it.
   if (law) sink.warn("W0602", ir.kind === "crn" ? (law.origin.lawSpan ?? law.origin.span) : (law.origin.site ?? law.origin.span), `\`${ir.name}\` uses rate laws that are not mass action (first at ${law.origin.span.file}:${law.origin.span.line}): it is not a pure mass-action CRN`, "a wet-lab implementation needs every reaction to be mass action");
@@ -213,6 +238,7 @@ function checkTemplates(scope: Scope, tc: TemplateCompiler, sink: DiagnosticSink
       const as = activationScope(d, sink);
       values(as);
       for (const m of as.defs.values()) if (m.kind === "module") tc.module(m);
+      closedForm(d, as, sink);
     }
   }
 }
@@ -252,10 +278,10 @@ const BACKPROP_SHAPES: Record<BackpropTemplate, readonly string[]> = {
   annihilate: ["dual W"],
 };
 
-function backpropLib(program: Program, scopes: Map<LoadedFile, Scope>, tc: TemplateCompiler, sink: DiagnosticSink, overrides: Map<string, number>, site: A.Span, rates: Map<string, number>): BackpropLib | undefined {
+function backpropLib(program: Program, scopes: Map<LoadedFile, Scope>, tc: TemplateCompiler, sink: DiagnosticSink, params: ParamTable, site: A.Span): BackpropLib | undefined {
   const file = program.extras.get("std/backprop")!;
   const scope = scopes.get(file)!;
-  const env = { params: new Map<string, number>(), rates: rateResolver(sink, overrides, new Map()), site, sink };
+  const env = { params, site, sink };
   const lib = {} as BackpropLib;
   // A broken std/backprop (being edited) must give a diagnostic, not a crash in the passes.
   let ok = true;
@@ -277,8 +303,13 @@ function backpropLib(program: Program, scopes: Map<LoadedFile, Scope>, tc: Templ
   if (!ok) return undefined;
   for (const name of BACKPROP_TEMPLATES) {
     const d = scope.lookup(name) as Extract<Def, { kind: "module" }>;
-    // Annihilation is optional: record its rate only when it is used.
-    lib[name] = bind(tc.module(d), env, name === "annihilate" && !overrides.has("k_ann") ? undefined : rates);
+    lib[name] = bind(tc.module(d), env);
   }
   return lib;
+}
+
+/** The parameter a library template's rate constants read (η of `update`, k_ann of `annihilate`). */
+function rateParam(t: BoundTemplate): number {
+  for (const r of t.reactions) if (r.rate?.kind === "mass") for (const p of paramsInExpr(r.rate.k)) return p;
+  throw new Error(`${t.t.qualified} has no rate constant`);
 }

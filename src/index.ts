@@ -19,10 +19,15 @@ export type { Diagnostic, Severity } from "./diagnostics/diagnostic.js";
 export type * from "./ir/types.js";
 export type * as Ast from "./syntax/ast.js";
 export { VERSION } from "./version.js";
-export { train, trainAsync, type TrainOptions, type TrainResult, type Evaluation } from "./sim/train.js";
+export { train, trainAsync, protocolFor, type TrainCallOptions } from "./library.js";
+export { trainer, prepare, chooseReadout, type TrainOptions, type TrainResult, type Evaluation, type Progress, type Prepared } from "./train/trainer.js";
+export { makeProtocol, sampleSequence, type ProtocolOptions } from "./train/protocol.js";
+export type { Protocol, SampleOrder } from "./ir/protocol.js";
+export { withParameters, paramValues, rateConstant, trainParam } from "./ir/parameters.js";
 export { simulate, toSteadyState, makeIntegrator, type SimulateOptions, type Trajectory } from "./sim/simulate.js";
-export { compileModel } from "./sim/model.js";
-export { NetworkLayout } from "./sim/network.js";
+export { compileModel, setParameters } from "./sim/model.js";
+export { Engine } from "./sim/engine.js";
+export { NetworkLayout } from "./train/readout.js";
 export { loadDataset, DatasetError, type Dataset, type Sample } from "./data/datasets.js";
 
 /** Parse one file's text into an AST; syntax errors come back as diagnostics. */

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { mustCompile, compileText, mulberry32 as rng, backprop, smoothRelu, type TestActivation } from "./helpers.js";
 import { makeIntegrator, toSteadyState } from "../src/sim/simulate.js";
 import { compileModel } from "../src/sim/model.js";
-import { NetworkLayout } from "../src/sim/network.js";
+import { NetworkLayout } from "../src/train/readout.js";
 import { validateIR } from "../src/ir/validate.js";
 
 let tmp: string;

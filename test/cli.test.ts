@@ -15,7 +15,8 @@ describe("crnnc CLI", () => {
     expect(r.stderr).toBe("");
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^\/\/ train xor_net from .*: 223 species, 469 reactions$/);
-    expect(lines).toHaveLength(470);
+    expect(lines[1]).toBe("// parameters: T = 300, h = 3, k = 1, k_div = 10, eta = 0.002");
+    expect(lines).toHaveLength(471);
     expect(lines).toContain("X1_1 + W0_1_0_p + X0_0 -> 2 X1_1 + W0_1_0_p + X0_0 @ 1");
     expect(lines).toContain("LW0_3_1_m -> LW0_3_1_m + W0_3_1_p @ 0.002");
   });
@@ -36,7 +37,8 @@ describe("crnnc CLI", () => {
       backward: { reactions: 283, species: 161 },
       update: { reactions: 82, species: 164 },
     });
-    expect(doc.train.eta).toBe(0.002);
+    expect(doc.train.params.eta).toBe("eta");
+    expect(doc.parameters.find((p: { id: string }) => p.id === "eta").value).toBe(0.002);
     expect(readdirSync(dir)).toEqual(["xor.json"]);
   });
 
@@ -93,7 +95,7 @@ describe("crnnc CLI", () => {
     const bin = resolve(ROOT, "dist/cli/bin.js");
     expect(existsSync(bin), "dist/ is built by `npm install` / `npm ci` (prepare)").toBe(true);
     const out = execFileSync(process.execPath, [bin, "compile", xor], { encoding: "utf8" });
-    expect(out.split("\n")[1]).toBe("H -> H + X1_0 @ 1");
+    expect(out.split("\n")[2]).toBe("H -> H + X1_0 @ 1");
   });
 });
 

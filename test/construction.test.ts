@@ -307,8 +307,9 @@ describe("the train CRN's forward + backward steady state is the paper's backpro
         expect(ir.kind).toBe("train");
         expect(Object.fromEntries(ir.species.map((s) => [s.id, s.role]))).toEqual(Object.fromEntries(pred.roles));
         for (const s of ir.species) if (s.role === "catalyst") expect(s.init).toBe(pred.values.get(s.id));
-        expect(ir.rates.k_div).toBe(c.kdiv);
-        expect(ir.reactions.some((r) => r.tag === "backward" && r.rate.kind === "mass" && r.rate.k === c.kdiv)).toBe(true);
+        const kdiv = ir.parameters.findIndex((p) => p.id === "k_div");
+        expect(ir.parameters[kdiv]!.value).toBe(c.kdiv);
+        expect(ir.reactions.some((r) => r.tag === "backward" && r.rate.kind === "mass" && r.rate.k.k === "param" && r.rate.k.p === kdiv)).toBe(true);
         expect(new Set(ir.reactions.map((r) => r.tag))).toEqual(new Set(["forward", "backward", "update"]));
       });
 

@@ -12,7 +12,7 @@ import { areaWeights, downscale } from "../src/data/downscale.js";
 import { BUILTIN_DATASETS } from "../src/data/registry.js";
 import { ROOT, compileText, runCli } from "./helpers.js";
 import { compileFile } from "../src/compile.js";
-import { train } from "../src/sim/train.js";
+import { train } from "../src/library.js";
 
 const require = createRequire(import.meta.url);
 const argmax = (y: Float64Array) => y.indexOf(Math.max(...y));

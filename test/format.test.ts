@@ -129,8 +129,8 @@ describe("printer: input/output pairs", () => {
 function meaning(text: string, file: string, target?: string): string | undefined {
   const r = compile(text, { file, ...(target ? { target } : {}) });
   if (!r.ir) return undefined;
-  const doc = JSON.parse(emitJson(r.ir, "x")) as { reactions: Record<string, unknown>[] };
-  for (const rx of doc.reactions) {
+  const doc = JSON.parse(emitJson(r.ir, "x")) as { reactions: Record<string, unknown>[]; parameters: Record<string, unknown>[] };
+  for (const rx of [...doc.reactions, ...doc.parameters]) {
     delete rx["at"];
     delete rx["site"];
   }

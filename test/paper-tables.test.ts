@@ -26,6 +26,7 @@ import { mustCompile, ROOT } from "./helpers.js";
 import { formatReaction } from "../src/backends/reactions.js";
 import { validateIR } from "../src/ir/validate.js";
 import type { CRN, Reaction, Tag } from "../src/ir/types.js";
+import { paramsInExpr } from "../src/ir/queries.js";
 
 const SOURCE = `import std/smooth_relu
 network fig4 { input 1  dense 2 smooth_relu(h: 1)  dense 1 smooth_relu(h: 1)  rate k_div = 20 }
@@ -288,13 +289,12 @@ const key = (tag: Tag, reaction: string) => `${tag}: ${reaction}`;
 
 /** Differences between the listed reactions and the IR's backward + update reactions, as multisets. */
 function compareWithTables(ir: CRN): { missing: string[]; extra: string[] } {
-  const ids = ir.species.map((s) => s.id);
   const counts = new Map<string, number>();
   for (const g of GROUPS) for (const r of g.reactions) counts.set(key(g.tag, r), (counts.get(key(g.tag, r)) ?? 0) + 1);
   const extra: string[] = [];
   for (const r of ir.reactions) {
     if (r.tag === "forward") continue;
-    const k = key(r.tag, formatReaction(r, ids));
+    const k = key(r.tag, formatReaction(r, ir));
     const n = counts.get(k) ?? 0;
     if (n > 0) counts.set(k, n - 1);
     else extra.push(k);
@@ -335,17 +335,16 @@ function idealIR(): CRN {
     g.reactions.map((text): Reaction => {
       const [lhs, rest] = text.split(" -> ") as [string, string];
       const [rhs, k] = rest.split(" @ ") as [string, string];
-      return { reactants: side(lhs), products: side(rhs), rate: { kind: "mass", k: Number(k) }, tag: g.tag, origin };
+      return { reactants: side(lhs), products: side(rhs), rate: { kind: "mass", k: { k: "num", v: Number(k) } }, tag: g.tag, origin };
     }),
   );
-  return { kind: "train", name: "paper", source: "paper", species, reactions, rates: {} };
+  return { kind: "train", name: "paper", source: "paper", species, parameters: [], reactions };
 }
 
 const ir = mustCompile(SOURCE);
-const ids = ir.species.map((s) => s.id);
 const byText = new Map<string, Reaction[]>();
 for (const r of ir.reactions) {
-  const k = key(r.tag, formatReaction(r, ids));
+  const k = key(r.tag, formatReaction(r, ir));
   byText.set(k, [...(byText.get(k) ?? []), r]);
 }
 
@@ -354,7 +353,7 @@ describe("paper §3.4, Figure 4, Tables 1–3: the 1-2-1 network", () => {
     expect(validateIR(ir)).toEqual([]);
     expect(ir.kind).toBe("train");
     expect(ir.layers!.map((l) => l.size)).toEqual([1, 2, 1]);
-    expect(ir.rates).toMatchObject({ k_div: 20, eta: 0.005, k: 1 });
+    expect(Object.fromEntries(ir.parameters.map((p) => [p.id, p.value]))).toMatchObject({ k_div: 20, eta: 0.005, k: 1 });
   });
 
   it("the list is itself well formed: no reaction is listed twice", () => {
@@ -402,7 +401,7 @@ describe("paper §3.4, Figure 4, Tables 1–3: the 1-2-1 network", () => {
             expect(shape(written), `${text} written as \`${written}\``).toBe(shape(text));
             expect(stdText.slice(0, span.start).split("\n").length, `${text}: span line`).toBe(span.line);
             // A named rate constant of the template appears in the written rate.
-            if (r.rate.kind === "mass" && r.rate.name) expect(written.split("@")[1], text).toContain(r.rate.name);
+            if (r.rate.kind === "mass") for (const p of paramsInExpr(r.rate.k)) expect(written.split("@")[1], text).toContain(ir.parameters[p]!.name);
             // Instantiated from the user's file (the dense layer or the train block).
             expect(site?.file, `${text}: site`).toMatch(/input\.crnn$/);
           }
@@ -414,7 +413,7 @@ describe("paper §3.4, Figure 4, Tables 1–3: the 1-2-1 network", () => {
   it("eq. 10's κ1, κ2 use the named constant k_div, κ3–κ5 the default 1, Table 3 uses η", () => {
     const rateName = (text: string, tag: Tag = "backward") => {
       const r = byText.get(key(tag, text))![0]!;
-      return r.rate.kind === "mass" ? r.rate.name : undefined;
+      return r.rate.kind === "mass" && r.rate.k.k === "param" ? ir.parameters[r.rate.k.p]!.id : r.rate.kind === "mass" && r.rate.k.k === "bin" ? "(scaled)" : undefined;
     };
     for (const d of ["DY_0 + AY_0 -> AY_0 @ 20", "2 X1_0 -> 2 X1_0 + DX1_0 @ 20", "DX1_1 + A1_1 -> A1_1 @ 20"])
       expect(rateName(d), d).toBe("k_div");
@@ -427,7 +426,7 @@ describe("paper §3.4, Figure 4, Tables 1–3: the 1-2-1 network", () => {
   describe("the comparison can fail", () => {
     const ideal = idealIR();
     const iids = ideal.species.map((s) => s.id);
-    const fmt = (x: Reaction) => formatReaction(x, iids);
+    const fmt = (x: Reaction) => formatReaction(x, ideal);
     const idx = (id: string) => iids.indexOf(id);
     const mutate = (f: (rs: Reaction[]) => Reaction[]): CRN => ({ ...ideal, reactions: f(ideal.reactions.map((r) => ({ ...r }))) });
 
@@ -461,10 +460,10 @@ describe("paper §3.4, Figure 4, Tables 1–3: the 1-2-1 network", () => {
       const r = compareWithTables(
         mutate((rs) => [
           ...rs.map((x) =>
-            fmt(x) === moved ? { ...x, tag: "backward" as const } : fmt(x) === slow ? { ...x, rate: { kind: "mass" as const, k: 10 } } : x,
+            fmt(x) === moved ? { ...x, tag: "backward" as const } : fmt(x) === slow ? { ...x, rate: { kind: "mass" as const, k: { k: "num" as const, v: 10 } } } : x,
           ),
           ...rs.filter((x) => fmt(x) === dup),
-          { reactants: [{ s: idx("W0_0_0_p"), n: 1 }, { s: idx("W0_0_0_m"), n: 1 }], products: [], rate: { kind: "mass", k: 1 }, tag: "update", origin: rs[0]!.origin },
+          { reactants: [{ s: idx("W0_0_0_p"), n: 1 }, { s: idx("W0_0_0_m"), n: 1 }], products: [], rate: { kind: "mass", k: { k: "num", v: 1 } }, tag: "update", origin: rs[0]!.origin },
         ]),
       );
       expect(r.missing.sort()).toEqual([key("update", moved), key("backward", slow)].sort());

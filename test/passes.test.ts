@@ -7,6 +7,7 @@ import { validateIR } from "../src/ir/validate.js";
 import { emitJson } from "../src/backends/json.js";
 import { emitReactions } from "../src/backends/reactions.js";
 import type { CRN } from "../src/ir/types.js";
+import { trainParam } from "../src/ir/parameters.js";
 import { ROOT, mustCompile } from "./helpers.js";
 
 const examples = ["xor", "iris", "mnist", "sine", "divide"].map((n) => resolve(ROOT, "examples", `${n}.crnn`));
@@ -60,9 +61,10 @@ describe("passes", () => {
       const [a, b] = r.reactants.map((t) => ir.species[t.s]!);
       expect(a!.id.slice(0, -2)).toBe(b!.id.slice(0, -2));
       expect([a!.rail, b!.rail]).toEqual(["p", "m"]);
-      expect(r.rate).toEqual({ kind: "mass", k: 2, name: "k_ann" });
+      expect(r.rate.kind === "mass" && r.rate.k).toEqual({ k: "param", p: ir.train!.params.annihilate });
     }
-    expect(ir.train!.annihilate).toBe(2);
+    expect(trainParam(ir, "annihilate")).toBe(2);
+    expect(ir.parameters[ir.train!.params.annihilate!]).toMatchObject({ id: "k_ann", value: 2, role: "rate", unit: "1/(M*s)" });
   });
 });
 

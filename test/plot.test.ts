@@ -22,8 +22,8 @@ import {
   table,
   normaliseIds,
 } from "../src/plot/index.js";
-import type { Evaluation, TrainResult } from "../src/sim/train.js";
-import { train } from "../src/sim/train.js";
+import type { Evaluation, TrainResult } from "../src/train/trainer.js";
+import { train, protocolFor } from "../src/library.js";
 import { compileFile } from "../src/compile.js";
 import { main } from "../src/cli/main.js";
 import { runCli, ROOT, mulberry32 } from "./helpers.js";
@@ -233,12 +233,13 @@ describe("training report", () => {
   const run = (example: string, iterations: number, trace?: string[]) => {
     const r = compileFile(resolve(ROOT, "examples", `${example}.crnn`), { iterations });
     if (!r.ir) throw new Error("compile failed");
-    return { ir: r.ir, result: train(r.ir, { iterations, ...(trace ? { trace } : {}) }) };
+    const protocol = protocolFor(r.ir, { iterations });
+    return { ir: r.ir, data: protocol.data, result: train(r.ir, { protocol, ...(trace ? { trace } : {}) }) };
   };
 
   it("iris: settings, learning curve and a pair plot of the 4 features", async () => {
-    const { ir, result } = run("iris", 10);
-    const html = await trainReport(result, ir);
+    const { ir, data, result } = run("iris", 10);
+    const html = await trainReport(result, ir, data);
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(html).toContain("<h1>iris_net on iris</h1>");
     expect(html).toContain("<td>eta</td>");
@@ -253,8 +254,8 @@ describe("training report", () => {
   });
 
   it("mnist01: a PCA plane of the 64-pixel inputs", async () => {
-    const { ir, result } = run("mnist", 3);
-    const html = await trainReport(result, ir, { maxPoints: 400 });
+    const { ir, data, result } = run("mnist", 3);
+    const html = await trainReport(result, ir, data, { maxPoints: 400 });
     expect(html).toContain("projected onto their first two principal components");
     expect(html).toContain("an even subsample of 2128");
     const svgs = html.match(/<svg [\s\S]*?<\/svg>/g)!;
@@ -263,9 +264,9 @@ describe("training report", () => {
   });
 
   it("a partial run says so; a trace gets its plot; a regression gets no class plot", async () => {
-    const { ir, result } = run("xor", 4, ["Y_0"]);
+    const { ir, data, result } = run("xor", 4, ["Y_0"]);
     const partial: TrainResult = { ...result, stopped: { reason: "blowup", message: "Y_0 > 1e12 <at t = 3>", time: 3, species: "Y_0" } };
-    const html = await trainReport(partial, ir);
+    const html = await trainReport(partial, ir, data);
     expect(html).toContain('<p class="warn">Partial results: Y_0 &gt; 1e12 &lt;at t = 3&gt;.</p>');
     expect(html).toContain("<h2>Traced species</h2>");
     expect(html).not.toContain("Classification");

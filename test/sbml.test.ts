@@ -14,10 +14,12 @@ import { fmt15, cnLines } from "../src/backends/sbml/text.js";
 import { formatNumber } from "../src/backends/reactions.js";
 import { readSbml } from "../src/backends/sbml/read.js";
 import { simulate } from "../src/sim/simulate.js";
-import { train } from "../src/sim/train.js";
-import { simulateSchedule } from "../src/sim/schedule.js";
+import { train } from "../src/library.js";
+import { runSchedule } from "../src/train/trainer.js";
+import { makeProtocol } from "../src/train/protocol.js";
 import type { CRN } from "../src/ir/types.js";
-import { loadDataset, type Dataset } from "../src/data/datasets.js";
+import type { Protocol } from "../src/ir/protocol.js";
+import { loadDataset } from "../src/data/datasets.js";
 import { ROOT, runCli, mustCompile } from "./helpers.js";
 
 const update = process.env["UPDATE_GOLDEN"] === "1";
@@ -43,20 +45,23 @@ const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
+/** The schedule the CLI writes: the cyclic order over the train block's dataset (none if it is not bundled). */
+function cyclic(ir: CRN, cut = Infinity): { protocol?: Protocol } {
+  if (!ir.train) return {};
+  try {
+    const d = loadDataset(ir.train.dataset, ir.train.split, ir.train.seed);
+    return { protocol: makeProtocol(ir, d.train.length > cut ? { ...d, train: d.train.slice(0, cut) } : d, { order: "cyclic" }) };
+  } catch {
+    return {}; // not bundled: the CLI warns and writes no schedule
+  }
+}
+
 /**
  * libSBML's check of a 1000-sample schedule takes most of a minute; the schedule's structure
  * (one event, piecewise per species) does not depend on its length, so large datasets are
  * checked with their first 40 training samples (the full MNIST file is checked by bench/sbml.mjs).
  */
-function shortSchedule(ir: CRN): { dataset?: Dataset } {
-  if (!ir.train) return {};
-  try {
-    const d = loadDataset(ir.train.dataset, ir.train.split, ir.train.seed);
-    return d.train.length > 40 ? { dataset: { ...d, train: d.train.slice(0, 40) } } : {};
-  } catch {
-    return {}; // not bundled: the emitter warns and writes no schedule
-  }
-}
+const shortSchedule = (ir: CRN) => cyclic(ir, 40);
 
 describe("SBML consistency (libSBML, all categories, units included)", () => {
   for (const f of inputs)
@@ -134,7 +139,7 @@ describe("the text crnnc writes itself is libSBML's (read back and written again
     const r = compileFile(join(dir, "n.crnn"));
     expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const ir = r.ir!;
-    const xml = await emitSbml(ir);
+    const xml = await emitSbml(ir, cyclic(ir));
     const c = await checkSbml(xml);
     expect([...c.read, ...c.consistency].map((e) => `${e.severity} ${e.category} ${e.line}: ${e.message}`)).toEqual([]);
     expect(lists(await rewrite(xml))).toBe(lists(xml));
@@ -143,9 +148,10 @@ describe("the text crnnc writes itself is libSBML's (read back and written again
     expect(target.slice(0, target.indexOf("</eventAssignment>")).match(/<piece>/g)).toHaveLength(3);
     const back = await readSbml(xml, "x.xml");
     expect(back.diagnostics).toEqual([]);
-    const want = planSbml(ir).schedule!;
-    expect(back.schedule!.values.length).toBe(want.values.length);
-    expect(Math.max(...want.values.map((v, p) => relDiff(v, back.schedule!.values[p]!)))).toBeLessThanOrEqual(1e-14);
+    const want = planSbml(ir, cyclic(ir)).schedule!;
+    const got = back.protocol!.data.train.map((s) => [...s.x, ...s.y]);
+    expect(got.length).toBe(want.values.length);
+    expect(Math.max(...want.values.map((v, p) => relDiff(v, got[p]!)))).toBeLessThanOrEqual(1e-14);
   }, 30000);
 });
 
@@ -178,21 +184,21 @@ describe("round trip IR → SBML → read back → simulate", () => {
     const seeded = { ...ir, species: ir.species.map((s) => (init.has(s.id) ? { ...s, init: init.get(s.id)! } : s)) };
     expect(await crnTrip(seeded, 20)).toBeLessThanOrEqual(1e-6);
   });
-  it("5 training iterations with the schedule: read-back vs train(--order sbml)", async () => {
+  it("5 training iterations with the schedule: read-back vs train(--order cyclic)", async () => {
     const ir = compileRel("test/fixtures/fig4-train/input.crnn");
-    const back = await readSbml(await emitSbml(ir), "x.xml");
+    const back = await readSbml(await emitSbml(ir, cyclic(ir)), "x.xml");
     expect(back.diagnostics).toEqual([]);
     expect(back.ir!.kind).toBe("train");
     const tol = { rtol: 1e-10, atol: 1e-14 };
-    const traj = simulateSchedule(back.ir!, back.schedule!, { iterations: 5, ...tol });
+    const traj = runSchedule(back.ir!, { ...back.protocol!, iterations: 5 }, back.period!, tol);
     let d = 0;
     for (let k = 1; k <= 5; k++) {
-      const direct = train(ir, { iterations: k, order: "sbml", ...tol }).finalState;
+      const direct = train(ir, { iterations: k, order: "cyclic", ...tol }).finalState;
       d = Math.max(d, relDiff(direct, traj.values[k]!));
     }
     expect(d).toBeLessThanOrEqual(1e-6);
     // And train() on the read-back model (its scheduled samples in order) agrees too.
-    const viaTrain = train(back.ir!, { iterations: 5, dataset: back.dataset!, order: "sbml", sequence: back.schedule!.values.map((_, i) => i), ...tol }).finalState;
+    const viaTrain = train(back.ir!, { protocol: { ...back.protocol!, iterations: 5 }, ...tol }).finalState;
     expect(relDiff(viaTrain, traj.values[5]!)).toBeLessThanOrEqual(1e-6);
   }, 60000);
 });
@@ -200,8 +206,8 @@ describe("round trip IR → SBML → read back → simulate", () => {
 describe("golden SBML and Antimony (paper Figure 4, 1-2-1)", () => {
   const ir = () => compileRel("test/fixtures/fig4-train/input.crnn");
   for (const [file, emit] of [
-    ["model.sbml", (x: CRN) => emitSbml(x, { version: "golden" })],
-    ["model.antimony", async (x: CRN) => emitAntimony(x, { version: "golden" })],
+    ["model.sbml", (x: CRN) => emitSbml(x, { version: "golden", ...cyclic(x) })],
+    ["model.antimony", async (x: CRN) => emitAntimony(x, { version: "golden", ...cyclic(x) })],
   ] as const)
     it(file, async () => {
       const text = await emit(ir());
@@ -279,7 +285,7 @@ describe("speed", () => {
     const ir = r.ir;
     await libsbml(); // loading the library is not part of the figure
     const t0 = performance.now();
-    const xml = await emitSbml(ir!);
+    const xml = await emitSbml(ir!, cyclic(ir!));
     const ms = performance.now() - t0;
     expect(xml).toContain("next_sample");
     expect(xml.match(/<eventAssignment /g)).toHaveLength(2 + 64 + 2);

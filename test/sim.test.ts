@@ -10,7 +10,7 @@ import { simulate, makeIntegrator, toSteadyState } from "../src/sim/simulate.js"
 import { compileModel, rhs, jacobian, tableEvaluators } from "../src/sim/model.js";
 import { generate } from "../src/sim/codegen.js";
 import { massActionRhs } from "../src/ir/mass-action.js";
-import { train } from "../src/sim/train.js";
+import { train } from "../src/library.js";
 import type { CRN } from "../src/ir/types.js";
 
 let tmp: string;

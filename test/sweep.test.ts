@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runCli, ROOT } from "./helpers.js";
 import { compileFile } from "../src/compile.js";
+import { trainParam } from "../src/ir/parameters.js";
 import { checkAxisNames, expandGrid, expandRuns, parseAxes, parseAxis, parseSeeds, pointOptions, runKey, SweepUsageError } from "../src/sweep/grid.js";
 import { stat } from "../src/sweep/summary.js";
 import { sourceHash, type RunRecord } from "../src/sweep/point.js";
@@ -61,7 +62,8 @@ describe("sweep grid", () => {
     expect(parseSeeds(undefined, undefined, 7)).toEqual([7]);
     expect(() => parseSeeds("0", undefined, 1)).toThrow(/--seeds/);
     expect(() => parseSeeds("2", "1", 1)).toThrow(/not both/);
-    expect(() => checkAxisNames(parseAxes(["hh=1"]), "net", new Set(["h"]))).toThrow(/unknown --over axis `hh`.*epsilon, period, eta, annihilate, h/);
+    expect(() => checkAxisNames(parseAxes(["hh=1"]), "net", { activation: new Set(["h"]), rates: new Set(["k", "k_div", "eta"]) })).toThrow(/unknown --over axis `hh`.*epsilon, period, eta, annihilate, h, k, k_div\)/);
+    expect(() => checkAxisNames(parseAxes(["k_div=1"]), "net", { activation: new Set(["h"]), rates: new Set(["k_div"]) })).not.toThrow();
     expect(pointOptions({ epsilon: 0.1, period: 5, eta: 0.01, annihilate: 0, h: 2 })).toEqual({ settings: { epsilon: 0.1, period: 5, eta: 0.01 }, annihilate: 0, params: { h: 2 } });
     // The key ignores the order of the axes.
     expect(runKey("abc", "net", 10, { a: 1, b: 2 }, 3)).toBe(runKey("abc", "net", 10, { b: 2, a: 1 }, 3));
@@ -87,11 +89,11 @@ describe("sweep grid", () => {
 describe("compile overrides", () => {
   it("set activation parameters in every layer that has them, and train settings", () => {
     const ir = compileFile(sine, { params: { h: 2 }, settings: { eta: 0.01, period: 20, epsilon: 0.05 } }).ir!;
-    expect(ir.layers!.slice(1).map((l) => l.activation!.params["h"])).toEqual([2, 2]);
+    expect(ir.layers!.slice(1).map((l) => ir.parameters[l.activation!.params["h"]!]!.value)).toEqual([2, 2]);
     expect(ir.species.find((s) => s.id === "H")!.init).toBe(2); // the catalyst H = h
-    expect(ir.train!.eta).toBe(0.01);
-    expect(ir.rates["eta"]).toBe(0.01);
-    expect(ir.train!.period).toBe(20);
+    expect(trainParam(ir, "eta")).toBe(0.01);
+    expect(ir.parameters.filter((p) => p.name === "eta").map((p) => p.value)).toEqual([0.01]);
+    expect(trainParam(ir, "period")).toBe(20);
     // No noise block in sine.crnn: ε > 0 brings the default one.
     expect(ir.train!.noise).toEqual({ epsilon: 0.05, resample: 0.05, hold: 0.005, on: ["backward", "nodes"] });
     expect(compileFile(sine, { settings: { epsilon: 0 } }).ir!.train!.noise).toBeUndefined();

@@ -19,7 +19,7 @@ import { stageKernels } from "../src/sim/wasm/stages.js";
 import { compileModel, jacobian, rhs as tableRhs } from "../src/sim/model.js";
 import { massActionRhs } from "../src/ir/mass-action.js";
 import { TABLEAUS, incremental, Rosenbrock, type EvalKind } from "../src/sim/rosenbrock.js";
-import { train } from "../src/sim/train.js";
+import { train } from "../src/library.js";
 import type { CRN } from "../src/ir/types.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "crnnc-wasm-"));
@@ -116,7 +116,7 @@ describe("straight-line WebAssembly kernels", () => {
         w.rhs(x!, dx!);
         const ref = new Float64Array(md.n);
         tableRhs(md, x!, ref);
-        const ir2 = { ...ir, reactions: ir.reactions.map((rx, k) => (rx.rate.kind === "mass" ? { ...rx, rate: { ...rx.rate, k: md.k[k]! } } : rx)) };
+        const ir2 = { ...ir, reactions: ir.reactions.map((rx, k) => (rx.rate.kind === "mass" ? { ...rx, rate: { kind: "mass" as const, k: { k: "num" as const, v: md.k[k]! } } } : rx)) };
         const conv = massActionRhs(ir2, Float64Array.from(x!)).dx;
         for (let q = 0; q < md.n; q++) {
           const scale = Math.max(1, Math.abs(ref[q]!));

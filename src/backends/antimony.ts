@@ -5,7 +5,7 @@
 //   at (time >= (iter + 1) * T), t0=false, persistent=true: iter = iter + 1, X0_0 = piecewise(...)
 
 import type { CRN } from "../ir/types.js";
-import { planSbml, scheduleFormula, unitId, type SbmlOptions } from "./sbml/model.js";
+import { orderText, planSbml, scheduleFormula, unitId, type SbmlOptions } from "./sbml/model.js";
 import { formatNumber } from "./reactions.js";
 
 export function emitAntimony(ir: CRN, opts: SbmlOptions = {}): string {
@@ -15,7 +15,7 @@ export function emitAntimony(ir: CRN, opts: SbmlOptions = {}): string {
   L.push(`// ${ir.kind} ${ir.name} from ${ir.source}, written by crnnc ${opts.version ?? ""}: ${ir.species.length} species, ${ir.reactions.length} reactions`);
   if (ir.layers) L.push(`// network shape ${ir.layers.map((l) => l.size).join("-")}; weights read back as w = W.p - W.m, biases as b = B.p - B.m`);
   L.push("// mass action without combinatorial factors, concentrations in mole/litre, one compartment `cell` of 1 litre");
-  if (sch) L.push(`// schedule: event next_sample every T = ${formatNumber(sch.period)} s walks one seeded permutation of the ${sch.values.length} training samples (seed ${sch.seed}), repeated each epoch (crnnc sim --order sbml); simulate to ${formatNumber(sch.iterations * sch.period)} for ${sch.iterations} iterations`);
+  if (sch) L.push(`// schedule: event next_sample every ${sch.periodId} = ${formatNumber(sch.period)} s puts the next sample on the inputs and targets. ${orderText(sch)} Simulate to ${formatNumber(sch.iterations * sch.period)} for ${sch.iterations} iterations.`);
   const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(ir.name) ? ir.name : "model";
   L.push(`model ${plan.ids.includes(name) ? `${name}_model` : name}()`, "");
   L.push("  // units", "  unit substance = mole", "  unit time_unit = second", "  unit volume = litre", "  unit extent = mole");
@@ -29,9 +29,10 @@ export function emitAntimony(ir: CRN, opts: SbmlOptions = {}): string {
   L.push("", "  // rate constants");
   for (const p of plan.params) {
     if (p.derived) L.push(`  ${p.id} := ${[p.derived.base, ...Array(p.derived.divisions).fill("M_ref")].join(" / ")}; ${p.id} has ${unitId(p.dim)}`);
+    else if (p.formula) L.push(`  ${p.id} := ${bare(p.formula)}; ${p.id} has ${unitId(p.dim)}`);
     else L.push(`  const ${p.id} = ${formatNumber(p.value)} ${unitId(p.dim)}`);
   }
-  if (sch) L.push("", "  // schedule", `  const T = ${formatNumber(sch.period)} second`, "  var iter = 0 dimensionless", "  var pos = 0 dimensionless");
+  if (sch) L.push("", "  // schedule", "  var iter = 0 dimensionless", "  var pos = 0 dimensionless");
   L.push("", "  // reactions");
   const side = (ts: [string, number][], mods: string[]) => {
     const all = [...ts.map(([s, n]) => (n === 1 ? s : `${n} ${s}`)), ...mods];
@@ -46,7 +47,7 @@ export function emitAntimony(ir: CRN, opts: SbmlOptions = {}): string {
     const assigns = [`iter = iter + 1`, `pos = ${N > 1 ? `piecewise(pos + 1, pos < ${N - 1}, 0)` : "0"}`];
     sch.species.forEach((s, q) => assigns.push(`${plan.ids[s]} = ${bare(scheduleFormula(sch, q, "molar"))}`));
     L.push("", "  // every T: the next training sample (values at the trigger time)");
-    L.push(`  next_sample: at (time >= (iter + 1) * T), t0=false, persistent=true, fromTrigger=true: ${assigns.join(",\n      ")}`);
+    L.push(`  next_sample: at (time >= (iter + 1) * ${sch.periodId}), t0=false, persistent=true, fromTrigger=true: ${assigns.join(",\n      ")}`);
   }
   L.push("end", "");
   return L.join("\n");

@@ -1,27 +1,33 @@
-// The JSON backend: the IR as data, with species referred to by id so that the file reads on
-// its own. Spans become `file:line:col` strings. Keys are written in a fixed order, so the same
-// IR always gives the same bytes.
+// The JSON backend: the IR as data, with species and parameters referred to by id so that the
+// file reads on its own. Spans become `file:line:col` strings. Keys are written in a fixed
+// order, so the same IR always gives the same bytes.
 //
-//   { "format": "crnnc-ir", "version": 1, "species": [{ "id": "X0_0", "role": "input", ... }],
-//     "reactions": [{ "reactants": [["X1_0", 2]], "products": [["X1_0", 1]], "rate": { "k": 1 }, ... }] }
+//   { "format": "crnnc-ir", "version": 2, "parameters": [{ "id": "k", "value": 1, "role": "rate", ... }],
+//     "species": [{ "id": "X0_0", "role": "input", ... }],
+//     "reactions": [{ "reactants": [["X1_0", 2]], "products": [["X1_0", 1]], "rate": { "kind": "mass", "k": 1, "expr": "k" }, ... }] }
 
-import type { CRN, IRExpr, Reaction } from "../ir/types.js";
-import type { Span } from "../syntax/ast.js";
-import { formatExpr } from "./reactions.js";
+import type { CRN, Reaction } from "../ir/types.js";
+import { spanText, type Span } from "../ir/span.js";
+import { exprText, exprTree } from "../ir/expr.js";
+import { paramValues, rateConstant } from "../ir/parameters.js";
 import { summarize } from "../analysis/summary.js";
 
-export const IR_FORMAT_VERSION = 1;
+/** 2: the parameter table (`parameters`, rate expressions by name) replaced `rates`. */
+export const IR_FORMAT_VERSION = 2;
 
 export function emitJson(ir: CRN, version: string): string {
   const ids = ir.species.map((s) => s.id);
-  const span = (s: Span | undefined) => (s ? `${s.file}:${s.line}:${s.col}` : undefined);
+  const pids = ir.parameters.map((p) => p.id);
+  const values = paramValues(ir);
+  const span = (s: Span | undefined) => (s ? spanText(s) : undefined);
+  const leaf = (l: { k: "species"; s: number } | { k: "param"; p: number } | { k: "arg"; i: number }) => (l.k === "species" ? ids[l.s]! : l.k === "param" ? pids[l.p]! : "z");
   const reaction = (r: Reaction) => ({
     reactants: r.reactants.map((t) => [ids[t.s], t.n]),
     products: r.products.map((t) => [ids[t.s], t.n]),
     rate:
       r.rate.kind === "mass"
-        ? { kind: "mass", k: r.rate.k, ...(r.rate.name ? { name: r.rate.name } : {}), ...(r.rate.scale !== undefined ? { scale: r.rate.scale } : {}) }
-        : { kind: "law", expr: formatExpr(r.rate.expr, ids), tree: lawTree(r.rate.expr, ids) },
+        ? { kind: "mass", k: rateConstant(r, values), expr: exprText(r.rate.k, leaf) }
+        : { kind: "law", expr: exprText(r.rate.expr, leaf), tree: exprTree(r.rate.expr, (l) => (l.k === "species" ? { species: ids[l.s] } : { parameter: pids[l.p] })) },
     tag: r.tag,
     template: r.origin.template,
     at: span(r.origin.span),
@@ -34,9 +40,34 @@ export function emitJson(ir: CRN, version: string): string {
     kind: ir.kind,
     name: ir.name,
     source: ir.source,
-    ...(ir.layers ? { layers: ir.layers } : {}),
-    rates: ir.rates,
-    ...(ir.train ? { train: ir.train } : {}),
+    ...(ir.layers
+      ? {
+          layers: ir.layers.map((l) => ({
+            size: l.size,
+            ...(l.activation
+              ? {
+                  activation: {
+                    name: l.activation.name,
+                    qualified: l.activation.qualified,
+                    params: Object.fromEntries(Object.entries(l.activation.params).map(([k, p]) => [k, pids[p]])),
+                    ...(l.activation.closed ? { closed: exprText(l.activation.closed, leaf) } : {}),
+                  },
+                }
+              : {}),
+          })),
+        }
+      : {}),
+    parameters: ir.parameters.map((p) => ({
+      id: p.id,
+      name: p.name,
+      value: p.value,
+      role: p.role,
+      ...(p.unit ? { unit: p.unit } : {}),
+      owner: p.owner,
+      ...(p.expr ? { expr: exprText(p.expr, leaf) } : {}),
+      ...(p.span ? { at: span(p.span) } : {}),
+    })),
+    ...(ir.train ? { train: { ...ir.train, params: Object.fromEntries(Object.entries(ir.train.params).map(([k, p]) => [k, p === undefined ? undefined : pids[p]])) } } : {}),
     summary: summaryJson(ir),
     species: ir.species.map((s) => ({
       id: s.id,
@@ -51,21 +82,6 @@ export function emitJson(ir: CRN, version: string): string {
     reactions: ir.reactions.map(reaction),
   };
   return JSON.stringify(doc, null, 1) + "\n";
-}
-
-function lawTree(e: IRExpr, ids: readonly string[]): unknown {
-  switch (e.k) {
-    case "num":
-      return e.v;
-    case "species":
-      return { species: ids[e.s] };
-    case "neg":
-      return { op: "neg", args: [lawTree(e.a, ids)] };
-    case "bin":
-      return { op: e.op, args: [lawTree(e.a, ids), lawTree(e.b, ids)] };
-    case "fn":
-      return { op: e.f, args: e.args.map((a) => lawTree(a, ids)) };
-  }
 }
 
 function summaryJson(ir: CRN) {

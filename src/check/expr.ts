@@ -1,5 +1,7 @@
-// Numeric expressions: resolution of names (constants inline, rates stay symbolic so a network
-// can override them by name, activation parameters bind late) and evaluation.
+// Numeric expressions of the source, resolved against scopes: constants inline, rates stay
+// symbolic (a network can override them by name, and lowering turns each into a parameter),
+// activation parameters bind late, species are slots. The tree is the IR's expression type
+// (ir/expr.ts) with checker leaves; its evaluation is the IR's, so the two cannot disagree.
 //
 //   rate k_div = 10 * k      →  { k: "bin", op: "*", a: 10, b: { k: "rate", name: "k" } }
 
@@ -8,6 +10,7 @@ import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/diagnostic.js";
 import type { Scope, Def } from "./scope.js";
 import type { Code } from "../diagnostics/codes.js";
+import { FUNCTIONS, arityProblem, evalExpr, isFunction, someLeaf, type Expr } from "../ir/expr.js";
 
 /** A species reference inside a template: a parameter, a local, or a species named outright. */
 export interface Slot {
@@ -18,26 +21,15 @@ export interface Slot {
   rail?: "p" | "m";
 }
 
-export type TExpr =
-  | { k: "num"; v: number }
+export type TLeaf =
   | { k: "rate"; name: string; decl: A.ValueDecl; scope: Scope }
   | { k: "param"; name: string }
   | { k: "species"; slot: Slot }
-  | { k: "neg"; a: TExpr }
-  | { k: "bin"; op: A.BinaryOp; a: TExpr; b: TExpr }
-  | { k: "fn"; f: FnName; args: TExpr[] };
-
-export const FUNCTIONS = {
-  sqrt: 1,
-  exp: 1,
-  log: 1,
-  abs: 1,
-  min: 2,
-  max: 2,
-  /** The characteristic function of [0, ∞): step(x) = 1 if x ≥ 0, else 0. */
-  step: 1,
-} as const;
-export type FnName = keyof typeof FUNCTIONS;
+  /** The argument of a closed form (`z` in `closed(z) = ...`). */
+  | { k: "arg"; i: number; name: string }
+  /** Where an error was reported: evaluates to NaN, and marks the expression as already wrong. */
+  | { k: "error" };
+export type TExpr = Expr<TLeaf>;
 
 export interface ExprContext {
   scope: Scope;
@@ -62,17 +54,17 @@ export function compileExpr(e: A.Expr, cx: ExprContext): TExpr {
     case "bin":
       return { k: "bin", op: e.op, a: compileExpr(e.left, cx), b: compileExpr(e.right, cx) };
     case "call": {
-      const arity = FUNCTIONS[e.callee as FnName];
-      if (arity === undefined) {
+      if (!isFunction(e.callee)) {
         cx.sink.error("E0112", e.calleeSpan, `unknown function \`${e.callee}\``, didYouMean(e.callee, Object.keys(FUNCTIONS)) ?? `functions: ${Object.keys(FUNCTIONS).join(", ")}`);
         return bad();
       }
-      if (e.args.length !== arity) {
-        cx.sink.error("E0104", e.span, `\`${e.callee}\` takes ${arity} argument${arity === 1 ? "" : "s"}, got ${e.args.length}`);
+      const arity = arityProblem(e.callee, e.args.length);
+      if (arity) {
+        cx.sink.error("E0104", e.span, arity);
         return bad();
       }
       for (const a of e.args) if (a.name) cx.sink.error("E0107", a.nameSpan, `\`${e.callee}\` takes no named arguments`);
-      return { k: "fn", f: e.callee as FnName, args: e.args.map((a) => compileExpr(a.value, cx)) };
+      return { k: "fn", f: e.callee, args: e.args.map((a) => compileExpr(a.value, cx)) };
     }
     case "rail":
     case "name": {
@@ -81,15 +73,10 @@ export function compileExpr(e: A.Expr, cx: ExprContext): TExpr {
           ? { name: e.name, rail: e.rail, nameSpan: { ...e.span, end: e.span.start + e.name.length, endCol: e.span.col + e.name.length - 1 }, railSpan: e.railSpan, span: e.span }
           : { name: e.name, nameSpan: e.span, span: e.span };
       const d = cx.scope.lookup(e.name);
-      if (d && d.kind !== "species" && e.kind === "name") {
-        const t = nameToExpr(d, e, cx);
-        if (t) return t;
-        return bad();
-      }
+      if (d && d.kind !== "species" && e.kind === "name") return nameToExpr(d, e, cx) ?? bad();
       if (cx.species) {
         const slot = cx.species(ref);
-        if (slot) return { k: "species", slot };
-        return bad();
+        return slot ? { k: "species", slot } : bad();
       }
       if (d?.kind === "species") {
         cx.sink.error("E0109", e.span, `\`${e.name}\` is a species, but a ${cx.what} must be a number`, "a rate that depends on concentrations is a rate law: write `@ rate(...)`");
@@ -107,6 +94,8 @@ function nameToExpr(d: Def, e: { name: string; span: A.Span }, cx: ExprContext):
       return { k: "rate", name: e.name, decl: d.decl, scope: d.scope };
     case "param":
       return { k: "param", name: e.name };
+    case "arg":
+      return { k: "arg", i: d.index, name: e.name };
     case "const":
     case "catalyst":
       // A catalyst's concentration is fixed, so in a number it reads as that constant.
@@ -136,143 +125,90 @@ export function compileConst(decl: A.ValueDecl, scope: Scope, sink: DiagnosticSi
 
 function unknown(cx: ExprContext, name: string, span: A.Span): void {
   const code: Code = "E0101";
-  const hint = didYouMean(name, cx.scope.visible((d) => d.kind === "rate" || d.kind === "const" || d.kind === "param").filter((n) => n !== cx.defining));
+  const hint = didYouMean(name, cx.scope.visible((d) => d.kind === "rate" || d.kind === "const" || d.kind === "param" || d.kind === "arg").filter((n) => n !== cx.defining));
   cx.sink.error(code, span, `unknown ${cx.what === "rate constant" ? "rate constant" : "name"} \`${name}\``, hint ?? (cx.what === "rate constant" ? "declare it with `rate NAME = value`" : undefined));
 }
 
 function bad(): TExpr {
-  return { k: "num", v: NaN };
+  return { k: "error" };
 }
 
-// ---- evaluation ----------------------------------------------------------------------------
-
-export interface EvalEnv {
-  param(name: string): number;
-  rate(t: Extract<TExpr, { k: "rate" }>): number;
-  species?(slot: Slot): number;
-}
-
-export function evalExpr(t: TExpr, env: EvalEnv): number {
-  switch (t.k) {
-    case "num":
-      return t.v;
-    case "rate":
-      return env.rate(t);
-    case "param":
-      return env.param(t.name);
-    case "species":
-      return env.species ? env.species(t.slot) : NaN;
-    case "neg":
-      return -evalExpr(t.a, env);
-    case "bin":
-      return applyOp(t.op, evalExpr(t.a, env), evalExpr(t.b, env));
-    case "fn":
-      return applyFn(t.f, t.args.map((a) => evalExpr(a, env)));
-  }
-}
-
-export function applyOp(op: A.BinaryOp, a: number, b: number): number {
-  switch (op) {
-    case "+":
-      return a + b;
-    case "-":
-      return a - b;
-    case "*":
-      return a * b;
-    case "/":
-      return a / b;
-    case "^":
-      return a ** b;
-    case "<":
-      return a < b ? 1 : 0;
-    case "<=":
-      return a <= b ? 1 : 0;
-    case ">":
-      return a > b ? 1 : 0;
-    case ">=":
-      return a >= b ? 1 : 0;
-    case "==":
-      return a === b ? 1 : 0;
-  }
-}
-
-export function applyFn(f: FnName, x: number[]): number {
-  switch (f) {
-    case "sqrt":
-      return Math.sqrt(x[0]!);
-    case "exp":
-      return Math.exp(x[0]!);
-    case "log":
-      return Math.log(x[0]!);
-    case "abs":
-      return Math.abs(x[0]!);
-    case "min":
-      return Math.min(x[0]!, x[1]!);
-    case "max":
-      return Math.max(x[0]!, x[1]!);
-    case "step":
-      return x[0]! >= 0 ? 1 : 0;
-  }
+/** Does the expression contain a place where an error was already reported? */
+export function hasError(t: TExpr): boolean {
+  return someLeaf(t, (l) => l.k === "error");
 }
 
 /** Does the expression mention a species (i.e. is it a rate law rather than a constant)? */
 export function mentionsSpecies(t: TExpr): boolean {
-  switch (t.k) {
-    case "species":
-      return true;
-    case "neg":
-      return mentionsSpecies(t.a);
-    case "bin":
-      return mentionsSpecies(t.a) || mentionsSpecies(t.b);
-    case "fn":
-      return t.args.some(mentionsSpecies);
-    default:
-      return false;
-  }
+  return someLeaf(t, (l) => l.k === "species");
+}
+
+/** Leaf values for `evalTExpr`; a leaf without one evaluates to NaN. */
+export interface LeafValues {
+  rate?: (l: Extract<TLeaf, { k: "rate" }>) => number;
+  param?: (name: string) => number;
+  species?: (slot: Slot) => number;
+  arg?: (i: number) => number;
+}
+
+export function evalTExpr(t: TExpr, v: LeafValues): number {
+  return evalExpr(t, (l) => {
+    switch (l.k) {
+      case "rate":
+        return v.rate ? v.rate(l) : NaN;
+      case "param":
+        return v.param ? v.param(l.name) : NaN;
+      case "species":
+        return v.species ? v.species(l.slot) : NaN;
+      case "arg":
+        return v.arg ? v.arg(l.i) : NaN;
+      case "error":
+        return NaN;
+    }
+  });
+}
+
+/** A value in a numeric position must be a finite number; `0/0`, `1/0` or `exp(1000)` is an error here. */
+export function finiteOrReport(v: number, span: A.Span, what: string, sink: DiagnosticSink): number | undefined {
+  if (Number.isFinite(v)) return v;
+  sink.error("E0212", span, `this ${what} evaluates to ${v}, not a finite number`, Number.isNaN(v) ? "NaN comes from 0/0, 0 * ∞, ∞ − ∞, sqrt or log of a negative number, ..." : "a division by zero or an overflow (exp of a large number, a huge power) gives ±∞");
+  return undefined;
 }
 
 /**
- * Values of named rate constants: an override by name if one is given, else the declared
- * default. Memoised per declaration; a rate defined through itself is reported, not looped on.
+ * Evaluate an expression that may only contain numbers, constants and rates (sizes, settings):
+ * its value, or undefined when it is wrong (the error is reported: an unknown name, a
+ * non-constant, or a value that is not a finite number).
  */
-export class RateResolver {
-  private readonly memo = new Map<A.ValueDecl, number>();
-  private readonly active = new Set<A.ValueDecl>();
-
-  constructor(
-    private readonly sink: DiagnosticSink,
-    private readonly overrides: ReadonlyMap<string, number> = new Map(),
-    private readonly params: (name: string) => number = () => NaN,
-  ) {}
-
-  readonly env: EvalEnv = {
-    param: (n) => this.params(n),
-    rate: (r) => this.value(r.decl, r.scope),
-  };
-
-  value(decl: A.ValueDecl, scope: Scope): number {
-    const o = this.overrides.get(decl.name);
-    if (o !== undefined) return o;
-    const m = this.memo.get(decl);
-    if (m !== undefined) return m;
-    if (this.active.has(decl)) {
-      this.sink.error("E0207", decl.nameSpan, `rate \`${decl.name}\` is defined in terms of itself`);
-      return NaN;
-    }
-    this.active.add(decl);
-    const v = evalExpr(compileConst(decl, scope, this.sink), this.env);
-    this.active.delete(decl);
-    this.memo.set(decl, v);
-    return v;
-  }
-}
-
-/** Evaluate an expression that may only contain numbers, constants and rates (sizes, settings). */
-export function evalStatic(e: A.Expr, scope: Scope, sink: DiagnosticSink, what: string): number {
+export function evalStatic(e: A.Expr, scope: Scope, sink: DiagnosticSink, what: string): number | undefined {
   const t = compileExpr(e, { scope, sink, what });
-  let ok = true;
-  const rates = new RateResolver(sink, new Map(), () => ((ok = false), NaN));
-  const v = evalExpr(t, rates.env);
-  if (!ok) sink.error("E0208", e.span, `a ${what} must be a constant expression`);
-  return v;
+  if (hasError(t)) return undefined;
+  let constant = true;
+  const memo = new Map<A.ValueDecl, number>();
+  const active = new Set<A.ValueDecl>();
+  let cyclic = false;
+  let broken = false;
+  const rate = (l: Extract<TLeaf, { k: "rate" }>): number => {
+    const m = memo.get(l.decl);
+    if (m !== undefined) return m;
+    if (active.has(l.decl)) return (cyclic = true), NaN;
+    active.add(l.decl);
+    const inner = compileConst(l.decl, l.scope, sink);
+    if (hasError(inner)) broken = true;
+    const v = broken ? NaN : evalTExpr(inner, { rate, param: () => ((constant = false), NaN) });
+    active.delete(l.decl);
+    memo.set(l.decl, v);
+    return v;
+  };
+  const v = evalTExpr(t, { rate, param: () => ((constant = false), NaN), arg: () => ((constant = false), NaN) });
+  if (broken) return undefined;
+  if (!constant) {
+    sink.error("E0208", e.span, `a ${what} must be a constant expression`);
+    return undefined;
+  }
+  if (cyclic) {
+    sink.error("E0207", e.span, `a rate this ${what} reads is defined in terms of itself`);
+    return undefined;
+  }
+  return finiteOrReport(v, e.span, what, sink);
 }

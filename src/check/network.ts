@@ -8,8 +8,9 @@
 import type * as A from "../syntax/ast.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/diagnostic.js";
-import { activationScope, type Def, type Scope } from "./scope.js";
-import { evalStatic, compileConst, compileExpr, evalExpr, type TExpr } from "./expr.js";
+import { activationScope, Scope, type Def } from "./scope.js";
+import { evalStatic, compileConst, compileExpr, evalTExpr, hasError, type TExpr } from "./expr.js";
+import { forEachLeaf } from "../ir/expr.js";
 import type { CompiledTemplate, TemplateCompiler } from "./templates.js";
 
 /**
@@ -44,7 +45,11 @@ export interface LayerPlan {
     name: string;
     def: Extract<Def, { kind: "activation" }>;
     params: Map<string, number>;
+    /** Where each parameter's value is given: the layer's argument, else the declared default. */
+    paramSpans: Map<string, A.Span>;
     templates: Partial<Record<ContractName, CompiledTemplate>>;
+    /** The closed form σ(z) the activation declares (`closed(z) = ...`), over z and its parameters. */
+    closed?: TExpr;
     /** Catalyst name → concentration. */
     catalysts: Map<string, number>;
     /** The node output is dual-railed (`node(dual X)`). */
@@ -69,7 +74,7 @@ export function checkNetwork(decl: A.NetworkDecl, scope: Scope, tc: TemplateComp
   let input: A.InputDecl | undefined;
   const size = (e: A.Expr, what: string): number => {
     const v = evalStatic(e, scope, sink, what);
-    if (Number.isNaN(v)) return NaN;
+    if (v === undefined) return NaN;
     if (!Number.isInteger(v) || v < 1) {
       sink.error("E0201", e.span, `${what} must be a positive integer, got ${v}`);
       return NaN;
@@ -88,7 +93,8 @@ export function checkNetwork(decl: A.NetworkDecl, scope: Scope, tc: TemplateComp
     } else if (m.kind === "rate") {
       const v = evalStatic(m.value, scope, sink, "rate constant");
       if (overrides.has(m.name)) sink.error("E0102", m.nameSpan, `rate \`${m.name}\` is already set in this network`);
-      else if (!Number.isNaN(v) && (!Number.isFinite(v) || v < 0)) sink.error("E0203", m.value.span, `rate constant \`${m.name}\` must be non-negative and finite, got ${v}`);
+      else if (v === undefined) continue;
+      else if (v < 0) sink.error("E0203", m.value.span, `rate constant \`${m.name}\` must be non-negative and finite, got ${v}`);
       else overrides.set(m.name, { value: v, span: m.nameSpan });
     } else if (m.kind === "const") {
       sink.error("E0109", m.span, "define constants at the top level of the file, not inside a network");
@@ -113,13 +119,7 @@ export function checkNetwork(decl: A.NetworkDecl, scope: Scope, tc: TemplateComp
 }
 
 function collectRateNames(t: CompiledTemplate, out: Set<string>): void {
-  const walk = (e: TExpr): void => {
-    if (e.k === "rate") out.add(e.name);
-    else if (e.k === "neg") walk(e.a);
-    else if (e.k === "bin") (walk(e.a), walk(e.b));
-    else if (e.k === "fn") e.args.forEach(walk);
-  };
-  for (const r of t.reactions) walk(r.rate);
+  for (const r of t.reactions) forEachLeaf(r.rate, (l) => void (l.k === "rate" && out.add(l.name)));
 }
 
 function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: DiagnosticSink, needSlope: boolean): LayerPlan["activation"] {
@@ -135,7 +135,9 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
   const aScope = activationScope(def, sink);
   // Parameters: declared defaults, then the layer's arguments (by name or by position).
   const params = new Map<string, number>();
+  const paramSpans = new Map<string, A.Span>();
   const given = new Set<string>();
+  let badParam = false;
   m.args.forEach((arg, idx) => {
     const p = arg.name ? a.params.find((q) => q.name === arg.name) : a.params[idx];
     if (!p) {
@@ -148,14 +150,23 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
       return;
     }
     given.add(p.name);
-    params.set(p.name, evalStatic(arg.value, scope, sink, `parameter \`${p.name}\``));
+    const v = evalStatic(arg.value, scope, sink, `parameter \`${p.name}\``);
+    if (v === undefined) badParam = true;
+    params.set(p.name, v ?? NaN);
+    paramSpans.set(p.name, arg.value.span);
   });
-  for (const p of a.params) if (!params.has(p.name)) params.set(p.name, evalStatic(p.value, aScope, sink, `parameter \`${p.name}\``));
-  const env = { param: (n: string) => params.get(n) ?? NaN, rate: () => NaN };
-  let failed = false;
+  for (const p of a.params) {
+    if (params.has(p.name)) continue;
+    const v = evalStatic(p.value, aScope, sink, `parameter \`${p.name}\``);
+    if (v === undefined) badParam = true;
+    params.set(p.name, v ?? NaN);
+    paramSpans.set(p.name, p.value.span);
+  }
+  const env = { param: (n: string) => params.get(n) ?? NaN };
+  let failed = badParam;
   for (const r of a.members) {
-    if (r.kind !== "require") continue;
-    const ok = evalExpr(compileExpr(r.cond, { scope: aScope, sink, what: "condition" }), env);
+    if (r.kind !== "require" || badParam) continue;
+    const ok = evalTExpr(compileExpr(r.cond, { scope: aScope, sink, what: "condition" }), env);
     if (ok === 0 || Number.isNaN(ok)) {
       // Point at the argument the condition is about, if the layer gave it.
       const mentioned = namesIn(r.cond);
@@ -167,7 +178,7 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
   const catalysts = new Map<string, number>();
   for (const c of a.members) {
     if (c.kind !== "catalyst") continue;
-    const v = evalExpr(compileConst(c, aScope, sink), env);
+    const v = evalTExpr(compileConst(c, aScope, sink), env);
     // After a failed `require` the bad parameter has been reported; its consequences are not.
     if (!failed && (v < 0 || !Number.isFinite(v))) sink.error("E0209", m.span, `catalyst \`${c.name}\` of \`${a.name}\` would have concentration ${v}`);
     catalysts.set(c.name, v);
@@ -207,8 +218,32 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
     }
     templates[name] = tc.module(md);
   }
-  return { name: a.name, def, params, templates, catalysts, dualOutput, accumulator, dualSlope };
+  const closed = closedForm(def, aScope, sink);
+  return { name: a.name, def, params, paramSpans, templates, catalysts, dualOutput, accumulator, dualSlope, ...(closed ? { closed } : {}) };
 }
+
+/**
+ * The activation's `closed(z) = expr`, checked: at most one, over its argument, its parameters,
+ * constants and rates (no species: a closed form is a number). Called for every activation
+ * of every file, used or not, and memoised.
+ */
+export function closedForm(def: Extract<Def, { kind: "activation" }>, aScope: Scope, sink: DiagnosticSink): TExpr | undefined {
+  const memo = closedMemo.get(def.decl);
+  if (memo) return memo.t;
+  const decls = def.decl.members.filter((m): m is A.ClosedDecl => m.kind === "closed");
+  for (const extra of decls.slice(1)) sink.error("E0213", extra.span, `activation \`${def.decl.name}\` declares its closed form twice`, `the first is at line ${decls[0]!.span.line}`);
+  const d = decls[0];
+  let t: TExpr | undefined;
+  if (d) {
+    const scope = new Scope(`closed form of \`${def.decl.name}\``, aScope, sink);
+    scope.define(d.arg.name, d.arg.span, (s) => ({ kind: "arg", name: d.arg.name, span: d.arg.span, index: 0, scope: s }));
+    const c = compileExpr(d.value, { scope, sink, what: "closed form" });
+    if (!hasError(c)) t = c;
+  }
+  closedMemo.set(def.decl, { t });
+  return t;
+}
+const closedMemo = new WeakMap<A.ActivationDecl, { t: TExpr | undefined }>();
 
 function namesIn(e: A.Expr, out = new Set<string>()): Set<string> {
   if (e.kind === "name") out.add(e.name);

@@ -8,7 +8,7 @@
 
 import type * as A from "../syntax/ast.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
-import type { TrainSettings } from "../ir/types.js";
+import type { TrainPlan } from "./train.js";
 import type { Scope } from "./scope.js";
 import { NOISE_DEFAULTS } from "./train.js";
 
@@ -21,15 +21,15 @@ export interface SettingOverrides {
 }
 
 /** Apply `o` to checked train settings (in place), reporting values out of range. */
-export function overrideSettings(settings: TrainSettings, o: SettingOverrides, sink: DiagnosticSink): void {
+export function overrideSettings(settings: TrainPlan, o: SettingOverrides, sink: DiagnosticSink): void {
   const bad = (code: "E0203" | "E0204" | "E0207", msg: string) => sink.error(code, undefined, msg);
   if (o.eta !== undefined) {
     if (!(o.eta >= 0 && Number.isFinite(o.eta))) bad("E0203", `η override must be a non-negative finite rate constant, got ${o.eta}`);
-    else settings.eta = o.eta;
+    else settings.eta = { value: o.eta, set: true };
   }
   if (o.period !== undefined) {
     if (!(o.period > 0 && Number.isFinite(o.period))) bad("E0204", `period override must be positive, got ${o.period}`);
-    else settings.period = o.period;
+    else settings.period = { value: o.period };
   }
   if (o.epsilon !== undefined) {
     if (!(o.epsilon >= 0 && Number.isFinite(o.epsilon))) bad("E0207", `noise level ε override must be non-negative, got ${o.epsilon}`);

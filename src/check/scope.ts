@@ -18,7 +18,9 @@ export type Def =
   | { kind: "crn"; decl: A.CrnDecl; scope: Scope }
   | { kind: "network"; decl: A.NetworkDecl; scope: Scope }
   | { kind: "train"; decl: A.TrainDecl; scope: Scope }
-  | { kind: "species"; name: string; span: A.Span; dual: boolean; local: boolean; scope: Scope; index?: number };
+  | { kind: "species"; name: string; span: A.Span; dual: boolean; local: boolean; scope: Scope; index?: number }
+  /** The argument of an activation's closed form (`z` in `closed(z) = ...`). */
+  | { kind: "arg"; name: string; span: A.Span; index: number; scope: Scope };
 
 export class Scope {
   readonly defs = new Map<string, Def>();
@@ -67,6 +69,7 @@ export class Scope {
 export function defSpan(d: Def): A.Span {
   switch (d.kind) {
     case "species":
+    case "arg":
       return d.span;
     case "param":
     case "const":
@@ -82,9 +85,8 @@ export function defSpan(d: Def): A.Span {
   }
 }
 
-export function spanText(s: A.Span): string {
-  return `${s.file}:${s.line}:${s.col}`;
-}
+import { spanText } from "../ir/span.js";
+export { spanText };
 
 function moduleQualifier(file: LoadedFile): string {
   return file.display.replace(/\.crnn$/, "");
@@ -134,7 +136,7 @@ export function activationScope(def: Extract<Def, { kind: "activation" }>, sink:
   for (const m of a.members) {
     if (m.kind === "module")
       scope.define(m.name, m.nameSpan, (s) => ({ kind: "module", decl: m, scope: s, qualified: `${def.qualified}.${m.name}` }));
-    else if (m.kind !== "require") scope.define(m.name, m.nameSpan, (s) => ({ kind: m.kind, decl: m, scope: s }) as Def);
+    else if (m.kind !== "require" && m.kind !== "closed") scope.define(m.name, m.nameSpan, (s) => ({ kind: m.kind, decl: m, scope: s }) as Def);
   }
   return scope;
 }

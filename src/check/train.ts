@@ -11,7 +11,8 @@ import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/diagnostic.js";
 import type { Scope } from "./scope.js";
 import { evalStatic } from "./expr.js";
-import type { Distribution, NoiseSettings, TrainSettings } from "../ir/types.js";
+import type { DatasetSpec, Distribution, NoiseSettings } from "../ir/types.js";
+import type { Span } from "../ir/span.js";
 import { BUILTIN_DATASETS } from "../data/registry.js";
 import { DatasetError, NegativeFeatureError, loadDataset, parseCsv, transform } from "../data/datasets.js";
 import type { Code } from "../diagnostics/codes.js";
@@ -29,6 +30,21 @@ export const TRAIN_DEFAULTS = {
 export const NOISE_TARGETS = ["forward", "backward", "update", "nodes"] as const;
 export const NOISE_DEFAULTS = { epsilon: 0, resample: 0.05, hold: 0.005, on: ["backward", "nodes"] };
 
+/** A checked train block: its settings, and the values that lowering turns into parameters (η, T, the annihilation rate) with where they were set. */
+export interface TrainPlan {
+  dataset: DatasetSpec;
+  iterations: number;
+  split: number;
+  seed: number;
+  evaluate: number;
+  init: { weights: Distribution; biases: Distribution };
+  noise?: NoiseSettings;
+  /** η; `set` when the train block (or an override) gives it, else the default. */
+  eta: { value: number; span?: Span; set: boolean };
+  period: { value: number; span?: Span };
+  annihilate?: { value: number; span?: Span };
+}
+
 export function checkTrain(
   decl: A.TrainDecl,
   scope: Scope,
@@ -36,15 +52,16 @@ export function checkTrain(
   sourcePath: string,
   exists: (p: string) => boolean,
   shape?: { inputs: number; outputs: number },
-): TrainSettings {
+): TrainPlan {
   const seen = new Map<string, A.Setting>();
-  const num = (s: A.Setting): number => (s.value ? evalStatic(s.value, scope, sink, `\`${s.key}\` value`) : NaN);
+  // undefined: a wrong value, already reported.
+  const num = (s: A.Setting): number | undefined => (s.value ? evalStatic(s.value, scope, sink, `\`${s.key}\` value`) : undefined);
   const bad = (code: Code, s: A.Setting, msg: string, hint?: string) => sink.error(code, s.value?.span ?? s.span, msg, hint);
 
-  const out: TrainSettings = {
+  const out: TrainPlan = {
     dataset: { kind: "builtin", name: decl.dataset.value },
-    eta: TRAIN_DEFAULTS.eta,
-    period: TRAIN_DEFAULTS.period,
+    eta: { value: TRAIN_DEFAULTS.eta, set: false },
+    period: { value: TRAIN_DEFAULTS.period },
     iterations: TRAIN_DEFAULTS.iterations,
     split: TRAIN_DEFAULTS.split,
     seed: TRAIN_DEFAULTS.seed,
@@ -68,44 +85,51 @@ export function checkTrain(
     switch (s.key) {
       case "eta": {
         const v = num(s);
-        if (!Number.isNaN(v) && (!(v >= 0) || !Number.isFinite(v))) bad("E0203", s, `η must be a non-negative finite rate constant, got ${v}`);
-        else out.eta = v;
+        if (v === undefined) break;
+        if (!(v >= 0)) bad("E0203", s, `η must be a non-negative finite rate constant, got ${v}`);
+        else out.eta = { value: v, span: s.span, set: true };
         break;
       }
       case "period": {
         const v = num(s);
-        if (!Number.isNaN(v) && (!(v > 0) || !Number.isFinite(v))) bad("E0204", s, `period T must be positive, got ${v}`);
-        else out.period = v;
+        if (v === undefined) break;
+        if (!(v > 0)) bad("E0204", s, `period T must be positive, got ${v}`);
+        else out.period = { value: v, span: s.span };
         break;
       }
       case "iterations": {
         const v = num(s);
-        if (!Number.isNaN(v) && !(Number.isInteger(v) && v >= 1)) bad("E0205", s, `iterations must be an integer ≥ 1, got ${v}`);
+        if (v === undefined) break;
+        if (!(Number.isInteger(v) && v >= 1)) bad("E0205", s, `iterations must be an integer ≥ 1, got ${v}`);
         else out.iterations = v;
         break;
       }
       case "split": {
         const v = num(s);
-        if (!Number.isNaN(v) && !(v > 0 && v <= 1)) bad("E0206", s, `split is the fraction of the data used for training, in (0, 1]; got ${v}`, "e.g. `split 0.9` trains on 90% and validates on the rest");
+        if (v === undefined) break;
+        if (!(v > 0 && v <= 1)) bad("E0206", s, `split is the fraction of the data used for training, in (0, 1]; got ${v}`, "e.g. `split 0.9` trains on 90% and validates on the rest");
         else out.split = v;
         break;
       }
       case "seed": {
         const v = num(s);
-        if (!Number.isNaN(v) && !(Number.isInteger(v) && v >= 0 && v <= 2 ** 32 - 1)) bad("E0207", s, `seed must be an integer in [0, 2^32), got ${v}`);
+        if (v === undefined) break;
+        if (!(Number.isInteger(v) && v >= 0 && v <= 2 ** 32 - 1)) bad("E0207", s, `seed must be an integer in [0, 2^32), got ${v}`);
         else out.seed = v;
         break;
       }
       case "evaluate": {
         const v = num(s);
-        if (!Number.isNaN(v) && !(Number.isInteger(v) && v >= 1)) bad("E0207", s, `evaluate every N needs an integer N ≥ 1, got ${v}`);
+        if (v === undefined) break;
+        if (!(Number.isInteger(v) && v >= 1)) bad("E0207", s, `evaluate every N needs an integer N ≥ 1, got ${v}`);
         else out.evaluate = v;
         break;
       }
       case "annihilate": {
         const v = num(s);
-        if (!Number.isNaN(v) && (!(v >= 0) || !Number.isFinite(v))) bad("E0203", s, `annihilation rate must be non-negative and finite, got ${v}`);
-        else out.annihilate = v;
+        if (v === undefined) break;
+        if (!(v >= 0)) bad("E0203", s, `annihilation rate must be non-negative and finite, got ${v}`);
+        else out.annihilate = { value: v, span: s.span };
         break;
       }
       case "init": {
@@ -117,14 +141,14 @@ export function checkTrain(
       }
       case "scale": {
         const v = num(s);
-        if (!Number.isNaN(v) && !(v > 0 && Number.isFinite(v))) bad("E0207", s, `scale must be a positive finite factor, got ${v}`, "features become (x + shift) · scale");
-        else if (!Number.isNaN(v)) mapping.scale = v;
+        if (v === undefined) break;
+        if (!(v > 0)) bad("E0207", s, `scale must be a positive finite factor, got ${v}`, "features become (x + shift) · scale");
+        else mapping.scale = v;
         break;
       }
       case "shift": {
         const v = num(s);
-        if (!Number.isNaN(v) && !Number.isFinite(v)) bad("E0207", s, `shift must be a finite number, got ${v}`, "features become (x + shift) · scale");
-        else if (!Number.isNaN(v)) mapping.shift = v;
+        if (v !== undefined) mapping.shift = v;
         break;
       }
       case "features":
@@ -173,7 +197,7 @@ export function checkTrain(
  * rows (E0403), negative features after shift/scale (E0404), and a column count that does not
  * fit the network (E0402, as for a built-in dataset). Files the host serves but the disk does not have are left to the run.
  */
-function checkCsv(decl: A.TrainDecl, path: string, spec: TrainSettings["dataset"], sink: DiagnosticSink, shape?: { inputs: number; outputs: number }): void {
+function checkCsv(decl: A.TrainDecl, path: string, spec: DatasetSpec, sink: DiagnosticSink, shape?: { inputs: number; outputs: number }): void {
   if (spec.kind !== "csv") return;
   let text: string;
   try {
@@ -213,7 +237,7 @@ function distribution(s: A.Setting, scope: Scope, sink: DiagnosticSink): Distrib
   const known = ["uniform", "normal", "constant"];
   if (e.kind !== "call") {
     const v = evalStatic(e, scope, sink, "initial value");
-    return Number.isNaN(v) ? undefined : { kind: "constant", value: v };
+    return v === undefined ? undefined : { kind: "constant", value: v };
   }
   if (!known.includes(e.callee)) {
     sink.error("E0207", e.calleeSpan, `unknown distribution \`${e.callee}\``, didYouMean(e.callee, known) ?? "use uniform(low, high), normal(mean, std) or constant(value)");
@@ -224,8 +248,9 @@ function distribution(s: A.Setting, scope: Scope, sink: DiagnosticSink): Distrib
     sink.error("E0104", e.span, `\`${e.callee}\` takes ${arity} argument${arity === 1 ? "" : "s"}, got ${e.args.length}`);
     return undefined;
   }
-  const v = e.args.map((a) => evalStatic(a.value, scope, sink, "distribution parameter"));
-  if (v.some((x) => Number.isNaN(x))) return undefined;
+  const got = e.args.map((a) => evalStatic(a.value, scope, sink, "distribution parameter"));
+  if (got.some((x) => x === undefined)) return undefined;
+  const v = got as number[];
   if (v.some((x) => !Number.isFinite(x))) {
     sink.error("E0207", e.span, "distribution parameters must be finite");
     return undefined;
@@ -266,8 +291,8 @@ function checkNoise(n: A.NoiseBlock, scope: Scope, sink: DiagnosticSink): NoiseS
       }
       continue;
     }
-    const v = s.value ? evalStatic(s.value, scope, sink, `\`${s.key}\` value`) : NaN;
-    if (Number.isNaN(v)) continue;
+    const v = s.value ? evalStatic(s.value, scope, sink, `\`${s.key}\` value`) : undefined;
+    if (v === undefined) continue;
     if (s.key === "epsilon") {
       if (!(v >= 0 && Number.isFinite(v))) sink.error("E0207", s.value!.span, `noise level ε must be non-negative, got ${v}`);
       else out.epsilon = v;

@@ -11,7 +11,7 @@
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { IO } from "./main.js";
+import type { IO } from "./io.js";
 import { formatText } from "../format/format.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { displayName } from "../load/loader.js";

@@ -7,6 +7,11 @@
 import type { CRN } from "../ir/types.js";
 import { summarize } from "../analysis/summary.js";
 import { TAGS } from "../ir/types.js";
+import { exprText, formatNumber } from "../ir/expr.js";
+import { trainParam } from "../ir/parameters.js";
+import { spanText } from "../ir/span.js";
+
+const ROLE = { rate: "rate constant", activation: "activation parameter", protocol: "protocol" } as const;
 
 export function formatInfo(ir: CRN): string {
   const s = summarize(ir);
@@ -15,7 +20,7 @@ export function formatInfo(ir: CRN): string {
   if (ir.layers) {
     const acts = ir.layers
       .slice(1)
-      .map((l) => `${l.activation?.name}(${Object.entries(l.activation?.params ?? {}).map(([k, v]) => `${k}=${v}`).join(", ")})`);
+      .map((l) => `${l.activation?.name}(${Object.entries(l.activation?.params ?? {}).map(([k, p]) => `${k}=${ir.parameters[p]!.value}`).join(", ")})`);
     const uniq = [...new Set(acts)];
     out.push(`  network        ${ir.layers.map((l) => l.size).join(" → ")}  ${uniq.length === 1 ? uniq[0] : acts.join(", ")}`);
   }
@@ -50,16 +55,30 @@ export function formatInfo(ir: CRN): string {
     const ex = s.dualPairs.slice(0, 3).map(([p, m]) => `${ir.species[p]!.id}/${ir.species[m]!.id}`);
     out.push(`                     e.g. ${ex.join(", ")}`);
   }
-  const rates = Object.entries(ir.rates);
-  if (rates.length) out.push(`  rate constants     ${rates.map(([k, v]) => `${k} = ${v}`).join(", ")}`);
+  if (ir.parameters.length) {
+    out.push("", "  parameters");
+    const rows = ir.parameters.map((p) => [
+      p.id,
+      formatNumber(p.value),
+      [ROLE[p.role], p.unit, p.expr ? `= ${exprText(p.expr, (l) => ir.parameters[l.p]!.id)}` : undefined].filter(Boolean).join(", "),
+      p.owner,
+      p.span ? spanText(p.span) : "",
+    ]);
+    const w = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+    for (const r of rows) out.push(`    ${r.map((c, i) => (i < 4 ? c.padEnd(w[i]!) : c)).join("  ")}`.trimEnd());
+    out.push("");
+  }
   if (ir.train) {
     const t = ir.train;
     const ds = t.dataset.kind === "builtin" ? t.dataset.name : t.dataset.path;
-    out.push(`  training           on ${ds}: η = ${t.eta}, T = ${t.period}, ${t.iterations} iterations (ηT = ${+(t.eta * t.period).toPrecision(6)}), seed ${t.seed}`);
+    const eta = trainParam(ir, "eta")!;
+    const T = trainParam(ir, "period")!;
+    out.push(`  training           on ${ds}: η = ${eta}, T = ${T}, ${t.iterations} iterations (ηT = ${+(eta * T).toPrecision(6)}), seed ${t.seed}`);
     const { shift, scale } = t.dataset;
     if (shift !== undefined || scale !== undefined) out.push(`  features           x → (x + ${shift ?? 0}) · ${scale ?? 1}`);
     if (t.noise) out.push(`  noise              ε = ${t.noise.epsilon}, t0 = ${t.noise.resample}, t1 = ${t.noise.hold}, on ${t.noise.on.join(", ")}`);
-    if (t.annihilate) out.push(`  rail annihilation  on, rate ${t.annihilate}`);
+    const ann = trainParam(ir, "annihilate");
+    if (ann) out.push(`  rail annihilation  on, rate ${ann}`);
   }
   return out.join("\n") + "\n";
 }

@@ -15,34 +15,10 @@ import { VERSION } from "../version.js";
 import { runSim, SimUsageError } from "./sim.js";
 import { emitSbmlText, isSbmlPath, runSbmlSim, runValidate } from "./sbml.js";
 import { runFmt, FmtUsageError } from "./fmt.js";
+import { defaultIO, type IO } from "./io.js";
 import { runSweepCli, SweepUsageError } from "./sweep.js";
 
-export interface IO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  /** Colour diagnostics (stderr is a terminal and NO_COLOR is unset). */
-  color: boolean;
-  /** stderr is a terminal: draw a progress bar rather than lines. */
-  tty?: boolean;
-  /** Install a Ctrl-C handler; returns its removal. */
-  onSigint?: (handler: () => void) => () => void;
-}
-
-export const defaultIO: IO = {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  color: Boolean(process.stderr.isTTY) && !process.env["NO_COLOR"],
-  tty: Boolean(process.stderr.isTTY),
-  onSigint: (handler) => {
-    let count = 0;
-    const h = () => {
-      if (++count > 1) process.exit(130);
-      handler();
-    };
-    process.on("SIGINT", h);
-    return () => process.off("SIGINT", h);
-  },
-};
+export type { IO };
 
 const USAGE = `crnnc ${VERSION} — compile neural networks into chemical reaction networks that train them
 

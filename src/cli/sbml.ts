@@ -5,13 +5,16 @@
 
 import { readFileSync } from "node:fs";
 import type { CRN } from "../ir/types.js";
-import type { IO } from "./main.js";
+import type { IO } from "./io.js";
 import { emitSbml } from "../backends/sbml/emit.js";
 import { emitAntimony } from "../backends/antimony.js";
 import { checkSbml, type SbmlIssue } from "../backends/sbml/libsbml.js";
 import { readSbml } from "../backends/sbml/read.js";
 import { runSim, SimUsageError, type SimFlags } from "./sim.js";
-import { simulateSchedule } from "../sim/schedule.js";
+import { runSchedule } from "../train/trainer.js";
+import { makeProtocol } from "../train/protocol.js";
+import { DatasetError, loadDataset } from "../data/datasets.js";
+import type { Protocol } from "../ir/protocol.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { VERSION } from "../version.js";
 
@@ -26,8 +29,21 @@ export function isSbmlPath(file: string): boolean {
 
 export async function emitSbmlText(ir: CRN, emit: "sbml" | "antimony", schedule: string | undefined, io: IO): Promise<string> {
   if (schedule !== undefined && schedule !== "none" && schedule !== "events") throw new SimUsageError(`--schedule must be none or events, got \`${schedule}\``);
-  const opts = { version: VERSION, schedule: (schedule ?? "events") as "none" | "events", onWarning: (m: string) => io.stderr(`crnnc: warning: ${m}\n`) };
+  const protocol = schedule === "none" ? undefined : scheduleProtocol(ir, io);
+  const opts = { version: VERSION, ...(protocol ? { protocol } : {}) };
   return emit === "sbml" ? emitSbml(ir, opts) : emitAntimony(ir, opts);
+}
+
+/** The schedule SBML and Antimony carry: the cyclic order (one seeded permutation, repeated), compact in an event. */
+function scheduleProtocol(ir: CRN, io: IO): Protocol | undefined {
+  if (ir.kind !== "train" || !ir.train) return undefined;
+  try {
+    return makeProtocol(ir, loadDataset(ir.train.dataset, ir.train.split, ir.train.seed), { order: "cyclic" });
+  } catch (e) {
+    if (!(e instanceof DatasetError)) throw e;
+    io.stderr(`crnnc: warning: no training schedule written: ${e.message}\n`);
+    return undefined;
+  }
 }
 
 function readText(file: string, io: IO): string | undefined {
@@ -70,16 +86,17 @@ export async function runSbmlSim(file: string, f: SimFlags, io: IO): Promise<num
   if (r.diagnostics.length) io.stderr(formatDiagnostics(r.diagnostics, { sources: new Map(), color: io.color }) + "\n");
   if (!r.ir) return 1;
   const ir = r.ir;
-  if (ir.kind === "train" && r.schedule) {
-    const sch = r.schedule;
-    const net = ir.species;
-    void net;
-    return runSim(ir, { ...f, trainOptions: { dataset: r.dataset!, order: "sbml", sequence: sch.values.map((_, i) => i) } }, io);
+  if (ir.kind === "train" && r.protocol) {
+    if (f.order !== undefined) throw new SimUsageError("--order does not apply to an SBML model: its schedule event fixes the sample sequence");
+    // --seed still seeds the noise draws; --iterations runs that many periods of the sequence.
+    const protocol = { ...r.protocol, ...(f.iterations !== undefined ? { iterations: f.iterations } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}) };
+    return runSim(ir, { ...f, protocol }, io);
   }
-  if (r.schedule) {
+  if (r.protocol) {
     // A schedule without crnnc's network annotations: walk it, print the final state.
-    const iterations = f.iterations ?? Math.max(1, Math.ceil((f.until ?? r.schedule.period) / r.schedule.period));
-    const tr = simulateSchedule(ir, r.schedule, { iterations, rtol: f.rtol ?? 1e-8, atol: f.atol ?? 1e-12, ...(f.method ? { method: f.method } : {}) });
+    const period = r.period!;
+    const iterations = f.iterations ?? Math.max(1, Math.ceil((f.until ?? period) / period));
+    const tr = runSchedule(ir, { ...r.protocol, iterations }, period, { rtol: f.rtol ?? 1e-8, atol: f.atol ?? 1e-12, ...(f.method ? { method: f.method as "rodas5" } : {}) });
     const final = tr.values[tr.values.length - 1]!;
     io.stdout(`${ir.name} at t = ${tr.t[tr.t.length - 1]}\n` + ir.species.map((s, i) => `  ${s.id}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
     return 0;

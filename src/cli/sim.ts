@@ -6,13 +6,16 @@
 //   crnnc sim examples/xor.crnn --iterations 3000 --json xor.json
 
 import type { CRN } from "../ir/types.js";
-import { trainAsync, type TrainResult, type Progress, type TrainOptions } from "../sim/train.js";
+import type { Protocol, SampleOrder } from "../ir/protocol.js";
+import { trainAsync, type TrainResult, type Progress } from "../train/trainer.js";
+import { makeProtocol } from "../train/protocol.js";
 import { simulate, makeIntegrator, toSteadyState, METHODS } from "../sim/simulate.js";
 import { compileModel } from "../sim/model.js";
-import { NetworkLayout } from "../sim/network.js";
-import { DatasetError } from "../data/datasets.js";
+import { NetworkLayout } from "../train/readout.js";
+import { DatasetError, loadDataset } from "../data/datasets.js";
 import { writeFileAtomic } from "../util/atomic.js";
-import type { IO } from "./main.js";
+import { duration } from "../util/duration.js";
+import type { IO } from "./io.js";
 
 export interface SimFlags {
   iterations?: number;
@@ -32,8 +35,24 @@ export interface SimFlags {
   points?: number;
   input?: string;
   quiet?: boolean;
-  /** Extra training options (SBML read-back: the scheduled samples and their order). */
-  trainOptions?: Partial<TrainOptions>;
+  /** The training protocol (SBML read-back: the schedule the file encodes); default: made from the train block's dataset. */
+  protocol?: Protocol;
+}
+
+/** `--order`: the sample orders, and `sbml`, the name the cyclic order had (what the SBML schedule encodes by default). */
+export function parseOrder(order: string | undefined): SampleOrder | undefined {
+  if (order === undefined) return undefined;
+  if (order === "random" || order === "epoch" || order === "cyclic") return order;
+  if (order === "sbml") return "cyclic";
+  throw new SimUsageError(`--order must be random, epoch or cyclic, got \`${order}\``);
+}
+
+/** The protocol of a run: the train block's dataset (loaded here), the seed and the order. */
+export function runProtocol(ir: CRN, f: Pick<SimFlags, "iterations" | "seed" | "order">): Protocol {
+  const t = ir.train!;
+  const seed = f.seed ?? t.seed;
+  const order = parseOrder(f.order);
+  return makeProtocol(ir, loadDataset(t.dataset, t.split, seed), { seed, ...(order ? { order } : {}), ...(f.iterations !== undefined ? { iterations: f.iterations } : {}) });
 }
 
 export class SimUsageError extends Error {}
@@ -49,7 +68,7 @@ export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onS
 
 async function runTrain(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {
   if (f.readout && f.readout !== "closed" && f.readout !== "crn") throw new SimUsageError(`--readout must be closed or crn, got \`${f.readout}\``);
-  if (f.order && f.order !== "random" && f.order !== "epoch" && f.order !== "sbml") throw new SimUsageError(`--order must be random, epoch or sbml, got \`${f.order}\``);
+  parseOrder(f.order);
   const trace = f.trace ? f.trace.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
   if (trace && !f.traceCsv && !f.json && !f.report) throw new SimUsageError("--trace needs --trace-csv FILE, --json FILE or --report FILE to write the trajectories to");
   if (trace) for (const id of trace) if (!ir.species.some((s) => s.id === id)) throw new SimUsageError(`--trace: \`${ir.name}\` has no species \`${id}\``);
@@ -61,17 +80,16 @@ async function runTrain(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: 
   });
   const progress = progressPrinter(ir, io, f.quiet ?? false);
   let r: TrainResult;
+  let protocol: Protocol;
   try {
-    r = await trainAsync(ir, {
+    protocol = f.protocol ?? runProtocol(ir, f);
+    r = await trainAsync(ir, protocol, {
       ...solver,
-      ...(f.iterations !== undefined ? { iterations: f.iterations } : {}),
-      ...(f.seed !== undefined ? { seed: f.seed } : {}),
       readout: (f.readout as "closed" | "crn" | undefined) ?? "closed",
-      order: (f.order as "random" | "epoch" | "sbml" | undefined) ?? "random",
-      ...f.trainOptions,
       ...(trace ? { trace } : {}),
       signal,
       onProgress: progress.update,
+      onNote: (m) => io.stderr(`crnnc: note: ${m}\n`),
     });
   } catch (e) {
     if (e instanceof DatasetError) {
@@ -86,7 +104,7 @@ async function runTrain(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: 
   progress.done();
   io.stdout(summary(r));
   let failed = writeResults(r, f, io);
-  if (f.report) failed = (await writeReport(r, ir, f, io)) || failed;
+  if (f.report) failed = (await writeReport(r, ir, protocol, f, io)) || failed;
   if (r.stopped?.reason === "blowup") {
     io.stderr(`crnnc: the run blew up: ${r.stopped.message}. Results up to there are written.\n`);
     return 1;
@@ -124,10 +142,10 @@ function writeResults(r: TrainResult, f: SimFlags, io: IO): boolean {
 }
 
 /** The --report page; true if it could not be written. */
-async function writeReport(r: TrainResult, ir: CRN, f: SimFlags, io: IO): Promise<boolean> {
+async function writeReport(r: TrainResult, ir: CRN, protocol: Protocol, f: SimFlags, io: IO): Promise<boolean> {
   try {
     const { trainReport } = await import("../plot/report.js"); // vega loads only when a report is asked for
-    writeFileAtomic(f.report!, await trainReport(r, ir, f.trainOptions?.dataset ? { dataset: f.trainOptions.dataset } : {}));
+    writeFileAtomic(f.report!, await trainReport(r, ir, protocol.data));
     return false;
   } catch (e) {
     io.stderr(`crnnc: cannot write ${f.report}: ${(e as Error).message}\n`);
@@ -184,14 +202,6 @@ function progressPrinter(ir: CRN, io: IO & { tty?: boolean }, quiet: boolean) {
   };
 }
 
-export function duration(ms: number): string {
-  if (!Number.isFinite(ms)) return "?";
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s - m * 60)).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
-}
 
 function runForward(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO): number {
   const net = NetworkLayout.of(ir);
@@ -205,6 +215,7 @@ function runForward(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: numb
   net.inputs.forEach((s, j) => (x[s] = a[j]!));
   const t = toSteadyState(md, integ, x, 1e-12, 1e6);
   const closed = net.noClosedForm.length ? undefined : net.forward(net.parameters(x), a);
+  if (net.noClosedForm.length) io.stderr(`crnnc: note: activation ${net.noClosedForm.map((n) => `\`${n}\``).join(", ")} declares no closed form (\`closed(z) = ...\`): only the CRN's value is shown\n`);
   const lines = [`${ir.name} at input (${a.join(", ")}): forward CRN ${Number.isFinite(t) ? `steady by t = ${t}` : "did not settle"}`];
   lines.push("  output        CRN steady state    closed form        rel. difference");
   const y = net.readOutputs(x);

@@ -12,13 +12,14 @@ import { basename, extname, join } from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
 import { compileFile } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
-import { checkAxisNames, intArg, positiveArg, parseAxes, parseSeeds, pointOptions, SweepUsageError, type SolverSettings } from "../sweep/grid.js";
+import { checkAxisNames, intArg, positiveArg, parseAxes, parseSeeds, structuralOptions, sweepable, SweepUsageError, type SolverSettings } from "../sweep/grid.js";
+import { valueProblem } from "../ir/parameters.js";
 import { METHODS } from "../sim/simulate.js";
 import { sourceHash } from "../sweep/point.js";
 import { runSweep } from "../sweep/sweep.js";
 import { summaryTable } from "../sweep/summary.js";
-import { duration } from "./sim.js";
-import type { IO } from "./main.js";
+import { duration } from "../util/duration.js";
+import type { IO } from "./io.js";
 
 export { SweepUsageError };
 
@@ -35,8 +36,10 @@ Axes (--over NAME=v1,v2,... or NAME=start:stop:step, stop included):
   period       T, how long each sample stays in the pot
   eta          η, the rate constant of the update reactions
   annihilate   rail annihilation rate (0 = off)
-  NAME         an activation parameter (e.g. h of smooth_relu), set in every layer whose
-               activation has it; this changes the compiled CRN
+  NAME         a rate constant of the compiled CRN by its id (k_div, k, ...; \`crnnc info\`
+               lists them): a value change on the compiled model, nothing is recompiled;
+               or an activation parameter (e.g. h of smooth_relu), set in every layer whose
+               activation has it: this changes the CRN, compiled once per value
 
 Options:
   --seeds N            seeds 1..N (default: the train block's seed)
@@ -121,17 +124,24 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   if (!base.ir) return 1;
   const ir = base.ir;
   if (ir.kind !== "train" || !ir.train) throw new SweepUsageError(`sweep trains a train block, but ${file} compiles to the ${ir.kind} \`${ir.name}\``);
-  const params = new Set((ir.layers ?? []).flatMap((l) => Object.keys(l.activation?.params ?? {})));
-  checkAxisNames(axes, ir.name, params);
+  const can = sweepable(ir);
+  checkAxisNames(axes, ir.name, can);
   const seeds = parseSeeds(values.seeds, values["seed-list"], ir.train.seed);
   const iterations = iterationsFlag ?? ir.train.iterations;
 
-  // Every value of every axis must compile on its own (an activation's `require`, ranges).
+  // Every value of every axis must be right on its own: a structural one must compile (an
+  // activation's `require`), a rate constant must be in range.
   for (const a of axes)
     for (const v of a.values) {
-      const r = compileFile(file, { ...(target !== undefined ? { target } : {}), ...pointOptions({ [a.name]: v }) });
-      const err = r.diagnostics.find((d) => d.severity === "error");
-      if (err) throw new SweepUsageError(`--over ${a.name}=${v}: ${err.message}`);
+      const opts = structuralOptions({ [a.name]: v }, can.activation);
+      if (Object.keys(opts).length) {
+        const r = compileFile(file, { ...(target !== undefined ? { target } : {}), ...opts });
+        const err = r.diagnostics.find((d) => d.severity === "error");
+        if (err) throw new SweepUsageError(`--over ${a.name}=${v}: ${err.message}`);
+      } else if (can.rates.has(a.name)) {
+        const why = valueProblem(ir.parameters.find((p) => p.id === a.name)!, v);
+        if (why) throw new SweepUsageError(`--over ${a.name}=${v}: ${why}`);
+      }
     }
   if (!ir.train.noise && axes.some((a) => a.name === "epsilon" && a.values.some((v) => v > 0)))
     io.stderr(`note: ${file} has no noise block; ε > 0 uses the default one (resample 0.05, hold 0.005, on backward, nodes)\n`);

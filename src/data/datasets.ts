@@ -12,21 +12,11 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Rng } from "../util/rng.js";
-import type { TrainSettings } from "../ir/types.js";
+import type { DatasetSpec } from "../ir/types.js";
+import type { Dataset, Sample } from "../ir/protocol.js";
 import { BUILTIN_DATASETS } from "./registry.js";
 
-export interface Sample {
-  x: Float64Array;
-  y: Float64Array;
-}
-
-export interface Dataset {
-  name: string;
-  train: Sample[];
-  validation: Sample[];
-  /** One output with 0/1 targets (threshold accuracy) or one-hot (argmax accuracy); undefined for regression. */
-  classification?: "threshold" | "onehot";
-}
+export type { Dataset, Sample };
 
 /** A problem with the data. `message` is the whole text; `detail` and `hint` are its two halves. */
 export class DatasetError extends Error {
@@ -47,7 +37,7 @@ export const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../
 
 export const SHIFT_HINT = "add `shift` (and `scale`) to the train block to map features into a non-negative range";
 
-export function loadDataset(spec: TrainSettings["dataset"], split: number, seed: number): Dataset {
+export function loadDataset(spec: DatasetSpec, split: number, seed: number): Dataset {
   const name = spec.kind === "builtin" ? spec.name : spec.path;
   let all: Sample[];
   if (spec.kind === "builtin") {

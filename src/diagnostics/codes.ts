@@ -34,6 +34,8 @@ export const codes = {
   E0209: "initial concentration must be non-negative",
   E0210: "network has no layers or no input",
   E0211: "program nested too deeply to compile",
+  E0212: "a value that is not a finite number (NaN or ±∞)",
+  E0213: "closed form of an activation is malformed",
   // files
   E0301: "import not found",
   E0302: "import cycle",

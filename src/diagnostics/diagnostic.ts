@@ -4,7 +4,7 @@
 //
 //   sink.error("E0101", span, "unknown name `kk`", "did you mean `k`?")
 
-import type { Span } from "../syntax/ast.js";
+import type { Span } from "../ir/span.js";
 import type { Code } from "./codes.js";
 
 export type Severity = "error" | "warning";

@@ -19,7 +19,7 @@ export function printFile(ast: A.FileAst, text: string, opts: PrintOptions = DEF
   return new Printer(new Source(text, ast), opts).file();
 }
 
-type Member = A.Item | A.Statement | A.InitDecl | A.InputDecl | A.DenseDecl | A.ModuleDecl | A.ValueDecl | A.RequireDecl;
+type Member = A.Item | A.Statement | A.InitDecl | A.InputDecl | A.DenseDecl | A.ModuleDecl | A.ValueDecl | A.RequireDecl | A.ClosedDecl;
 
 class Printer {
   private readonly ex: ExprPrinter;
@@ -50,6 +50,8 @@ class Printer {
         const fits = depth * this.opts.tabWidth + "require ".length + flat(cond).length <= this.opts.printWidth;
         return this.leaf(m, ["require ", fits ? flat(cond) : cond, msg ? [" : ", msg.image] : ""]);
       }
+      case "closed":
+        return this.leaf(m, group(["closed(", m.arg.name, ") =", indent(line), this.ex.top(m.value)]));
       case "local":
         return this.leaf(m, group(["local ", indent(join([",", line], m.names.map((n) => n.name)))]));
       case "call":

@@ -110,6 +110,7 @@ export class Source {
     if ("calleeSpan" in o) mark(o["calleeSpan"]);
     if (o["kind"] === "module" || o["kind"] === "activation") mark(o["nameSpan"]);
     if (o["kind"] === "dense") mark(o["activationSpan"]);
+    if (o["kind"] === "closed") mark(o["span"]);
     if (o["kind"] === "law" && "expr" in o) {
       const t = this.firstToken((o["span"] as A.Span).start, (o["span"] as A.Span).end, T.LParen);
       if (t) this.callParens.add(t.startOffset);

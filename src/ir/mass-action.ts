@@ -4,27 +4,18 @@
 //
 //   reactionRate(2X -> X @ 3, x = 2)  =  3 · 2²  =  12
 
+import { evalExpr } from "./expr.js";
+import { constValue, paramValues } from "./parameters.js";
 import type { CRN, IRExpr, Reaction, Tag } from "./types.js";
-import { applyFn, applyOp } from "../check/expr.js";
 
-export function evalIRExpr(e: IRExpr, x: ArrayLike<number>): number {
-  switch (e.k) {
-    case "num":
-      return e.v;
-    case "species":
-      return x[e.s]!;
-    case "neg":
-      return -evalIRExpr(e.a, x);
-    case "bin":
-      return applyOp(e.op, evalIRExpr(e.a, x), evalIRExpr(e.b, x));
-    case "fn":
-      return applyFn(e.f, e.args.map((a) => evalIRExpr(a, x)));
-  }
+/** A rate law's value at state x with parameter values p. */
+export function evalIRExpr(e: IRExpr, x: ArrayLike<number>, p: ArrayLike<number>): number {
+  return evalExpr(e, (l) => (l.k === "species" ? x[l.s]! : p[l.p]!));
 }
 
-export function reactionRate(r: Reaction, x: ArrayLike<number>): number {
-  if (r.rate.kind === "law") return evalIRExpr(r.rate.expr, x);
-  let v = r.rate.k;
+export function reactionRate(r: Reaction, x: ArrayLike<number>, p: ArrayLike<number>): number {
+  if (r.rate.kind === "law") return evalIRExpr(r.rate.expr, x, p);
+  let v = constValue(r.rate.k, p);
   for (const t of r.reactants) {
     const c = x[t.s]!;
     v *= t.n === 1 ? c : t.n === 2 ? c * c : c ** t.n;
@@ -42,11 +33,12 @@ export interface Rhs {
 /** The right-hand side of the CRN's ODE at state x, optionally over some sub-networks only. */
 export function massActionRhs(ir: CRN, x: ArrayLike<number>, tags?: readonly Tag[]): Rhs {
   const n = ir.species.length;
+  const p = paramValues(ir);
   const dx = new Float64Array(n);
   const scale = new Float64Array(n);
   for (const r of ir.reactions) {
     if (tags && !tags.includes(r.tag)) continue;
-    const v = reactionRate(r, x);
+    const v = reactionRate(r, x, p);
     for (const t of r.reactants) {
       dx[t.s]! -= t.n * v;
       scale[t.s] = Math.max(scale[t.s]!, Math.abs(t.n * v));

@@ -11,6 +11,16 @@ export type Rail = "p" | "m";
 
 export const SBML_ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * Ids no parameter takes (compared lower-case): what SBML's formula syntax reads as a constant
+ * or symbol, and the ids the SBML and Antimony writers give the compartment, the unit
+ * concentration and the schedule's counters.
+ */
+export const RESERVED_IDS: ReadonlySet<string> = new Set([
+  "time", "avogadro", "pi", "exponentiale", "true", "false", "inf", "infinity", "nan", "notanumber", "delay", "rateof",
+  "cell", "m_ref", "iter", "pos",
+]);
+
 export class NetworkNames {
   /** @param outLayer index L of the output layer */
   constructor(readonly outLayer: number) {}

@@ -1,11 +1,16 @@
-// The CRN IR: plain data that every pass, analysis, backend and the simulator share.
-// Species and reactions are in a deterministic order; reactions refer to species by index.
+// The CRN IR: plain data that every pass, analysis, backend, the simulator and the trainer share,
+// and the only door between compiling and using. Species, parameters and reactions are in a
+// deterministic order; reactions and expressions refer to species and parameters by index, so a
+// parameter's value lives in one place (`parameters`) and a sweep or a noise draw changes that
+// value, never the reactions.
 //
-//   { reactants: [{ s: 3, n: 2 }], products: [{ s: 3, n: 1 }], rate: { kind: "mass", k: 1 },
+//   { reactants: [{ s: 3, n: 2 }], products: [{ s: 3, n: 1 }], rate: { kind: "mass", k: { k: "param", p: 0 } },
 //     tag: "forward", origin: { template: "std/smooth_relu.smooth_relu.node", span, site } }
 
-import type { Span, BinaryOp } from "../syntax/ast.js";
-import type { FnName } from "../check/expr.js";
+import type { Span } from "./span.js";
+import type { Expr } from "./expr.js";
+
+export type { Span };
 
 export type Role =
   | "input" // X0_j: the network's input, held by the schedule
@@ -18,6 +23,7 @@ export type Role =
   | "gradient" // LY, LZ, LX, LW: dual-rail gradient species of the backward CRN
   | "catalyst" // H: fixed-concentration catalyst
   | "species"; // a species of a raw crn block
+export const ROLES: readonly Role[] = ["input", "target", "node", "weight", "bias", "slope", "aux", "gradient", "catalyst", "species"];
 
 export type Tag = "forward" | "backward" | "update" | "crn";
 export const TAGS: readonly Tag[] = ["forward", "backward", "update", "crn"];
@@ -45,18 +51,58 @@ export interface Term {
   n: number;
 }
 
-export type IRExpr =
-  | { k: "num"; v: number }
-  | { k: "species"; s: number }
-  | { k: "neg"; a: IRExpr }
-  | { k: "bin"; op: BinaryOp; a: IRExpr; b: IRExpr }
-  | { k: "fn"; f: FnName; args: IRExpr[] };
+/** A species' concentration, in a rate law. */
+export interface SpeciesLeaf {
+  k: "species";
+  s: number;
+}
+/** A parameter's value: an index into `CRN.parameters`. */
+export interface ParamLeaf {
+  k: "param";
+  p: number;
+}
+/** An argument of a function the IR carries (the z of a closed form σ(z)). */
+export interface ArgLeaf {
+  k: "arg";
+  i: number;
+}
+
+/** A rate law: over species and parameters. */
+export type IRExpr = Expr<SpeciesLeaf | ParamLeaf>;
+/** A constant: over parameters only (a mass-action rate constant such as `2 * k`, a derived parameter). */
+export type ConstExpr = Expr<ParamLeaf>;
+/** An activation's closed form σ(z): over its argument z (arg 0) and parameters. */
+export type ClosedForm = Expr<ArgLeaf | ParamLeaf>;
 
 export type Rate =
-  /** Mass action: k · Π x_i^{n_i}. `name` is the named rate constant it came from (`k_div`, `eta`), `scale` its factor. */
-  | { kind: "mass"; k: number; name?: string; scale?: number }
+  /** Mass action: k · Π x_i^{n_i}, with k a constant expression over the parameters (`k_div`, `2 * k`, `10`). */
+  | { kind: "mass"; k: ConstExpr }
   /** A whole rate law (not mass action), e.g. with characteristic functions. */
   | { kind: "law"; expr: IRExpr };
+
+/**
+ * What a parameter is: a rate constant of the reactions (template rates, η, the annihilation
+ * rate), a numeric parameter of an activation (h, α), or a setting of the training protocol (T).
+ */
+export type ParamRole = "rate" | "activation" | "protocol";
+export const PARAM_ROLES: readonly ParamRole[] = ["rate", "activation", "protocol"];
+
+export interface Parameter {
+  /** Unique among parameters and species; a valid SBML id. */
+  id: string;
+  /** The name the source gives it: `k` for both `k` and `k_fast_relu` when lowering had to tell two apart. */
+  name: string;
+  value: number;
+  /** How the value follows from other parameters (a template default such as `10 * k`): recomputed when they change. */
+  expr?: ConstExpr;
+  role: ParamRole;
+  /** Its unit, when it has one: `1/s`, `1/(M*s)`, `s` (a rate constant used at several reaction orders has none). */
+  unit?: string;
+  /** Where its value is set: the template's `rate` line, the network's or the train block's override. */
+  span?: Span;
+  /** What it belongs to, for people: `std/smooth_relu`, `train block`, `activation sigmoid (layer 2)`. */
+  owner: string;
+}
 
 export interface Origin {
   /** Qualified template name, e.g. `std/smooth_relu.smooth_relu.slope`, or `crn divide`. */
@@ -80,7 +126,15 @@ export interface Reaction {
 export interface LayerInfo {
   size: number;
   /** Activation of this layer's nodes (absent for the input layer). */
-  activation?: { name: string; params: Record<string, number> };
+  activation?: {
+    name: string;
+    /** The declaration it resolved to (`std/smooth_relu.smooth_relu`): a user's `smooth_relu` is another one. */
+    qualified: string;
+    /** Its numeric parameters: name → index into `CRN.parameters`. */
+    params: Record<string, number>;
+    /** σ(z), the steady state its `node` settles to, as the activation declares it (`closed(z) = ...`); absent if it declares none. */
+    closed?: ClosedForm;
+  };
 }
 
 export interface NoiseSettings {
@@ -98,20 +152,23 @@ export type Distribution =
   | { kind: "normal"; mean: number; std: number }
   | { kind: "constant"; value: number };
 
+export type DatasetSpec = ({ kind: "builtin"; name: string } | { kind: "csv"; path: string; features?: string[]; targets?: string[] }) & {
+  scale?: number;
+  shift?: number;
+};
+
 export interface TrainSettings {
   /** The data, with the train block's `shift`/`scale` (every feature x becomes (x + shift) · scale). */
-  dataset: ({ kind: "builtin"; name: string } | { kind: "csv"; path: string; features?: string[]; targets?: string[] }) & { scale?: number; shift?: number };
-  eta: number;
-  period: number;
+  dataset: DatasetSpec;
   iterations: number;
   /** Fraction of the data used for training; the rest validates. */
   split: number;
   seed: number;
   evaluate: number;
   init: { weights: Distribution; biases: Distribution };
-  /** Rate of the rail annihilation reactions W.p + W.m -> 0, if switched on. */
-  annihilate?: number;
   noise?: NoiseSettings;
+  /** The parameters training reads, as indices into `CRN.parameters`: η, the period T, and the annihilation rate if rails annihilate. */
+  params: { eta: number; period: number; annihilate?: number };
 }
 
 export interface CRN {
@@ -121,10 +178,10 @@ export interface CRN {
   /** Display name of the source file. */
   source: string;
   species: Species[];
+  /** Every rate constant, activation parameter and protocol setting, once. */
+  parameters: Parameter[];
   reactions: Reaction[];
   /** Layer sizes and activations (networks only), input layer first. */
   layers?: LayerInfo[];
   train?: TrainSettings;
-  /** Named rate constants in effect, by name (defaults after overrides). */
-  rates: Record<string, number>;
 }

@@ -3,21 +3,22 @@
 //
 //   validateIR({ species: [{ id: "1X", ... }], ... })  →  ["species 0: `1X` is not a valid SBML id"]
 
-import type { CRN, IRExpr } from "./types.js";
-import { TAGS } from "./types.js";
+import { forEachLeaf, type Expr } from "./expr.js";
+import { constValue } from "./parameters.js";
+import type { CRN } from "./types.js";
+import { PARAM_ROLES, ROLES, TAGS } from "./types.js";
 import { SBML_ID } from "./naming.js";
-
-const ROLES = new Set(["input", "target", "node", "weight", "bias", "slope", "aux", "gradient", "catalyst", "species"]);
 
 export function validateIR(ir: CRN): string[] {
   const problems: string[] = [];
   const n = ir.species.length;
+  const np = ir.parameters.length;
   const ids = new Map<string, number>();
   ir.species.forEach((s, i) => {
     if (!SBML_ID.test(s.id)) problems.push(`species ${i}: \`${s.id}\` is not a valid SBML id`);
     if (ids.has(s.id)) problems.push(`species ${i}: id \`${s.id}\` repeats species ${ids.get(s.id)}`);
     ids.set(s.id, i);
-    if (!ROLES.has(s.role)) problems.push(`species ${s.id}: unknown role ${s.role}`);
+    if (!ROLES.includes(s.role)) problems.push(`species ${s.id}: unknown role ${s.role}`);
     if (!(s.init >= 0) || !Number.isFinite(s.init)) problems.push(`species ${s.id}: initial value ${s.init}`);
     if ((s.role === "weight" || s.role === "bias") && (s.rail === undefined || s.layer === undefined || s.index === undefined))
       problems.push(`species ${s.id}: a ${s.role} needs rail, layer and index`);
@@ -29,12 +30,36 @@ export function validateIR(ir: CRN): string[] {
     if (!s.id.endsWith(`_${s.rail}`)) problems.push(`species ${s.id}: rail ${s.rail} but id does not end in _${s.rail}`);
     else if (!ids.has(other)) problems.push(`species ${s.id}: its other rail \`${other}\` is missing`);
   });
-  const checkExpr = (e: IRExpr, where: string): void => {
-    if (e.k === "species" && !(e.s >= 0 && e.s < n)) problems.push(`${where}: rate law refers to species ${e.s}`);
-    else if (e.k === "neg") checkExpr(e.a, where);
-    else if (e.k === "bin") (checkExpr(e.a, where), checkExpr(e.b, where));
-    else if (e.k === "fn") e.args.forEach((a) => checkExpr(a, where));
+
+  // Parameters: unique ids (one namespace with the species, as in SBML), values in range, and
+  // a derived value that is what its expression says.
+  const values = ir.parameters.map((p) => p.value);
+  const leafProblem = (where: string, allowSpecies: boolean, allowArg: boolean) => (l: { k: string; s?: number; p?: number }) => {
+    if (l.k === "param" && !(Number.isInteger(l.p) && l.p! >= 0 && l.p! < np)) problems.push(`${where}: refers to parameter ${l.p}`);
+    else if (l.k === "species" && (!allowSpecies || !(Number.isInteger(l.s) && l.s! >= 0 && l.s! < n))) problems.push(`${where}: refers to species ${l.s}`);
+    else if (l.k === "arg" && !allowArg) problems.push(`${where}: an argument outside a function`);
+    else if (l.k !== "param" && l.k !== "species" && l.k !== "arg") problems.push(`${where}: unknown leaf ${l.k}`);
   };
+  const checkExpr = <L extends { k: string }>(e: Expr<L>, where: string, species: boolean, arg = false) => forEachLeaf(e, leafProblem(where, species, arg) as (l: L) => void);
+  const pids = new Set<string>();
+  ir.parameters.forEach((p, i) => {
+    const where = `parameter ${p.id}`;
+    if (!SBML_ID.test(p.id)) problems.push(`parameter ${i}: \`${p.id}\` is not a valid SBML id`);
+    if (pids.has(p.id) || ids.has(p.id)) problems.push(`${where}: id repeats another parameter or a species`);
+    pids.add(p.id);
+    if (!PARAM_ROLES.includes(p.role)) problems.push(`${where}: unknown role ${p.role}`);
+    if (!Number.isFinite(p.value)) problems.push(`${where}: value ${p.value}`);
+    else if (p.role === "rate" && p.value < 0) problems.push(`${where}: negative rate constant ${p.value}`);
+    else if (p.role === "protocol" && !(p.value > 0)) problems.push(`${where}: value ${p.value}`);
+    if (p.expr) {
+      checkExpr(p.expr, where, false);
+      if (!problems.some((q) => q.startsWith(where))) {
+        const v = constValue(p.expr, values);
+        if (!Object.is(v, p.value)) problems.push(`${where}: value ${p.value} but its expression gives ${v}`);
+      }
+    }
+  });
+
   ir.reactions.forEach((r, i) => {
     const where = `reaction ${i}`;
     for (const side of [r.reactants, r.products]) {
@@ -46,15 +71,31 @@ export function validateIR(ir: CRN): string[] {
         seen.add(t.s);
       }
     }
-    if (r.rate.kind === "mass" && !(r.rate.k >= 0 && Number.isFinite(r.rate.k))) problems.push(`${where}: rate constant ${r.rate.k}`);
-    if (r.rate.kind === "law") checkExpr(r.rate.expr, where);
+    if (r.rate.kind === "mass") {
+      const before = problems.length;
+      checkExpr(r.rate.k, where, false);
+      if (problems.length === before) {
+        const k = constValue(r.rate.k, values);
+        if (!(k >= 0 && Number.isFinite(k))) problems.push(`${where}: rate constant ${k}`);
+      }
+    } else if (r.rate.kind === "law") checkExpr(r.rate.expr, where, true);
+    else problems.push(`${where}: unknown rate kind`);
     if (!TAGS.includes(r.tag)) problems.push(`${where}: unknown tag ${r.tag}`);
     if (!r.origin?.template || !r.origin.span) problems.push(`${where}: no origin`);
-    const same =
-      r.reactants.length === r.products.length &&
-      r.reactants.every((t) => r.products.some((p) => p.s === t.s && p.n === t.n));
+    const same = r.reactants.length === r.products.length && r.reactants.every((t) => r.products.some((p) => p.s === t.s && p.n === t.n));
     if (same) problems.push(`${where}: reactants and products are the same (the reaction does nothing)`);
   });
-  for (const [k, v] of Object.entries(ir.rates)) if (!(v >= 0) || !Number.isFinite(v)) problems.push(`rate ${k} = ${v}`);
+
+  ir.layers?.forEach((l, i) => {
+    const a = l.activation;
+    if (!a) return;
+    for (const [name, p] of Object.entries(a.params)) if (!(p >= 0 && p < np)) problems.push(`layer ${i}: activation parameter ${name} refers to parameter ${p}`);
+    if (a.closed) checkExpr(a.closed, `layer ${i}: closed form`, false, true);
+  });
+  if (ir.train) {
+    for (const [k, p] of Object.entries(ir.train.params))
+      if (p !== undefined && !(p >= 0 && p < np)) problems.push(`train: ${k} refers to parameter ${p}`);
+      else if (p !== undefined && ir.parameters[p]!.role === "activation") problems.push(`train: ${k} is an activation parameter`);
+  }
   return problems;
 }

@@ -1,23 +1,24 @@
 // Lowers a raw `crn` block: its species are the names it uses (a name used with `.p`/`.m` is a
 // dual species with two rails `_p`/`_m`), its reactions are written out or come from module
-// calls, and `init` sets initial concentrations (0 otherwise).
+// calls, and `init` sets initial concentrations (0 otherwise). Its own `rate NAME = v` sets, by
+// name, the rates of the modules it calls too.
 //
 //   crn divide { init a = 6, b = 3   a -> a + q @ k   b + q -> b @ k   rate k = 10 }
 
 import type * as A from "../syntax/ast.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import type { CompiledTemplate } from "../check/templates.js";
-import { evalExpr } from "../check/expr.js";
+import { evalTExpr, hasError } from "../check/expr.js";
 import { IRBuilder } from "../ir/builder.js";
 import { speciesInExpr } from "../ir/queries.js";
 import type { CRN } from "../ir/types.js";
-import { bind, instantiate, rateResolver, type DualArg } from "./instantiate.js";
+import { bind, instantiate, type DualArg } from "./instantiate.js";
+import { ParamTable, type RateOverride } from "./params.js";
 
-export function lowerCrn(decl: A.CrnDecl, t: CompiledTemplate, source: string, sink: DiagnosticSink, overrides: Map<string, number> = new Map()): CRN {
+export function lowerCrn(decl: A.CrnDecl, t: CompiledTemplate, source: string, sink: DiagnosticSink, overrides: ReadonlyMap<string, RateOverride> = new Map()): CRN {
   const b = new IRBuilder();
-  const rates = new Map<string, number>();
-  const resolver = rateResolver(sink, overrides, new Map());
-  const bound = bind(t, { params: new Map(), rates: resolver, site: decl.nameSpan, sink }, rates);
+  const params = new ParamTable(sink, overrides);
+  const bound = bind(t, { params, site: decl.nameSpan, sink });
   const globalIds = new Map<string, number | DualArg>();
   // Species named in the block come first, in order of appearance.
   for (const [name, g] of t.globals) {
@@ -46,26 +47,19 @@ export function lowerCrn(decl: A.CrnDecl, t: CompiledTemplate, source: string, s
   const species = b.species.slice();
   const initSet = new Set<number>();
   for (const init of t.inits) {
-    const v = evalExpr(init.value, resolver.env);
+    if (hasError(init.value)) continue;
+    const v = evalTExpr(init.value, { rate: (l) => params.value(params.rate(l, undefined)) });
     const g = globalIds.get(init.slot.name);
     const idx = g === undefined ? undefined : typeof g === "number" ? g : init.slot.rail === "m" ? g.m : g.p;
     if (idx === undefined) continue;
     if (initSet.has(idx)) sink.error("E0102", init.span, `initial value of \`${species[idx]!.id}\` is set twice`);
     initSet.add(idx);
-    if (Number.isNaN(v)) continue;
     if (!(v >= 0) || !Number.isFinite(v)) {
-      sink.error("E0209", init.span, `initial concentration of \`${species[idx]!.id}\` must be non-negative and finite, got ${v}`);
+      sink.error(Number.isFinite(v) ? "E0209" : "E0212", init.span, `initial concentration of \`${species[idx]!.id}\` must be non-negative and finite, got ${v}`);
       continue;
     }
     species[idx] = { ...species[idx]!, init: v };
     if (!used.has(idx)) sink.warn("W0601", init.span, `species \`${species[idx]!.id}\` is given an initial value but takes part in no reaction`);
   }
-  return {
-    kind: "crn",
-    name: decl.name,
-    source,
-    species,
-    reactions: b.reactions,
-    rates: Object.fromEntries([...rates].sort(([a], [c]) => a.localeCompare(c))),
-  };
+  return params.finish({ kind: "crn", name: decl.name, source, species, parameters: [], reactions: b.reactions });
 }

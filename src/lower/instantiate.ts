@@ -1,44 +1,51 @@
-// Turns a compiled template into IR reactions in two steps. `bind` fixes the numbers once (rate
-// constants after overrides, activation parameters, `require` conditions); `instantiate` then
-// only maps slots to species indices, so wiring the 80 000 edges of a large network is cheap.
+// Turns a compiled template into IR reactions in two steps. `bind` fixes what is per layer once
+// (rate constants become parameters of the table after overrides, activation parameters too,
+// `require` conditions are checked); `instantiate` then only maps slots to species indices, so
+// wiring the 80 000 edges of a large network is cheap. Every instance of a template reaction
+// shares one rate object.
 //
-//   bind(edge, { h: 3 }, overrides)  →  instantiate(bound, [X1_0, X0_1, W0_0_1], ...)  →  2 reactions
+//   bind(edge, layer env)  →  instantiate(bound, [X1_0, X0_1, W0_0_1], ...)  →  2 reactions `@ k`
 
-import type { Span } from "../syntax/ast.js";
+import type { Span } from "../ir/span.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import type { CompiledTemplate, TTerm } from "../check/templates.js";
-import { evalExpr, RateResolver, type Slot, type TExpr } from "../check/expr.js";
+import { evalTExpr, type Slot } from "../check/expr.js";
 import type { IRBuilder } from "../ir/builder.js";
-import type { IRExpr, Origin, Rate, Species, Tag, Term } from "../ir/types.js";
+import { mapLeaves, num, type Expr } from "../ir/expr.js";
+import { constValue } from "../ir/parameters.js";
+import type { Origin, ParamLeaf, Rate, Species, Tag, Term } from "../ir/types.js";
+import type { ActivationEnv, ParamTable } from "./params.js";
 
-interface BoundRate {
-  rate: Rate | undefined;
-  /** For rate laws: the expression over slots, mapped to species at instantiation. */
-  law?: TExpr;
+interface SlotLeaf {
+  k: "slot";
+  slot: Slot;
 }
+
+/** A rate law over template slots and parameters; slots become species at instantiation. */
+type SlotLaw = Expr<SlotLeaf | ParamLeaf>;
 
 export interface BoundTemplate {
   t: CompiledTemplate;
-  reactions: { reactants: TTerm[]; products: TTerm[]; rate: BoundRate; origin: Origin }[];
+  reactions: { reactants: TTerm[]; products: TTerm[]; rate: Rate | undefined; law?: SlotLaw; origin: Origin }[];
 }
 
 export interface BindEnv {
-  params: ReadonlyMap<string, number>;
-  rates: RateResolver;
+  /** The activation parameters in effect (a layer's); none for library modules. */
+  act?: ActivationEnv;
+  params: ParamTable;
   /** Where the template is instantiated, for messages and origins. */
   site: Span;
   sink: DiagnosticSink;
 }
 
-export function rateResolver(sink: DiagnosticSink, overrides: ReadonlyMap<string, number>, params: ReadonlyMap<string, number>): RateResolver {
-  return new RateResolver(sink, overrides, (n) => params.get(n) ?? NaN);
-}
-
-/** Named rate constants a bound template used, with their values (for the IR's rate table). */
-export function bind(t: CompiledTemplate, env: BindEnv, usedRates?: Map<string, number>): BoundTemplate {
-  const ev = env.rates.env;
+export function bind(t: CompiledTemplate, env: BindEnv): BoundTemplate {
+  const values = () => env.params.values;
+  const leafValues = {
+    rate: (l: Parameters<ParamTable["rate"]>[0]) => env.params.value(env.params.rate(l, env.act)),
+    param: (n: string) => env.act?.value(n) ?? NaN,
+  };
   for (const q of t.requires) {
-    const ok = evalExpr(q.cond, ev);
+    const ok = evalTExpr(q.cond, leafValues);
     if (!(ok !== 0 && !Number.isNaN(ok))) {
       env.sink.error("E0202", env.site, q.message ?? `requirement of \`${t.name}\` not met`, `required at ${q.span.file}:${q.span.line}`);
     }
@@ -48,38 +55,18 @@ export function bind(t: CompiledTemplate, env: BindEnv, usedRates?: Map<string, 
     let origin = origins.get(r.span);
     if (!origin) origins.set(r.span, (origin = { template: r.template, span: r.span, site: env.site, ...(r.rateSpan ? { lawSpan: r.rateSpan } : {}) }));
     if (r.law) {
-      if (usedRates) recordRates(r.rate, env, usedRates);
-      return { reactants: r.reactants, products: r.products, rate: { rate: undefined, law: foldLaw(r.rate, env) }, origin };
+      const law = env.params.leaves<SlotLeaf>(r.rate, env.act, (l) => (l.k === "species" ? { k: "slot", slot: l.slot } : num(NaN)));
+      return { reactants: r.reactants, products: r.products, rate: undefined, law, origin };
     }
-    const k = evalExpr(r.rate, ev);
+    const k = env.params.constExpr(r.rate, env.act);
+    const v = constValue(k, values());
     // NaN comes from a value already reported as an error: do not report it again.
-    if ((!Number.isFinite(k) || k < 0) && !(Number.isNaN(k) && env.sink.hasErrors)) {
-      env.sink.error("E0203", env.site, `rate constant of a reaction of \`${t.name}\` is ${k}: rate constants must be non-negative and finite`, `the reaction is at ${r.span.file}:${r.span.line}`);
+    if ((!Number.isFinite(v) || v < 0) && !(Number.isNaN(v) && env.sink.hasErrors)) {
+      env.sink.error("E0203", env.site, `rate constant of a reaction of \`${t.name}\` is ${v}: rate constants must be non-negative and finite`, `the reaction is at ${r.span.file}:${r.span.line}`);
     }
-    const named = rateName(r.rate);
-    if (named && usedRates) usedRates.set(named.name, k / named.scale);
-    const rate: Rate = named ? { kind: "mass", k, name: named.name, ...(named.scale !== 1 ? { scale: named.scale } : {}) } : { kind: "mass", k };
-    return { reactants: r.reactants, products: r.products, rate: { rate }, origin };
+    return { reactants: r.reactants, products: r.products, rate: { kind: "mass", k } as Rate, origin };
   });
   return { t, reactions };
-}
-
-/** Named rates a rate law reads (their values are folded into it, but they are still in use). */
-function recordRates(t: TExpr, env: BindEnv, out: Map<string, number>): void {
-  if (t.k === "rate") out.set(t.name, evalExpr(t, env.rates.env));
-  else if (t.k === "neg") recordRates(t.a, env, out);
-  else if (t.k === "bin") (recordRates(t.a, env, out), recordRates(t.b, env, out));
-  else if (t.k === "fn") t.args.forEach((a) => recordRates(a, env, out));
-}
-
-/** `k` → { k, 1 }; `2 * k` or `k * 2` → { k, 2 }; anything else has no single name. */
-function rateName(t: TExpr): { name: string; scale: number } | undefined {
-  if (t.k === "rate") return { name: t.name, scale: 1 };
-  if (t.k === "bin" && t.op === "*") {
-    if (t.a.k === "num" && t.b.k === "rate") return { name: t.b.name, scale: t.a.v };
-    if (t.b.k === "num" && t.a.k === "rate") return { name: t.a.name, scale: t.b.v };
-  }
-  return undefined;
 }
 
 export interface Wiring {
@@ -119,7 +106,7 @@ export function instantiate(b: BoundTemplate, w: Wiring, out: IRBuilder): void {
     // Arguments that name the same species can make a reaction do nothing (`m(A, A)` of
     // `X -> Y`): it has no effect on the ODE, so it is left out.
     if (sameComplex(reactants, products)) continue;
-    const rate: Rate = r.rate.rate ?? { kind: "law", expr: lawExpr(r.rate.law!, resolve) };
+    const rate: Rate = r.rate ?? { kind: "law", expr: mapLeaves<SlotLeaf | ParamLeaf, ParamLeaf | { k: "species"; s: number }>(r.law!, (l) => (l.k === "slot" ? { k: "species", s: resolve(l.slot) } : l)) };
     out.reactions.push({ reactants, products, rate, tag: w.tag, origin: r.origin });
   }
 }
@@ -138,41 +125,6 @@ function terms(ts: TTerm[], resolve: (s: Slot) => number): Term[] {
 
 export function sameComplex(a: readonly Term[], b: readonly Term[]): boolean {
   return a.length === b.length && a.every((t) => b.some((u) => u.s === t.s && u.n === t.n));
-}
-
-function lawExpr(t: TExpr, resolve: (s: Slot) => number): IRExpr {
-  switch (t.k) {
-    case "num":
-      return { k: "num", v: t.v };
-    case "species":
-      return { k: "species", s: resolve(t.slot) };
-    case "neg":
-      return { k: "neg", a: lawExpr(t.a, resolve) };
-    case "bin":
-      return { k: "bin", op: t.op, a: lawExpr(t.a, resolve), b: lawExpr(t.b, resolve) };
-    case "fn":
-      return { k: "fn", f: t.f, args: t.args.map((a) => lawExpr(a, resolve)) };
-    default:
-      // Rates and parameters are numbers by now; they were folded by `foldLaw`.
-      return { k: "num", v: NaN };
-  }
-}
-
-/** Fold the numeric parts (rates, parameters) of a rate law before it is instantiated. */
-export function foldLaw(t: TExpr, env: BindEnv): TExpr {
-  switch (t.k) {
-    case "rate":
-    case "param":
-      return { k: "num", v: evalExpr(t, env.rates.env) };
-    case "neg":
-      return { k: "neg", a: foldLaw(t.a, env) };
-    case "bin":
-      return { k: "bin", op: t.op, a: foldLaw(t.a, env), b: foldLaw(t.b, env) };
-    case "fn":
-      return { k: "fn", f: t.f, args: t.args.map((a) => foldLaw(a, env)) };
-    default:
-      return t;
-  }
 }
 
 export type SpeciesMeta = Omit<Species, "init" | "id">;

@@ -6,14 +6,16 @@
 //   dense 10 smooth_relu(h: 3)  →  per node X1_i: H -> H + X1_i, 2 X1_i -> X1_i,
 //                                   per edge j: X1_i + W0_i_j_p + X0_j -> 2 X1_i + ..., ...
 
-import type { Span } from "../syntax/ast.js";
+import type { Span } from "../ir/span.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import type { NetworkPlan, ContractName } from "../check/network.js";
 import type { CompiledTemplate } from "../check/templates.js";
 import { IRBuilder } from "../ir/builder.js";
+import { num } from "../ir/expr.js";
 import { NetworkNames, type Rail } from "../ir/naming.js";
-import type { CRN, LayerInfo, Species, Tag } from "../ir/types.js";
-import { bind, instantiate, rateResolver, type BoundTemplate, type DualArg } from "./instantiate.js";
+import type { ClosedForm, CRN, LayerInfo, Species, Tag } from "../ir/types.js";
+import { bind, instantiate, type BoundTemplate, type DualArg } from "./instantiate.js";
+import type { ActivationEnv, ParamTable } from "./params.js";
 
 export interface BoundLayer {
   size: number;
@@ -27,22 +29,21 @@ export interface BoundLayer {
   dualSlope: boolean;
 }
 
-/** What the backward and update passes need besides the IR: names, bound templates, overrides. */
+/** What the backward and update stages need besides the IR: names, bound templates, the parameter table. */
 export interface NetworkContext {
   names: NetworkNames;
   /** Index ℓ = layer; entry 0 (the input layer) has no templates. */
   layers: BoundLayer[];
-  overrides: Map<string, number>;
+  params: ParamTable;
   sink: DiagnosticSink;
-  /** Named rate constants actually used, with values. */
-  rates: Map<string, number>;
 }
 
-export function lowerNetwork(plan: NetworkPlan, source: string, sink: DiagnosticSink, extraOverrides: Map<string, number> = new Map()): { ir: CRN; ctx: NetworkContext } {
+/** The forward CRN of a network plan; its reactions refer to `params`, whose table `ParamTable.finish` completes. */
+export function lowerNetwork(plan: NetworkPlan, source: string, sink: DiagnosticSink, params: ParamTable): { ir: CRN; ctx: NetworkContext } {
   const L = plan.layers.length - 1;
   const names = new NetworkNames(L);
-  const overrides = new Map<string, number>([...[...plan.overrides].map(([k, v]) => [k, v.value] as [string, number]), ...extraOverrides]);
-  const rates = new Map<string, number>();
+  const acts: (ActivationEnv | undefined)[] = [];
+  const closed: (ClosedForm | undefined)[] = [];
 
   // Catalysts shared by name when every layer agrees on the concentration, else one per layer.
   const catValues = new Map<string, Set<number>>();
@@ -54,9 +55,14 @@ export function lowerNetwork(plan: NetworkPlan, source: string, sink: Diagnostic
     const catalysts = new Map<string, { id: string; value: number }>();
     if (lp.activation) {
       const a = lp.activation;
-      const env = { params: a.params, rates: rateResolver(sink, overrides, a.params), site, sink };
-      for (const [name, t] of Object.entries(a.templates) as [ContractName, CompiledTemplate][]) templates[name] = bind(t, env, rates);
+      const index = new Map<string, number>();
+      for (const [name, v] of a.params) index.set(name, params.activation(name, v, a.paramSpans.get(name), a.name));
+      const act: ActivationEnv = { value: (n) => a.params.get(n) ?? NaN, index: (n) => index.get(n) };
+      acts[l] = act;
+      const env = { act, params, site, sink };
+      for (const [name, t] of Object.entries(a.templates) as [ContractName, CompiledTemplate][]) templates[name] = bind(t, env);
       for (const [c, v] of a.catalysts) catalysts.set(c, { id: catValues.get(c)!.size > 1 ? `${c}${l}` : c, value: v });
+      if (a.closed) closed[l] = params.leaves(a.closed, act, (x) => (x.k === "arg" ? { k: "arg", i: x.i } : num(NaN))) as ClosedForm;
     }
     return { size: lp.size, site, templates, catalysts, dualOutput: lp.activation?.dualOutput ?? false, accumulator: lp.activation?.accumulator ?? false, dualSlope: lp.activation?.dualSlope ?? false };
   });
@@ -102,20 +108,23 @@ export function lowerNetwork(plan: NetworkPlan, source: string, sink: Diagnostic
     }
   }
 
-  const layerInfo: LayerInfo[] = plan.layers.map((lp) => ({
-    size: lp.size,
-    ...(lp.activation ? { activation: { name: lp.activation.name, params: Object.fromEntries(lp.activation.params) } } : {}),
-  }));
+  const layerInfo: LayerInfo[] = plan.layers.map((lp, l) => {
+    const a = lp.activation;
+    if (!a) return { size: lp.size };
+    const act = acts[l]!;
+    const ps = Object.fromEntries([...a.params.keys()].map((n) => [n, act.index(n)!]));
+    return { size: lp.size, activation: { name: a.name, qualified: a.def.qualified, params: ps, ...(closed[l] ? { closed: closed[l] } : {}) } };
+  });
   const ir: CRN = {
     kind: "network",
     name: plan.decl.name,
     source,
     species: b.species,
+    parameters: [],
     reactions: b.reactions,
     layers: layerInfo,
-    rates: Object.fromEntries([...rates].sort(([a], [c]) => a.localeCompare(c))),
   };
-  return { ir, ctx: { names, layers, overrides, sink, rates } };
+  return { ir, ctx: { names, layers, params, sink } };
 }
 
 type Meta = Omit<Species, "id" | "init" | "rail">;

@@ -5,7 +5,7 @@
 //
 //   historySpec([{ iteration: 0, time: 0, trainError: 0.31, trainAccuracy: 0.5 }, …], { logError: true })
 
-import type { Evaluation } from "../sim/train.js";
+import type { Evaluation } from "../train/trainer.js";
 import { BASE_CONFIG, round, type Channel, type NonNormalizedSpec, type TopLevelSpec } from "./render.js";
 
 export interface HistoryPlotOptions {

@@ -9,10 +9,11 @@
 //   const html = await trainReport(run, ir);   writeFileAtomic("run.html", html)
 
 import type { CRN } from "../ir/types.js";
-import type { TrainResult } from "../sim/train.js";
-import { NetworkLayout } from "../sim/network.js";
+import type { TrainResult } from "../train/trainer.js";
+import { NetworkLayout } from "../train/readout.js";
+import type { Dataset, Sample } from "../ir/protocol.js";
 import { BUILTIN_DATASETS } from "../data/registry.js";
-import { loadDataset, readBundled, readCsv, type Dataset, type Sample } from "../data/datasets.js";
+import { readBundled, readCsv } from "../data/datasets.js";
 import { renderSvg, round, type TopLevelSpec } from "./render.js";
 import { historySpec } from "./history.js";
 import { traceSpec } from "./trace.js";
@@ -21,13 +22,12 @@ import { pairsSpec } from "./pairs.js";
 import { escapeHtml, figure, htmlPage, section, table } from "./html.js";
 
 export interface ReportOptions {
-  /** The data the run trained on (default: loaded again from the train settings). */
-  dataset?: Dataset;
   /** Most samples drawn in the classification plot (default 5000; an even subsample beyond). */
   maxPoints?: number;
 }
 
-export async function trainReport(r: TrainResult, ir: CRN, opts: ReportOptions = {}): Promise<string> {
+/** The report of run `r` of `ir` on `data` (the protocol's dataset). */
+export async function trainReport(r: TrainResult, ir: CRN, data: Dataset, opts: ReportOptions = {}): Promise<string> {
   const title = `${r.network} on ${r.dataset.name}`;
   const parts: string[] = [];
   if (r.stopped) parts.push(`<p class="warn">Partial results: ${escapeHtml(r.stopped.message)}.</p>`);
@@ -39,7 +39,7 @@ export async function trainReport(r: TrainResult, ir: CRN, opts: ReportOptions =
     const n = r.trace.t.length;
     parts.push(section("Traced species", await plot(traceSpec(r.trace), `Concentrations of ${r.trace.species.join(", ")} over ${n} integrator step${n === 1 ? "" : "s"}${n > 1500 ? " (thinned for drawing: per time bucket the first, lowest, highest and last value)" : ""}.`)));
   }
-  const cls = await classificationSection(r, ir, opts);
+  const cls = await classificationSection(r, ir, data, opts);
   if (cls) parts.push(cls);
   return htmlPage(title, parts);
 }
@@ -87,11 +87,11 @@ function outcomeRows(r: TrainResult): string[][] {
 function settingsRows(r: TrainResult, ir: CRN): string[][] {
   const rows: string[][] = [
     ["source", ir.source],
-    ["network", (ir.layers ?? []).map((l, i) => (i === 0 ? String(l.size) : `${l.size} ${l.activation ? `${l.activation.name}(${Object.entries(l.activation.params).map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}`)).join(" → ")],
+    ["network", (ir.layers ?? []).map((l, i) => (i === 0 ? String(l.size) : `${l.size} ${l.activation ? `${l.activation.name}(${Object.entries(l.activation.params).map(([k, p]) => `${k}: ${ir.parameters[p]!.value}`).join(", ")})` : ""}`)).join(" → ")],
     ["CRN", `${ir.species.length} species, ${ir.reactions.length} reactions`],
   ];
-  const rates = Object.entries(ir.rates);
-  if (rates.length) rows.push(["rate constants", rates.map(([k, v]) => `${k} = ${v}`).join(", ")]);
+  const rates = ir.parameters.filter((p) => p.role === "rate");
+  if (rates.length) rows.push(["rate constants", rates.map((p) => `${p.id} = ${p.value}`).join(", ")]);
   flatten(r.settings, "", rows);
   return rows;
 }
@@ -143,15 +143,9 @@ function classOf(y: ArrayLike<number>, kind: Dataset["classification"]): number 
   return best;
 }
 
-async function classificationSection(r: TrainResult, ir: CRN, opts: ReportOptions): Promise<string | undefined> {
+async function classificationSection(r: TrainResult, ir: CRN, data: Dataset, opts: ReportOptions): Promise<string | undefined> {
   if (!r.dataset.classification || !ir.layers || ir.layers[0]!.size < 3) return undefined;
   const heading = "Classification";
-  let data: Dataset;
-  try {
-    data = opts.dataset ?? loadDataset(r.settings.dataset, r.settings.split, r.settings.seed);
-  } catch (e) {
-    return section(heading, `<p class="warn">The dataset could not be read again for this plot: ${escapeHtml((e as Error).message)}</p>`);
-  }
   const net = NetworkLayout.of(ir);
   if (net.noClosedForm.length)
     return section(heading, `<p>No classification plot: the activation ${escapeHtml(net.noClosedForm.join(", "))} has no closed form to evaluate the trained network with.</p>`);

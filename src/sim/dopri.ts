@@ -5,7 +5,7 @@
 //   new DormandPrince(model, { rtol: 1e-8 }).integrate(x, 0, 10)
 
 import { rhs, type CompiledModel } from "./model.js";
-import { IntegrationError, startingStep, type Integrator, type StepperOptions, type StepperStats } from "./rosenbrock.js";
+import { clearStats, IntegrationError, startingStep, type Integrator, type StepperOptions, type StepperStats } from "./rosenbrock.js";
 
 const A: number[][] = [
   [],
@@ -29,6 +29,11 @@ export class DormandPrince implements Integrator {
   private readonly hmax: number;
   private readonly maxSteps: number;
   lastH = 0;
+
+  reset(): void {
+    clearStats(this.stats);
+    this.lastH = 0;
+  }
 
   constructor(
     private readonly md: CompiledModel,

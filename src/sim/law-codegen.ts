@@ -4,13 +4,17 @@
 // at every right-hand side and building dual-number tuples for the Jacobian took ~40% of a
 // noisy leaky-ReLU run; generated code is what V8 optimises best.
 //
-//   rate(k * max(Z_p - Z_m, 0))  with deps [Z_p=4, Z_m=5]
-//     rate:  x => { const t1 = x[4] - x[5]; return 1 * (t1 >= 0 ? t1 : 0); }
-//     grad:  (x, g) => { ...; g[0] = t1 >= 0 ? 1 : 0; g[1] = t1 >= 0 ? -1 : 0; return ... }
+// Parameters are read from the model's parameter array `p` at every call, so a sweep or a scan
+// changes a value there and never regenerates code.
 //
-// The derivative rules are those of model.ts `derivative` (min/max take the branch's
-// derivative, step has none), so the generated and the interpreted Jacobian agree exactly.
+//   rate(k * max(Z_p - Z_m, 0))  with deps [Z_p=4, Z_m=5], k = parameter 0
+//     rate:  x => { const t1 = x[4] - x[5]; return p[0] * (t1 >= 0 ? t1 : 0); }
+//     grad:  (x, g) => { ...; g[0] = t1 >= 0 ? p[0] : 0; g[1] = ...; return ... }
+//
+// Derivatives: min/max take the branch's derivative, step and comparisons have none,
+// piecewise the chosen piece's.
 
+import { isLeaf } from "../ir/expr.js";
 import type { IRExpr } from "../ir/types.js";
 
 export interface CompiledLaw {
@@ -27,14 +31,15 @@ interface Val {
 
 const lit = (v: number): string => (Object.is(v, -0) ? "(-0)" : `(${v})`);
 
-export function compileLaw(e: IRExpr, deps: readonly number[]): CompiledLaw {
+/** Compile a law over species `deps` (the ones it reads) and parameters, read from `p` at each call. */
+export function compileLaw(e: IRExpr, deps: readonly number[], p: Float64Array = new Float64Array(0)): CompiledLaw {
   const rateBody = generate(e, deps, false);
   const gradBody = generate(e, deps, true);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const rate = new Function(`return function law(x){${rateBody.lines.join("")}return ${rateBody.out.v};};`)() as CompiledLaw["rate"];
+  const rate = new Function("p", `return function law(x){${rateBody.lines.join("")}return ${rateBody.out.v};};`)(p) as CompiledLaw["rate"];
   const set = gradBody.out.d.map((d, i) => `g[${i}]=${d};`).join("");
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const grad = new Function(`return function lawGrad(x,g){${gradBody.lines.join("")}${set}return ${gradBody.out.v};};`)() as CompiledLaw["grad"];
+  const grad = new Function("p", `return function lawGrad(x,g){${gradBody.lines.join("")}${set}return ${gradBody.out.v};};`)(p) as CompiledLaw["grad"];
   return { rate, grad };
 }
 
@@ -44,18 +49,21 @@ function generate(root: IRExpr, deps: readonly number[], withGrad: boolean): { l
   const zero = () => deps.map(() => "0");
   /** Bind an expression to a fresh constant (so that shared subterms are computed once). */
   const bind = (expr: string): string => {
-    if (/^(\(-?[\d.e+-]+\)|x\[\d+\]|[01])$/.test(expr)) return expr;
+    if (/^(\(-?[\d.e+-]+\)|[xp]\[\d+\]|[01])$/.test(expr)) return expr;
     const name = `t${n++}`;
     lines.push(`const ${name}=${expr};`);
     return name;
   };
   const grads = (f: (i: number) => string): string[] => (withGrad ? deps.map((_, i) => bind(f(i))) : zero());
   const walk = (e: IRExpr): Val => {
+    if (isLeaf(e)) {
+      if (e.k === "param") return { v: `p[${e.p}]`, d: zero() };
+      const s0 = e.s;
+      return { v: `x[${s0}]`, d: deps.map((s) => (withGrad && s === s0 ? "1" : "0")) };
+    }
     switch (e.k) {
       case "num":
         return { v: lit(e.v), d: zero() };
-      case "species":
-        return { v: `x[${e.s}]`, d: deps.map((s) => (withGrad && s === e.s ? "1" : "0")) };
       case "neg": {
         const a = walk(e.a);
         return { v: bind(`-${a.v}`), d: grads((i) => (a.d[i] === "0" ? "0" : `-${a.d[i]}`)) };
@@ -125,6 +133,15 @@ function generate(root: IRExpr, deps: readonly number[], withGrad: boolean): { l
           }
           case "step":
             return { v: bind(`${a.v}>=0?1:0`), d: zero() };
+          case "piecewise": {
+            // c1 ? v1 : c2 ? v2 : ... : otherwise — JavaScript's truthiness is `holds` (not 0, not NaN).
+            const pick = (k: (x: Val) => string) => {
+              let out = k(args[args.length - 1]!);
+              for (let j = args.length - 3; j >= 0; j -= 2) out = `(${args[j + 1]!.v}?${k(args[j]!)}:${out})`;
+              return out;
+            };
+            return { v: bind(pick((x) => x.v)), d: grads((i) => (args.every((x, j) => j % 2 === 1 || x.d[i] === "0") ? "0" : pick((x) => x.d[i]!))) };
+          }
         }
       }
     }

@@ -1,21 +1,26 @@
 // Compiles a CRN IR once into flat typed arrays for fast evaluation of the mass-action
 // right-hand side and its sparse Jacobian (the same rate convention as ir/mass-action.ts,
-// which tests compare against). Changing inputs, rate constants or noise draws changes numbers
-// in these arrays, never their structure, so nothing is rebuilt during a run.
+// which tests compare against). Changing inputs, parameters or noise draws changes numbers
+// in these arrays, never their structure, so nothing is rebuilt during a run or a sweep.
 //
 //   2 X -> X @ k   →  reactant (X, order 2), net change (X, −1), Jacobian slot J[X, X] += −1·2k·x
 
 import { compileLaw, type CompiledLaw } from "./law-codegen.js";
-import type { CRN, IRExpr } from "../ir/types.js";
+import type { ConstExpr, CRN, IRExpr } from "../ir/types.js";
 import { netChange, speciesInExpr } from "../ir/queries.js";
+import { constValue } from "../ir/parameters.js";
 
 export interface CompiledModel {
   n: number;
   m: number;
-  /** Rate constants (mutable: noise and overrides write here). For rate laws unused. */
+  /** Rate constants (mutable: noise writes here). For rate laws unused. */
   k: Float64Array;
-  /** Nominal rate constants, as compiled. */
+  /** Nominal rate constants: each reaction's constant expression at the parameter values `params`. */
   k0: Float64Array;
+  /** Parameter values (the IR's table, by index); rate laws read them at every call. Change them with `setParameters`. */
+  params: Float64Array;
+  /** Each mass-action reaction's rate-constant expression (undefined for a rate law). */
+  rateExprs: (ConstExpr | undefined)[];
   // Reactants of reaction r: rs[rStart[r] .. rStart[r+1]) species, rn[...] orders.
   rStart: Int32Array;
   rs: Int32Array;
@@ -71,11 +76,13 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
   const nvA: number[] = [];
   const laws = new Map<number, IRExpr>();
   const explicit: number[] = [];
+  const params = Float64Array.from(ir.parameters, (p) => p.value);
+  const rateExprs: (ConstExpr | undefined)[] = ir.reactions.map((r) => (r.rate.kind === "mass" ? r.rate.k : undefined));
+  rateConstants(rateExprs, params, k);
   ir.reactions.forEach((r, i) => {
     rStart[i] = rsA.length;
     nStart[i] = nsA.length;
-    if (r.rate.kind === "mass") k[i] = r.rate.k;
-    else laws.set(i, r.rate.expr);
+    if (r.rate.kind === "law") laws.set(i, r.rate.expr);
     const net = netChange(r);
     for (const t of r.reactants) {
       rsA.push(t.s);
@@ -162,7 +169,7 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     }
   }
   ceStart[rs.length] = ceIdxA.length;
-  const compiled = new Map([...laws].map(([r, e]) => [r, compileLaw(e, lawDeps.get(r) ?? [])]));
+  const compiled = new Map([...laws].map(([r, e]) => [r, compileLaw(e, lawDeps.get(r) ?? [], params)]));
   const lawJac = [...lawDeps].map(([r, deps]) => ({
     r,
     deps,
@@ -179,6 +186,8 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     m,
     k,
     k0: Float64Array.from(k),
+    params,
+    rateExprs,
     rStart,
     rs,
     rn,
@@ -201,6 +210,29 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     isLaw: Uint8Array.from({ length: m }, (_, r) => (laws.has(r) ? 1 : 0)),
     v: new Float64Array(m),
   };
+}
+
+/** Each reaction's rate constant at parameter values p, into k (a rate object shared by many reactions is evaluated once). */
+function rateConstants(exprs: readonly (ConstExpr | undefined)[], p: Float64Array, k: Float64Array): void {
+  const memo = new Map<ConstExpr, number>();
+  for (let r = 0; r < exprs.length; r++) {
+    const e = exprs[r];
+    if (!e) continue;
+    let v = memo.get(e);
+    if (v === undefined) memo.set(e, (v = constValue(e, p)));
+    k[r] = v;
+  }
+}
+
+/**
+ * New parameter values (the IR's table order): rate constants follow, rate laws read them from
+ * the next call on. Integrators read `k` once per integrate call, so change them between calls.
+ */
+export function setParameters(md: CompiledModel, values: ArrayLike<number>): void {
+  if (values.length !== md.params.length) throw new RangeError(`expected ${md.params.length} parameter values, got ${values.length}`);
+  md.params.set(values);
+  rateConstants(md.rateExprs, md.params, md.k0);
+  md.k.set(md.k0);
 }
 
 /** Reaction rates into md.v, then dx/dt into dx. */

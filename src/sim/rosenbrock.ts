@@ -223,6 +223,13 @@ export interface Integrator {
   readonly stats: StepperStats;
   /** Advance x (in place) from t0 to t1; t0 is treated as a discontinuity (a fresh start). */
   integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void;
+  /** Forget everything a run left behind (the last step size, the counters): the next run is as if on a new integrator. */
+  reset(): void;
+}
+
+/** Zero a stats record in place. */
+export function clearStats(s: StepperStats): void {
+  s.steps = s.rejected = s.rhsEvals = s.jacEvals = s.singular = 0;
 }
 
 export class Rosenbrock implements Integrator {
@@ -347,6 +354,14 @@ export class Rosenbrock implements Integrator {
 
   integrate(xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
     this.withState(xOut, t0, t1, (x) => this.run(x, xOut, t0, t1, onStep));
+  }
+
+  reset(): void {
+    clearStats(this.stats);
+    this.lastH = 0;
+    this.maxSweeps = 0;
+    this.sweeps = 0;
+    this.fixedErrors.steps = this.fixedErrors.overTolerance = this.fixedErrors.max = 0;
   }
 
   /**

@@ -7,10 +7,14 @@
 //     →  [{epsilon: 0, period: 10}, {epsilon: 0, period: 20}, {epsilon: 0.02, period: 10}, ...]
 
 import type { CompileOptions } from "../compile.js";
+import type { CRN } from "../ir/types.js";
 
 export class SweepUsageError extends Error {}
 
-/** Train-block settings a sweep can vary; any other axis name is an activation parameter. */
+/**
+ * Train-block settings a sweep can vary; any other axis name is an activation parameter or a
+ * rate constant (a parameter of the compiled IR, by id: `k_div`, `k`, ...).
+ */
 export const SETTING_AXES = ["epsilon", "period", "eta", "annihilate"] as const;
 type SettingAxis = (typeof SETTING_AXES)[number];
 
@@ -115,21 +119,68 @@ export function parseSeeds(count: string | undefined, list: string | undefined, 
   return [fallback];
 }
 
-/** Check axis names against what the network can vary: settings, or a parameter of some layer's activation. */
-export function checkAxisNames(axes: readonly Axis[], network: string, params: ReadonlySet<string>): void {
+/** What a network lets a sweep vary: its activation parameters (a new CRN) and its rate constants (values of the compiled one). */
+export interface Sweepable {
+  activation: ReadonlySet<string>;
+  rates: ReadonlySet<string>;
+}
+
+/** The activation parameters and rate constants of a compiled train IR. */
+export function sweepable(ir: CRN): Sweepable {
+  return {
+    activation: new Set((ir.layers ?? []).flatMap((l) => Object.keys(l.activation?.params ?? {}))),
+    rates: new Set(ir.parameters.filter((p) => p.role === "rate").map((p) => p.id)),
+  };
+}
+
+/** Check axis names against what the network can vary: settings, an activation parameter of some layer, or a rate constant. */
+export function checkAxisNames(axes: readonly Axis[], network: string, can: Sweepable): void {
   for (const a of axes) {
-    if ((SETTING_AXES as readonly string[]).includes(a.name) || params.has(a.name)) continue;
-    const list = [...SETTING_AXES, ...[...params].sort()].join(", ");
-    throw new SweepUsageError(`unknown --over axis \`${a.name}\`: no setting or activation parameter of \`${network}\` has that name (sweepable: ${list})`);
+    if ((SETTING_AXES as readonly string[]).includes(a.name) || can.activation.has(a.name) || can.rates.has(a.name)) continue;
+    const list = [...SETTING_AXES, ...[...can.activation].sort(), ...[...can.rates].filter((r) => !(SETTING_AXES as readonly string[]).includes(r)).sort()].join(", ");
+    throw new SweepUsageError(`unknown --over axis \`${a.name}\`: no setting, activation parameter or rate constant of \`${network}\` has that name (sweepable: ${list})`);
   }
 }
 
-/** The compile options of a point: settings, annihilation and activation parameters. */
-export function pointOptions(point: Point): Pick<CompileOptions, "settings" | "params" | "annihilate"> {
-  const out: Pick<CompileOptions, "settings" | "params" | "annihilate"> = {};
+/**
+ * The part of a point that changes the CRN itself, as compile options: activation parameters
+ * (a catalyst's concentration, a `require`) and annihilation (reactions come or go). A sweep
+ * compiles once per distinct structure.
+ */
+export function structuralOptions(point: Point, activation: ReadonlySet<string>): Pick<CompileOptions, "params" | "annihilate"> {
+  const out: Pick<CompileOptions, "params" | "annihilate"> = {};
+  for (const [name, v] of Object.entries(point)) {
+    if (name === "annihilate") out.annihilate = v;
+    else if (activation.has(name) && !(SETTING_AXES as readonly string[]).includes(name)) out.params = { ...out.params, [name]: v };
+  }
+  return out;
+}
+
+/** The part of a point that only changes values of a compiled IR: parameters by id (η, T, rate constants) and the noise level. */
+export function valueChanges(point: Point, ir: CRN): { parameters: Record<string, number>; epsilon?: number } {
+  const parameters: Record<string, number> = {};
+  let epsilon: number | undefined;
+  const idOf = (which: "eta" | "period") => ir.parameters[ir.train!.params[which]]!.id;
+  const rates = new Set(ir.parameters.filter((p) => p.role === "rate").map((p) => p.id));
+  for (const [name, v] of Object.entries(point)) {
+    if (name === "epsilon") epsilon = v;
+    else if (name === "eta" || name === "period") parameters[idOf(name)] = v;
+    else if (name !== "annihilate" && rates.has(name)) parameters[name] = v;
+  }
+  return { parameters, ...(epsilon !== undefined ? { epsilon } : {}) };
+}
+
+/**
+ * The compile options of a point compiled on its own (checks, benchmarks, tests), everything as
+ * if the file said it: settings, annihilation, rate constants by name (with `can`: the names
+ * that are rates and not activation parameters) and activation parameters.
+ */
+export function pointOptions(point: Point, can?: Sweepable): Pick<CompileOptions, "settings" | "params" | "annihilate" | "rates"> {
+  const out: Pick<CompileOptions, "settings" | "params" | "annihilate" | "rates"> = {};
   for (const [name, v] of Object.entries(point)) {
     if (name === "annihilate") out.annihilate = v;
     else if ((SETTING_AXES as readonly string[]).includes(name)) out.settings = { ...out.settings, [name]: v };
+    else if (can && can.rates.has(name) && !can.activation.has(name)) out.rates = { ...out.rates, [name]: v };
     else out.params = { ...out.params, [name]: v };
   }
   return out;

@@ -1,17 +1,24 @@
-// One run of a sweep: compile the file with the point's overrides and the seed, train, and
+// The runs of a sweep: compile the file once per structure (activation parameters and
+// annihilation change the CRN), then for each point and seed change values on that compiled
+// IR — η, T, any named rate constant, the noise level, the seed's initial weights — train, and
 // boil the result down to the line the resume log keeps. Pure in (file, point, seed,
-// iterations): which worker runs it, and when, changes only `wallMs`.
+// iterations): which worker runs it, after which other runs, changes only `wallMs`.
 //
-//   runOne({ file: "examples/sine.crnn", point: { epsilon: 0.02 }, seed: 3, iterations: 100 })
+//   new Runner().run({ file: "examples/xor.crnn", point: { k_div: 5 }, seed: 3, iterations: 100 })
 //     →  { averageTrainError: 0.11, finalTrainError: 0.10, iterationsRun: 100, stopped: null, ... }
 
 import { createHash } from "node:crypto";
 import { compileFile, type CompileResult } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
-import { train, SIMULATOR_REVISION, type TrainResult, type TrainOptions } from "../sim/train.js";
-import { DatasetError } from "../data/datasets.js";
-import { NetworkLayout } from "../sim/network.js";
-import { pointOptions, runKey, type Point, type SolverSettings } from "./grid.js";
+import { train, prepare, SIMULATOR_REVISION, type Prepared, type TrainResult, type TrainOptions } from "../train/trainer.js";
+import { makeProtocol } from "../train/protocol.js";
+import { DatasetError, loadDataset } from "../data/datasets.js";
+import { NOISE_DEFAULTS } from "../check/train.js";
+import { initParameters } from "../passes/init-params.js";
+import { withParameters } from "../ir/parameters.js";
+import { compileCount } from "../sim/engine.js";
+import type { CRN } from "../ir/types.js";
+import { runKey, structuralOptions, sweepable, valueChanges, type Point, type SolverSettings } from "./grid.js";
 
 export interface Job {
   file: string;
@@ -61,42 +68,92 @@ export function diagnosticText(r: CompileResult): string {
 
 export class RunError extends Error {}
 
-export function runOne(job: Job): RunRecord {
-  const t0 = performance.now();
-  const r = compileFile(job.file, { ...pointOptions(job.point), seed: job.seed, iterations: job.iterations, ...(job.target !== undefined ? { target: job.target } : {}) });
-  if (!r.ir?.train) throw new RunError(r.ir ? `${job.file} compiles to a ${r.ir.kind}, not a train block` : diagnosticText(r));
-  let res: TrainResult;
-  try {
-    // An activation without a closed form is read out from the forward CRN, as `crnnc sim --readout crn`.
-    const readout = NetworkLayout.of(r.ir).noClosedForm.length ? "crn" : "closed";
-    res = train(r.ir, { iterations: job.iterations, seed: job.seed, readout, ...(job.solver as TrainOptions | undefined) });
-  } catch (e) {
-    if (e instanceof DatasetError) throw new RunError(e.message);
-    throw e;
+/** The IR of a point: the compiled structure with the point's values and the seed's initial weights. */
+export function pointIR(base: CRN, point: Point, seed: number, iterations: number): CRN {
+  const { parameters, epsilon } = valueChanges(point, base);
+  let ir = withParameters(base, parameters);
+  const t = ir.train!;
+  let noise = t.noise;
+  if (epsilon !== undefined) noise = noise ? { ...noise, epsilon } : epsilon > 0 ? { ...NOISE_DEFAULTS, on: [...NOISE_DEFAULTS.on], epsilon } : undefined;
+  const { noise: _n, ...rest } = t;
+  void _n;
+  ir = { ...ir, train: { ...rest, ...(noise ? { noise } : {}), seed, iterations } };
+  return initParameters(ir, t.init, seed);
+}
+
+/** Runs jobs, compiling each structure once and reusing its compiled models (one Runner per worker). */
+export class Runner {
+  /** How many times this runner compiled a source (tests check that value axes do not recompile). */
+  compiles = 0;
+  private readonly structures = new Map<string, { ir: CRN; sources: ReadonlyMap<string, string>; prepared?: Prepared }>();
+
+  /** Models compiled in this process so far (by every runner). */
+  get models(): number {
+    return compileCount.models;
   }
-  const last = res.history[res.history.length - 1];
-  const s = r.ir.train;
-  const perLayer = new Map<string, number[]>();
-  for (const l of r.ir.layers ?? []) for (const [k, v] of Object.entries(l.activation?.params ?? {})) perLayer.set(k, [...(perLayer.get(k) ?? []), v]);
-  const params = Object.fromEntries([...perLayer].map(([k, vs]) => [k, vs.every((v) => v === vs[0]) ? vs[0]! : vs]));
-  const hash = sourceHash(r.sources);
-  const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
-  return {
-    key: runKey(hash, r.ir.name, job.iterations, job.point, job.seed, job.solver),
-    file: job.file,
-    hash,
-    iterations: job.iterations,
-    point: job.point,
-    seed: job.seed,
-    settings: { eta: s.eta, period: s.period, epsilon: s.noise?.epsilon ?? 0, annihilate: s.annihilate ?? 0, params },
-    solver: { method: res.settings.method, rtol: res.settings.rtol, atol: res.settings.atol },
-    averageTrainError: num(res.averageTrainError),
-    finalTrainError: num(last?.trainError),
-    finalTrainAccuracy: num(last?.trainAccuracy),
-    finalValidationError: num(last?.validationError),
-    finalValidationAccuracy: num(last?.validationAccuracy),
-    iterationsRun: res.iterationsRun,
-    stopped: res.stopped ? { reason: res.stopped.reason, message: res.stopped.message } : null,
-    wallMs: Math.round(performance.now() - t0),
-  };
+
+  private structure(job: Job): { ir: CRN; sources: ReadonlyMap<string, string>; prepared?: Prepared } {
+    const compiled = (key: string, opts: object) => {
+      const hit = this.structures.get(key);
+      if (hit) return hit;
+      this.compiles++;
+      const r = compileFile(job.file, { ...opts, ...(job.target !== undefined ? { target: job.target } : {}) });
+      if (!r.ir?.train) throw new RunError(r.ir ? `${job.file} compiles to a ${r.ir.kind}, not a train block` : diagnosticText(r));
+      const entry = { ir: r.ir, sources: r.sources };
+      this.structures.set(key, entry);
+      return entry;
+    };
+    // The file as written tells which axes are activation parameters; a point that sets some is another structure.
+    const file = JSON.stringify([job.file, job.target ?? null]);
+    const base = compiled(file, {});
+    const opts = structuralOptions(job.point, sweepable(base.ir).activation);
+    return Object.keys(opts).length ? compiled(JSON.stringify([file, opts]), opts) : base;
+  }
+
+  run(job: Job): RunRecord {
+    const t0 = performance.now();
+    const base = this.structure(job);
+    let ir: CRN;
+    try {
+      ir = pointIR(base.ir, job.point, job.seed, job.iterations);
+    } catch (e) {
+      if (e instanceof RangeError) throw new RunError(e.message);
+      throw e;
+    }
+    base.prepared ??= prepare(ir);
+    let res: TrainResult;
+    try {
+      const t = ir.train!;
+      const protocol = makeProtocol(ir, loadDataset(t.dataset, t.split, job.seed), { seed: job.seed, iterations: job.iterations });
+      // An activation without a closed form is read out from the forward CRN, as `crnnc sim` does.
+      res = train(ir, protocol, { prepared: base.prepared, ...(job.solver as TrainOptions | undefined) });
+    } catch (e) {
+      if (e instanceof DatasetError) throw new RunError(e.message);
+      throw e;
+    }
+    const last = res.history[res.history.length - 1];
+    const perLayer = new Map<string, number[]>();
+    for (const l of ir.layers ?? []) for (const [k, p] of Object.entries(l.activation?.params ?? {})) perLayer.set(k, [...(perLayer.get(k) ?? []), ir.parameters[p]!.value]);
+    const params = Object.fromEntries([...perLayer].map(([k, vs]) => [k, vs.every((v) => v === vs[0]) ? vs[0]! : vs]));
+    const hash = sourceHash(base.sources);
+    const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
+    return {
+      key: runKey(hash, ir.name, job.iterations, job.point, job.seed, job.solver),
+      file: job.file,
+      hash,
+      iterations: job.iterations,
+      point: job.point,
+      seed: job.seed,
+      settings: { eta: res.settings.eta, period: res.settings.period, epsilon: ir.train!.noise?.epsilon ?? 0, annihilate: res.settings.annihilate ?? 0, params },
+      solver: { method: res.settings.method, rtol: res.settings.rtol, atol: res.settings.atol },
+      averageTrainError: num(res.averageTrainError),
+      finalTrainError: num(last?.trainError),
+      finalTrainAccuracy: num(last?.trainAccuracy),
+      finalValidationError: num(last?.validationError),
+      finalValidationAccuracy: num(last?.validationAccuracy),
+      iterationsRun: res.iterationsRun,
+      stopped: res.stopped ? { reason: res.stopped.reason, message: res.stopped.message } : null,
+      wallMs: Math.round(performance.now() - t0),
+    };
+  }
 }

@@ -16,7 +16,7 @@ import { VERSION } from "../version.js";
 import { expandGrid, expandRuns, pointLabel, runKey, type Axis, type Point, type Run, type SolverSettings } from "./grid.js";
 import { summarise, summaryCsv, type SummaryRow } from "./summary.js";
 import type { Job, RunRecord } from "./point.js";
-import { duration } from "../cli/sim.js";
+import { duration } from "../util/duration.js";
 
 export interface SweepConfig {
   file: string;
@@ -55,6 +55,8 @@ export interface SweepOutcome {
   points: Point[];
   files: { log: string; json: string; csv: string };
   wallMs: number;
+  /** Sources compiled and models built, over all workers (value axes change values, not the CRN: one of each per structure and worker). */
+  compilations: { compiles: number; models: number };
 }
 
 export const LOG_NAME = "points.jsonl";
@@ -141,6 +143,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
   );
 
   let interrupted = false;
+  const counts = new Map<Worker, { compiles: number; models: number }>();
   if (pending.length) {
     const url = workerFile();
     await new Promise<void>((resolveAll) => {
@@ -183,7 +186,8 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
       const spawn = (): Worker => {
         const w = new Worker(url);
         pool.add(w);
-        w.on("message", (msg: { record?: RunRecord; error?: string }) => {
+        w.on("message", (msg: { record?: RunRecord; error?: string; counts?: { compiles: number; models: number } }) => {
+          if (msg.counts) counts.set(w, msg.counts);
           const run = busy.get(w)!;
           busy.delete(w);
           const rec = msg.record;
@@ -216,5 +220,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
   }
   const r = rows();
   writeSummary();
-  return { total: runs.length, resumed, ran: finished - failed.length, failed, interrupted, rows: r, points, files, wallMs: performance.now() - t0 };
+  const compilations = { compiles: 0, models: 0 };
+  for (const c of counts.values()) (compilations.compiles += c.compiles), (compilations.models += c.models);
+  return { total: runs.length, resumed, ran: finished - failed.length, failed, interrupted, rows: r, points, files, wallMs: performance.now() - t0, compilations };
 }

@@ -3,19 +3,10 @@
 //
 //   `A + B -> C @ k`  is  { kind: "reaction", reactants: [A, B], products: [C], rate: k }
 
-export interface Span {
-  file: string;
-  /** 0-based offsets, end exclusive. */
-  start: number;
-  end: number;
-  /** 1-based line and column of `start` and of the last character. */
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-}
+import type { Span } from "../ir/span.js";
+import type { BinaryOp } from "../ir/expr.js";
 
-export type BinaryOp = "+" | "-" | "*" | "/" | "^" | "<" | "<=" | ">" | ">=" | "==";
+export type { Span, BinaryOp };
 
 export type Expr =
   | { kind: "num"; value: number; span: Span }
@@ -122,12 +113,21 @@ export interface NumParam {
   span: Span;
 }
 
+/** `closed(z) = expr`: the closed form σ(z) of an activation, the steady state its `node` settles to. */
+export interface ClosedDecl {
+  kind: "closed";
+  arg: Name;
+  value: Expr;
+  span: Span;
+  doc?: string;
+}
+
 export interface ActivationDecl {
   kind: "activation";
   name: string;
   nameSpan: Span;
   params: NumParam[];
-  members: (ModuleDecl | ValueDecl | RequireDecl)[];
+  members: (ModuleDecl | ValueDecl | RequireDecl | ClosedDecl)[];
   span: Span;
   doc?: string;
 }

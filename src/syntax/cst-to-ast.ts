@@ -160,10 +160,10 @@ export class AstBuilder extends BaseVisitor {
 
   activationDecl(ctx: Ctx, p: { span: A.Span }): A.ActivationDecl {
     const id = this.name(this.tok(ctx, "Ident"));
-    const members = ["moduleDecl", "rateDecl", "constDecl", "catalystDecl", "requireDecl"]
+    const members = ["moduleDecl", "rateDecl", "constDecl", "catalystDecl", "requireDecl", "closedDecl"]
       .flatMap((k) => this.nodes(ctx, k))
       .sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0))
-      .map((n) => this.sub(n) as A.ModuleDecl | A.ValueDecl | A.RequireDecl);
+      .map((n) => this.sub(n) as A.ActivationDecl["members"][number]);
     return {
       kind: "activation",
       name: id.name,
@@ -172,6 +172,12 @@ export class AstBuilder extends BaseVisitor {
       members,
       span: p.span,
     };
+  }
+
+  closedDecl(ctx: Ctx, p: { span: A.Span }): A.ClosedDecl {
+    // The `closed` keyword is an Ident too (soft); the argument is the Ident token after it.
+    const ids = this.toks(ctx, "Ident").filter((t) => t.tokenType.name !== "Closed");
+    return { kind: "closed", arg: this.name(ids[0]), value: this.ex(this.node(ctx, "expr")), span: p.span };
   }
 
   numParam(ctx: Ctx, p: { span: A.Span }): A.NumParam {

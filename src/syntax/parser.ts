@@ -108,9 +108,19 @@ class CrnnParser extends CstParser {
         { ALT: () => this.SUBRULE(this.constDecl) },
         { ALT: () => this.SUBRULE(this.catalystDecl) },
         { ALT: () => this.SUBRULE(this.requireDecl) },
+        { ALT: () => this.SUBRULE(this.closedDecl) },
       ]),
     );
     this.CONSUME(T.RBrace);
+  });
+
+  closedDecl = this.RULE("closedDecl", () => {
+    this.CONSUME(T.Closed);
+    this.CONSUME(T.LParen);
+    this.CONSUME(T.Ident);
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr);
   });
 
   numParam = this.RULE("numParam", () => {

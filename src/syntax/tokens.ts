@@ -53,6 +53,7 @@ export const Shift = soft("shift");
 export const Epsilon = soft("epsilon");
 export const Resample = soft("resample");
 export const Hold = soft("hold");
+export const Closed = soft("closed");
 
 export const NumberLit = createToken({
   name: "NumberLit",
@@ -133,6 +134,7 @@ export const allTokens: TokenType[] = [
   Epsilon,
   Resample,
   Hold,
+  Closed,
   Ident,
   NumberLit,
   StringLit,

@@ -18,9 +18,10 @@
 
 import type { CRN } from "../../ir/types.js";
 import { libsbml, type Libsbml } from "./libsbml.js";
-import { planSbml, schedulePieces, unitId, ROLE_TEXT, type SbmlOptions, type SbmlPlan } from "./model.js";
+import { orderText, planSbml, schedulePieces, unitId, ROLE_TEXT, type SbmlOptions, type SbmlPlan } from "./model.js";
 import { formatNumber } from "../reactions.js";
 import { cnLines, escAttr, fmt15 } from "./text.js";
+import { exprTree } from "../../ir/expr.js";
 
 export type { SbmlOptions } from "./model.js";
 export const CRNNC_NS = "https://crnnc.dev/ns/sbml/1";
@@ -70,10 +71,10 @@ export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string>
       q.setValue(p.value);
       q.setUnits(unitId(p.dim));
       q.setConstant(p.constant);
-      if (p.derived) {
+      if (p.derived || p.formula) {
         const ia = model.createInitialAssignment();
         ia.setSymbol(p.id);
-        ia.setMath(math([p.derived.base, ...Array(p.derived.divisions).fill("M_ref")].join(" / ")));
+        ia.setMath(math(p.derived ? [p.derived.base, ...Array(p.derived.divisions).fill("M_ref")].join(" / ") : p.formula!));
       }
     }
     const sch = plan.schedule;
@@ -86,7 +87,6 @@ export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string>
         q.setUnits(units);
         q.setConstant(constant);
       };
-      param("T", sch.period, "second", true, "period: each sample stays in the pot for T");
       param("iter", 0, "dimensionless", false, "iterations completed");
       param("pos", 0, "dimensionless", false, "position in the sample permutation of the sample now in the pot");
     }
@@ -98,7 +98,7 @@ export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string>
       const tr = ev.createTrigger();
       tr.setPersistent(true);
       tr.setInitialValue(false);
-      tr.setMath(math("time >= (iter + 1 dimensionless) * T"));
+      tr.setMath(math(`time >= (iter + 1 dimensionless) * ${sch.periodId}`));
       const assign = (v: string, f: string) => {
         const ea = ev.createEventAssignment();
         ea.setVariable(v);
@@ -124,10 +124,21 @@ function modelAnnotation(plan: SbmlPlan, opts: SbmlOptions): string {
   const ir = plan.ir;
   const attrs = [`kind="${ir.kind}"`, `name="${esc(ir.name)}"`, `source="${esc(ir.source)}"`, `version="${esc(opts.version ?? "")}"`];
   const body: string[] = [];
-  if (ir.layers) body.push(`<crnnc:layers>${esc(JSON.stringify(ir.layers))}</crnnc:layers>`);
-  if (ir.train) body.push(`<crnnc:train>${esc(JSON.stringify(ir.train))}</crnnc:train>`);
-  body.push(`<crnnc:rates>${esc(JSON.stringify(ir.rates))}</crnnc:rates>`);
-  if (plan.schedule) body.push(`<crnnc:schedule order="sbml" seed="${plan.schedule.seed}" perm="${plan.schedule.perm.join(" ")}"/>`);
+  // Parameters by id; expressions as { op, args } trees (read.ts reads them back).
+  const leaf = (l: { k: "param"; p: number } | { k: "arg"; i: number }) => (l.k === "param" ? { param: ir.parameters[l.p]!.id } : { arg: l.i });
+  if (ir.layers) {
+    const layers = ir.layers.map((l) =>
+      l.activation
+        ? { ...l, activation: { ...l.activation, params: Object.fromEntries(Object.entries(l.activation.params).map(([k, p]) => [k, ir.parameters[p]!.id])), ...(l.activation.closed ? { closed: exprTree(l.activation.closed, leaf) } : {}) } }
+        : l,
+    );
+    body.push(`<crnnc:layers>${esc(JSON.stringify(layers))}</crnnc:layers>`);
+  }
+  if (ir.train) body.push(`<crnnc:train>${esc(JSON.stringify({ ...ir.train, params: Object.fromEntries(Object.entries(ir.train.params).map(([k, p]) => [k, ir.parameters[p]!.id])) }))}</crnnc:train>`);
+  // The parameter table's order and metadata (values are the SBML parameters'): read-back rebuilds the same table.
+  body.push(`<crnnc:parameters>${esc(JSON.stringify(ir.parameters.map(({ value: _v, span: _s, expr, ...meta }) => ({ ...meta, ...(expr ? { expr: exprTree(expr, leaf) } : {}) }))))}</crnnc:parameters>`);
+  const sch = plan.schedule;
+  if (sch) body.push(`<crnnc:schedule order="${sch.order}" seed="${sch.seed}" iterations="${sch.iterations}" sequence="${sch.sequence.join(" ")}"/>`);
   return `<annotation><crnnc:model xmlns:crnnc="${CRNNC_NS}" ${attrs.join(" ")}>${body.join("")}</crnnc:model></annotation>`;
 }
 
@@ -136,13 +147,13 @@ function notes(plan: SbmlPlan, opts: SbmlOptions): string[] {
   const p: string[] = [];
   p.push(`Written by crnnc ${opts.version ?? ""} from ${ir.source}: the ${ir.kind} \`${ir.name}\`, ${ir.species.length} species, ${ir.reactions.length} reactions (Kang &amp; Kim 2024, noise-robust CRNs that train neural networks).`);
   if (ir.layers) p.push(`Network shape: ${ir.layers.map((l) => l.size).join("-")} (${ir.layers.slice(1).map((l) => l.activation?.name ?? "?").join(", ")}).`);
-  p.push("Rate law: mass action without combinatorial factors; a reaction of order n has a rate constant in M^(1-n)/s; concentrations in mole/litre in one compartment `cell` of 1 litre. Rate constants are global parameters named as in the source (k, k_div, eta, ...); a constant used at several orders has copies name_oN = name / M_ref^(N - base order) set by initial assignments.");
+  p.push("Rate law: mass action without combinatorial factors; a reaction of order n has a rate constant in M^(1-n)/s; concentrations in mole/litre in one compartment `cell` of 1 litre. Rate constants are global parameters named as in the source (k, k_div, eta, ...; two different values of one name are told apart by their owner, e.g. k_fast_relu), as are the activations' parameters (h, alpha, ...) and the period T; a constant used at several orders has copies name_oN = name / M_ref^(N - base order) set by initial assignments.");
   const roles = [...new Set(ir.species.map((s) => s.role))];
   p.push("Species: " + roles.map((r) => `${r}: ${ROLE_TEXT[r] ?? r}`).join("; ") + ". Ids follow the paper: X0_j inputs, X{l}_i nodes, Y_i outputs, Yhat_i targets, W{l}_{i}_{j}_p|m weights, B{l}_{i}_p|m biases, H catalyst, DX/DY slopes, LY/LZ/LX/LW gradients.");
   if (ir.kind === "train") p.push("Weights read back as w = W.p - W.m (e.g. W0_1_0_p - W0_1_0_m is the weight from input node 0 to hidden node 1), biases as b = B.p - B.m.");
   const sch = plan.schedule;
   if (sch)
-    p.push(`Training schedule: event next_sample fires at t = T, 2T, ... (T = ${formatNumber(sch.period)} s) and puts the next training sample on the inputs and targets. Sample order: one seeded permutation of the ${sch.values.length} training samples (seed ${sch.seed}), walked in order and repeated every epoch; parameter pos is the position of the sample now in the pot (iteration k uses position (k - 1) mod ${sch.values.length}). crnnc sim FILE.crnn --order sbml runs the same order. Simulate to t = iterations x T = ${formatNumber(sch.iterations * sch.period)} s for the source's ${sch.iterations} iterations.`);
+    p.push(`Training schedule: event next_sample fires at t = ${sch.periodId}, 2${sch.periodId}, ... (${sch.periodId} = ${formatNumber(sch.period)} s) and puts the next training sample on the inputs and targets. ${orderText(sch)} Parameter pos is the position of the sample now in the pot (iteration k uses position (k - 1) mod ${sch.values.length}). Simulate to t = iterations x ${sch.periodId} = ${formatNumber(sch.iterations * sch.period)} s for the run's ${sch.iterations} iterations.`);
   else if (ir.kind === "train") p.push("No training schedule: the inputs and targets keep their initial values.");
   return p;
 }

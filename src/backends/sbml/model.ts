@@ -1,24 +1,23 @@
-// What the SBML and Antimony backends share, in plain TypeScript: ids, parameters per rate
-// constant and reaction order, unit names, kinetic-law formulas (libSBML's L3 infix syntax, with
-// units on every literal), catalysts as modifiers, and the training schedule.
+// What the SBML and Antimony backends share, in plain TypeScript: ids, the IR's parameter table
+// as SBML parameters (with per-order copies where one rate constant serves reactions of several
+// orders, so that every kinetic law has consistent units), unit names, kinetic-law formulas
+// (libSBML's L3 infix syntax, with units on every literal), catalysts as modifiers, and the
+// training schedule, read from the protocol it is given.
 //
 //   k_div (per_M_per_second) · 2 X -> 2 X + D   →   "cell * k_div * X^2"
 
 import { speciesInExpr } from "../../ir/queries.js";
-import type { CRN, IRExpr, Reaction, Species } from "../../ir/types.js";
-import { loadDataset, DatasetError, type Dataset } from "../../data/datasets.js";
-import { samplePermutation } from "../../data/order.js";
+import { isLeaf, type Expr } from "../../ir/expr.js";
+import { reactionOrder } from "../../ir/parameters.js";
+import { RESERVED_IDS } from "../../ir/naming.js";
+import type { ConstExpr, CRN, ParamLeaf, Species } from "../../ir/types.js";
+import type { Protocol } from "../../ir/protocol.js";
 import { formatNumber } from "../reactions.js";
-import { NetworkLayout } from "../../sim/network.js";
 
 export interface SbmlOptions {
-  /** `events` (default for a train IR): the schedule as one event; `none`: inputs keep their initial values. */
-  schedule?: "events" | "none";
   version?: string;
-  /** Called with warnings (e.g. a dataset that is not bundled, so no schedule). */
-  onWarning?: (message: string) => void;
-  /** Schedule these samples instead of loading the train block's dataset (tests). */
-  dataset?: Dataset;
+  /** The training protocol to write as the schedule event (a train IR; without one, the inputs keep their initial values). */
+  protocol?: Protocol;
 }
 
 /** Dimension of a quantity: concentration (M) exponent and time (s) exponent. */
@@ -44,19 +43,26 @@ export interface Param {
   constant: boolean;
   /** For a per-order copy: `id = base / M_ref^(order − base order)`. */
   derived?: { base: string; divisions: number };
+  /** A value that follows other parameters: the initial assignment's formula. */
+  formula?: string;
   note: string;
 }
 
 export interface ScheduleData {
   period: number;
+  /** The id of the period parameter. */
+  periodId: string;
   /** Species indices the schedule sets (inputs, then targets). */
   species: number[];
-  /** values[p][q]: the value of species[q] for the sample at position p of the permutation. */
+  /** values[p][q]: the value of species[q] for the sample at position p of the sequence. */
   values: number[][];
-  /** The permutation of the training set (positions → training-sample index). */
-  perm: number[];
+  /** The sample sequence (positions → training-sample index), repeated after its end. */
+  sequence: Int32Array;
+  order: Protocol["order"];
   iterations: number;
   seed: number;
+  /** Training samples the sequence draws from. */
+  samples: number;
 }
 
 export interface SbmlPlan {
@@ -73,43 +79,75 @@ export interface SbmlPlan {
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const sid = (s: string) => (NAME_RE.test(s) ? s : "_" + s.replace(/[^A-Za-z0-9_]/g, "_"));
 
+const PARAM_NOTE: Record<string, string> = { rate: "rate constant", activation: "activation parameter", protocol: "training protocol setting" };
+
 export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
   const ids = ir.species.map((s) => sid(s.id));
   const dims = new Map<string, Dim>();
   const useDim = (d: Dim) => (dims.set(unitId(d), d), unitId(d));
-  // One parameter per (name, value); per reaction order, derived copies with their own units.
-  const groups = new Map<string, { id: string; value: number; orders: Set<number> }>();
-  const taken = new Set<string>([...ids, "cell", "M_ref", "T", "iter", "pos", "time"]);
+  const taken = new Set<string>([...ids, ...ir.parameters.map((p) => p.id), "cell", "M_ref", "iter", "pos", "time"]);
   const uniq = (base: string) => {
     let id = sid(base);
-    for (let i = 2; taken.has(id); i++) id = `${sid(base)}_v${i}`;
+    for (let i = 2; taken.has(id) || RESERVED_IDS.has(id.toLowerCase()); i++) id = `${sid(base)}_v${i}`;
     taken.add(id);
     return id;
   };
-  const groupOf = (r: Reaction) => {
-    if (r.rate.kind !== "mass") return undefined;
-    const value = r.rate.name !== undefined ? r.rate.k / (r.rate.scale ?? 1) : r.rate.k;
-    const key = r.rate.name !== undefined ? `${r.rate.name}|${value}` : `#|${value}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { id: uniq(r.rate.name ?? `k_c${[...groups.keys()].filter((k) => k.startsWith("#")).length + 1}`), value, orders: new Set() }));
-    return g;
-  };
-  const order = (r: Reaction) => r.reactants.reduce((a, t) => a + t.n, 0);
-  for (const r of ir.reactions) groupOf(r)?.orders.add(order(r));
-  const params: Param[] = [];
-  const pid = new Map<string, string>(); // `${group id}|${order}` → parameter id
-  let needRef = false;
-  for (const g of groups.values()) {
-    const os = [...g.orders].sort((a, b) => a - b);
-    const base = os[0]!;
-    params.push({ id: g.id, value: g.value, dim: [1 - base, -1], constant: true, note: `rate constant of order ${base}` });
-    pid.set(`${g.id}|${base}`, g.id);
-    for (const o of os.slice(1)) {
-      const id = uniq(`${g.id}_o${o}`);
-      needRef = true;
-      params.push({ id, value: g.value, dim: [1 - o, -1], constant: true, derived: { base: g.id, divisions: o - base }, note: `${g.id} for reactions of order ${o}` });
-      pid.set(`${g.id}|${o}`, id);
+
+  // Each rate constant's unit comes from the lowest order of the reactions it is the constant of
+  // (`@ k` or `@ 2 * k`); at higher orders a copy `k_oN = k / M_ref^(N − base)` keeps the units right.
+  const simple = (e: ConstExpr): { p?: number; scale?: number; literal?: number } | undefined => {
+    if (e.k === "param") return { p: e.p };
+    if (e.k === "num") return { literal: e.v };
+    if (e.k === "bin" && e.op === "*") {
+      if (e.a.k === "num" && e.b.k === "param") return { p: e.b.p, scale: e.a.v };
+      if (e.b.k === "num" && e.a.k === "param") return { p: e.a.p, scale: e.b.v };
     }
+    return undefined;
+  };
+  const orders = ir.parameters.map(() => new Set<number>());
+  const literals = new Map<number, { id: string; orders: Set<number> }>();
+  for (const r of ir.reactions) {
+    if (r.rate.kind !== "mass") continue;
+    const s = simple(r.rate.k);
+    if (s?.p !== undefined) orders[s.p]!.add(reactionOrder(r));
+    else if (s?.literal !== undefined) {
+      let g = literals.get(s.literal);
+      if (!g) literals.set(s.literal, (g = { id: uniq(`k_c${literals.size + 1}`), orders: new Set() }));
+      g.orders.add(reactionOrder(r));
+    }
+  }
+  const pdim: (Dim | undefined)[] = ir.parameters.map((p, i) => {
+    if (p.role === "protocol") return [0, 1];
+    if (p.role === "activation") return [0, 0];
+    const os = [...orders[i]!];
+    return os.length ? [1 - Math.min(...os), -1] : undefined;
+  });
+  const params: Param[] = [];
+  const pid = new Map<string, string>(); // `${id}|${order}` → the parameter id for that order
+  let needRef = false;
+  const copies = (id: string, value: number, os: number[]) => {
+    const base = os[0]!;
+    pid.set(`${id}|${base}`, id);
+    for (const o of os.slice(1)) {
+      const c = uniq(`${id}_o${o}`);
+      needRef = true;
+      params.push({ id: c, value, dim: [1 - o, -1], constant: true, derived: { base: id, divisions: o - base }, note: `${id} for reactions of order ${o}` });
+      pid.set(`${id}|${o}`, c);
+    }
+  };
+  const lawParts = { ir, ids, pdim, useDim };
+  ir.parameters.forEach((p, i) => {
+    const os = [...orders[i]!].sort((a, b) => a - b);
+    const dim = pdim[i] ?? [0, -1];
+    pdim[i] = dim;
+    const note = p.role === "protocol" && p.name === "T" ? "period: each sample stays in the pot for T" : `${PARAM_NOTE[p.role]} ${p.name} (${p.owner})`;
+    params.push({ id: p.id, value: p.value, dim, constant: true, note, ...(p.expr ? { formula: lawFormula(p.expr, lawParts, dim) } : {}) });
+    if (os.length) copies(p.id, p.value, os);
+  });
+  for (const [value, g] of literals) {
+    const os = [...g.orders].sort((a, b) => a - b);
+    params.push({ id: g.id, value, dim: [1 - os[0]!, -1], constant: true, note: `rate constant of order ${os[0]}` });
+    copies(g.id, value, os);
   }
   if (needRef) params.push({ id: "M_ref", value: 1, dim: [1, 0], constant: true, note: "unit concentration: converts a rate constant to another reaction order" });
 
@@ -129,13 +167,16 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
     }
     let formula: string;
     if (r.rate.kind === "mass") {
-      const g = groupOf(r)!;
-      const p = pid.get(`${g.id}|${order(r)}`)!;
-      const scale = r.rate.name !== undefined && r.rate.scale !== undefined && r.rate.scale !== 1 ? `${formatNumber(r.rate.scale)} dimensionless * ` : "";
-      formula = ["cell", `${scale}${p}`, ...r.reactants.map((t) => (t.n === 1 ? ids[t.s]! : `${ids[t.s]}^${t.n}`))].join(" * ");
+      const o = reactionOrder(r);
+      const s = simple(r.rate.k);
+      let k: string;
+      if (s?.p !== undefined) k = `${s.scale !== undefined && s.scale !== 1 ? `${formatNumber(s.scale)} dimensionless * ` : ""}${pid.get(`${ir.parameters[s.p]!.id}|${o}`)!}`;
+      else if (s?.literal !== undefined) k = pid.get(`${literals.get(s.literal)!.id}|${o}`)!;
+      else k = lawFormula(r.rate.k, lawParts, [1 - o, -1]);
+      formula = ["cell", k, ...r.reactants.map((t) => (t.n === 1 ? ids[t.s]! : `${ids[t.s]}^${t.n}`))].join(" * ");
     } else {
       for (const s of speciesInExpr(r.rate.expr)) if (!net.has(s) && !modifiers.includes(ids[s]!)) modifiers.push(ids[s]!);
-      formula = `cell * (${lawFormula(r.rate.expr, ids, [1, -1], useDim)})`;
+      formula = `cell * (${lawFormula(r.rate.expr, lawParts, [1, -1])})`;
     }
     return { id: `r${i}`, reactants, products, modifiers, formula, law: r.rate.kind === "law", tag: r.tag };
   });
@@ -143,20 +184,14 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
 
   let schedule: ScheduleData | undefined;
   const inits = ir.species.map((s) => s.init);
-  if (ir.kind === "train" && ir.train && (opts.schedule ?? "events") === "events") {
-    try {
-      const data = opts.dataset ?? loadDataset(ir.train.dataset, ir.train.split, ir.train.seed);
-      const net = NetworkLayout.of(ir);
-      const perm = samplePermutation(data.train.length, ir.train.seed);
-      const species = [...net.inputs, ...net.targets];
-      const values = perm.map((i) => [...data.train[i]!.x, ...data.train[i]!.y]);
-      schedule = { period: ir.train.period, species, values, perm, iterations: ir.train.iterations, seed: ir.train.seed };
-      species.forEach((s, q) => (inits[s] = values[0]![q]!));
-      useDim([1, 0]);
-    } catch (e) {
-      if (!(e instanceof DatasetError)) throw e;
-      opts.onWarning?.(`no training schedule written: ${e.message}`);
-    }
+  const pr = opts.protocol;
+  if (ir.kind === "train" && ir.train && pr) {
+    const species = [...pr.inputs, ...pr.targets];
+    const values = Array.from(pr.sequence, (i) => [...pr.data.train[i]!.x, ...pr.data.train[i]!.y]);
+    const T = ir.parameters[ir.train.params.period]!;
+    schedule = { period: T.value, periodId: T.id, species, values, sequence: pr.sequence, order: pr.order, iterations: pr.iterations, seed: pr.seed, samples: pr.data.train.length };
+    species.forEach((s, q) => (inits[s] = values[0]![q]!));
+    useDim([1, 0]);
   }
   return {
     ir,
@@ -193,6 +228,14 @@ export function scheduleFormula(sch: ScheduleData, q: number, unit: string, num:
   return ps.length ? `piecewise(${ps.join(", ")}, ${num(otherwise)} ${unit})` : `${num(otherwise)} ${unit}`;
 }
 
+/** The sample order in words, with the command that runs the same sequence. */
+export function orderText(sch: ScheduleData): string {
+  const n = sch.samples;
+  if (sch.order === "cyclic") return `Sample order: one seeded permutation of the ${n} training samples (seed ${sch.seed}), walked in order and repeated every epoch (crnnc sim FILE.crnn --order cyclic --seed ${sch.seed} runs the same order).`;
+  const how = sch.order === "epoch" ? "a fresh seeded permutation of them every epoch" : "drawn independently, with replacement";
+  return `Sample order: the run's ${sch.values.length} samples from the ${n} training samples, ${how} (seed ${sch.seed}; crnnc sim FILE.crnn --order ${sch.order} --seed ${sch.seed} runs the same sequence).`;
+}
+
 export const ROLE_TEXT: Record<string, string> = {
   input: "network input x⁰ (set by the schedule)",
   target: "training target ŷ (set by the schedule)",
@@ -214,26 +257,38 @@ const CMP = new Set(["<", "<=", ">", ">=", "=="]);
 const add = (a: Dim, b: Dim): Dim => [a[0] + b[0], a[1] + b[1]];
 const sub = (a: Dim, b: Dim): Dim => [a[0] - b[0], a[1] - b[1]];
 
+type Leaf = ParamLeaf | { k: "species"; s: number };
+type LawExpr = Expr<Leaf>;
+
+interface LawParts {
+  ir: CRN;
+  ids: readonly string[];
+  /** Each parameter's dimension; a parameter only rate laws read gets the one its first use needs. */
+  pdim: (Dim | undefined)[];
+  useDim: (d: Dim) => string;
+}
+
 /** Dimension of an expression, or undefined when it is made of literals only (they adapt). */
-function dimOf(e: IRExpr): Dim | undefined {
+function dimOf(e: LawExpr, pdim: readonly (Dim | undefined)[]): Dim | undefined {
+  const d = (x: LawExpr) => dimOf(x, pdim);
+  if (isLeaf(e)) return e.k === "species" ? [1, 0] : pdim[e.p];
   switch (e.k) {
     case "num":
       return undefined;
-    case "species":
-      return [1, 0];
     case "neg":
-      return dimOf(e.a);
+      return d(e.a);
     case "fn":
-      if (e.f === "min" || e.f === "max" || e.f === "abs") return e.args.map(dimOf).find((d) => d) ;
+      if (e.f === "min" || e.f === "max" || e.f === "abs") return e.args.map(d).find((x) => x);
+      if (e.f === "piecewise") return e.args.filter((_, i) => i % 2 === 0 || i === e.args.length - 1).map(d).find((x) => x);
       if (e.f === "sqrt") {
-        const d = dimOf(e.args[0]!);
-        return d ? [d[0] / 2, d[1] / 2] : undefined;
+        const a = d(e.args[0]!);
+        return a ? [a[0] / 2, a[1] / 2] : undefined;
       }
       return [0, 0];
     case "bin": {
       if (CMP.has(e.op)) return [0, 0];
-      const a = dimOf(e.a);
-      const b = dimOf(e.b);
+      const a = d(e.a);
+      const b = d(e.b);
       if (e.op === "+" || e.op === "-") return a ?? b;
       if (e.op === "*") return a && b ? add(a, b) : (a ?? b);
       if (e.op === "/") return a && b ? sub(a, b) : a ?? (b ? sub([0, 0], b) : undefined);
@@ -243,44 +298,55 @@ function dimOf(e: IRExpr): Dim | undefined {
   }
 }
 
-/** A law as an L3 formula, each literal given the units that make the whole `want`. */
-export function lawFormula(e: IRExpr, ids: readonly string[], want: Dim | undefined, unit: (d: Dim) => string): string {
-  const f = (x: IRExpr, w: Dim | undefined): string => {
+const sameDim = (a: Dim, b: Dim) => a[0] === b[0] && a[1] === b[1];
+
+/** A law (or a constant expression) as an L3 formula, each literal given the units that make the whole `want`. */
+export function lawFormula(e: LawExpr, parts: LawParts, want: Dim | undefined): string {
+  const { ir, ids, pdim } = parts;
+  const unit = parts.useDim;
+  const dimOf1 = (x: LawExpr) => dimOf(x, pdim);
+  const f = (x: LawExpr, w: Dim | undefined): string => {
+    if (isLeaf(x)) {
+      if (x.k === "species") return ids[x.s]!;
+      // A parameter has one unit; where a use needs another, a literal 1 of the difference converts.
+      const d = (pdim[x.p] ??= w ?? [0, 0]);
+      const id = ir.parameters[x.p]!.id;
+      return w && !sameDim(w, d) ? `(${id} * 1 ${unit(sub(w, d))})` : id;
+    }
     switch (x.k) {
       case "num":
         return `${formatNumber(x.v)} ${unit(w ?? [0, 0])}`;
-      case "species":
-        return ids[x.s]!;
       case "neg":
         return `-(${f(x.a, w)})`;
       case "fn": {
         if (x.f === "step") {
-          const d = dimOf(x.args[0]!) ?? [0, 0];
+          const d = dimOf1(x.args[0]!) ?? [0, 0];
           return `piecewise(1 dimensionless, ${f(x.args[0]!, d)} >= 0 ${unit(d)}, 0 dimensionless)`;
         }
+        if (x.f === "piecewise") {
+          const d = dimOf1(x) ?? w;
+          return `piecewise(${x.args.map((a, i) => (i % 2 === 1 && i < x.args.length - 1 ? condition(a) : f(a, d))).join(", ")})`;
+        }
         if (x.f === "min" || x.f === "max" || x.f === "abs") {
-          const d = dimOf(x) ?? w;
+          const d = dimOf1(x) ?? w;
           return `${x.f}(${x.args.map((a) => f(a, d)).join(", ")})`;
         }
         if (x.f === "sqrt") return `sqrt(${f(x.args[0]!, w ? [w[0] * 2, w[1] * 2] : undefined)})`;
         // exp and ln need a dimensionless argument: a concentration (std/sigmoid's exp(−z))
         // is divided by one unit of itself, which leaves the number unchanged.
-        const d = dimOf(x.args[0]!);
+        const d = dimOf1(x.args[0]!);
         const arg = d && (d[0] !== 0 || d[1] !== 0) ? `${f(x.args[0]!, d)} / (1 ${unit(d)})` : f(x.args[0]!, [0, 0]);
         return `${x.f === "log" ? "ln" : x.f}(${arg})`;
       }
       case "bin": {
-        if (CMP.has(x.op)) {
-          const d = dimOf(x.a) ?? dimOf(x.b) ?? [0, 0];
-          return `piecewise(1 dimensionless, ${f(x.a, d)} ${x.op} ${f(x.b, d)}, 0 dimensionless)`;
-        }
+        if (CMP.has(x.op)) return `piecewise(1 dimensionless, ${condition(x)}, 0 dimensionless)`;
         if (x.op === "+" || x.op === "-") {
-          const d = w ?? dimOf(x);
+          const d = w ?? dimOf1(x);
           return `(${f(x.a, d)} ${x.op} ${f(x.b, d)})`;
         }
         if (x.op === "^") return `(${f(x.a, undefined)})^(${f(x.b, [0, 0])})`;
-        const da = dimOf(x.a);
-        const db = dimOf(x.b);
+        const da = dimOf1(x.a);
+        const db = dimOf1(x.b);
         const op = x.op === "*" ? "*" : "/";
         // The literals take the units the whole needs: the remainder goes to the left operand.
         if (w && db) return `(${f(x.a, op === "*" ? sub(w, db) : add(w, db))} ${op} ${f(x.b, db)})`;
@@ -289,6 +355,15 @@ export function lawFormula(e: IRExpr, ids: readonly string[], want: Dim | undefi
         return `(${f(x.a, da)} ${op} ${f(x.b, db)})`;
       }
     }
+  };
+  /** A condition: a comparison as a relation of SBML, anything else as `value != 0`. */
+  const condition = (c: LawExpr): string => {
+    if (!isLeaf(c) && c.k === "bin" && CMP.has(c.op)) {
+      const d = dimOf1(c.a) ?? dimOf1(c.b) ?? [0, 0];
+      return `${f(c.a, d)} ${c.op} ${f(c.b, d)}`;
+    }
+    const d = dimOf1(c) ?? [0, 0];
+    return `${f(c, d)} != 0 ${unit(d)}`;
   };
   return f(e, want);
 }

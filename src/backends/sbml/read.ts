@@ -1,22 +1,26 @@
 // SBML read-back: an SBML file whose reactions are mass action (`cell * k * A * B^2`, any
 // product of numbers, parameters and species powers, the compartment optional) or the
-// rate laws crnnc writes, becomes a CRN IR again; crnnc's schedule event becomes a Schedule.
-// Anything else is an E0702 naming the element; unreadable XML is an E0701.
+// rate laws crnnc writes, becomes a CRN IR again, its parameters a parameter table (crnnc's
+// own files carry the table's order and metadata in an annotation; the values are the SBML
+// parameters', so an edit in COPASI is read); crnnc's schedule event becomes a training
+// protocol. Anything else is an E0702 naming the element; unreadable XML is an E0701.
 //
-//   await readSbml(xml, "model.xml")  →  { ir: { kind: "train", ... }, schedule, dataset, diagnostics: [] }
+//   await readSbml(xml, "model.xml")  →  { ir: { kind: "train", ... }, protocol, period: 300, diagnostics: [] }
 
-import type { CRN, IRExpr, Reaction, Role, Species, Term } from "../../ir/types.js";
+import type { ConstExpr, CRN, IRExpr, Parameter, Reaction, Role, Species, Term } from "../../ir/types.js";
+import type { Protocol, SampleOrder } from "../../ir/protocol.js";
+import { SAMPLE_ORDERS } from "../../ir/protocol.js";
+import { exprFromTree, num } from "../../ir/expr.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Code } from "../../diagnostics/codes.js";
-import type { Dataset } from "../../data/datasets.js";
-import type { Schedule } from "../../sim/schedule.js";
 import { libsbml, documentIssues, type Libsbml } from "./libsbml.js";
 
 export interface ReadResult {
   ir?: CRN;
-  schedule?: Schedule;
-  /** For a train model: the scheduled samples, in position order. */
-  dataset?: Dataset;
+  /** The schedule event as a protocol: for a train model its samples by position, else values for the scheduled species. */
+  protocol?: Protocol;
+  /** The schedule's period (the parameter its trigger reads). */
+  period?: number;
   diagnostics: Diagnostic[];
 }
 
@@ -62,6 +66,62 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
         return E(`the initial assignment to \`${sym}\``);
       }
     }
+    // The parameter table: crnnc's order and metadata when the file has them, else each
+    // parameter a kinetic law reads, in order of first use.
+    const meta = modelMeta(String(model.getAnnotationString?.() ?? ""));
+    const table: Parameter[] = [];
+    const tableIndex = new Map<string, number>();
+    const hand = "the file was edited by hand: remove the crnnc annotation to read it as plain SBML";
+    for (const m of meta.parameters ?? []) {
+      const v = params.get(m.id);
+      if (v === undefined) return E(`the crnnc annotation, which lists a parameter \`${m.id}\` the model does not have`, hand);
+      tableIndex.set(m.id, table.length);
+      table.push({ ...m, value: v });
+    }
+    // Expressions in the annotation name parameters by id: now they are indices.
+    const byId = (x: unknown): { k: "param"; p: number } | { k: "arg"; i: number } | undefined => {
+      if (!x || typeof x !== "object") return undefined;
+      const o = x as { param?: unknown; arg?: unknown };
+      if (typeof o.param === "string" && tableIndex.has(o.param)) return { k: "param", p: tableIndex.get(o.param)! };
+      if (o.arg === 0) return { k: "arg", i: 0 };
+      return undefined;
+    };
+    for (const [i, m] of (meta.parameters ?? []).entries()) {
+      const raw = (m as { expr?: unknown }).expr;
+      if (raw === undefined) continue;
+      const e = exprFromTree(raw, (x) => { const l = byId(x); return l?.k === "param" ? l : undefined; });
+      if (!e) return E(`the crnnc annotation's expression of parameter \`${m.id}\``, hand);
+      table[i] = { ...table[i]!, expr: e };
+    }
+    for (const l of meta.layers ?? []) {
+      if (!l.activation) continue;
+      const a = l.activation as unknown as { params: Record<string, unknown>; closed?: unknown };
+      const ps: Record<string, number> = {};
+      for (const [k, id] of Object.entries(a.params)) {
+        if (typeof id !== "string" || !tableIndex.has(id)) return E(`the crnnc annotation's layers, whose parameter \`${String(id)}\` the model does not have`, hand);
+        ps[k] = tableIndex.get(id)!;
+      }
+      const closed = a.closed === undefined ? undefined : exprFromTree(a.closed, byId);
+      if (a.closed !== undefined && !closed) return E("the crnnc annotation's closed form of a layer", hand);
+      l.activation = { ...l.activation, params: ps, ...(closed ? { closed } : {}) };
+    }
+    if (meta.train) {
+      const ps = meta.train.params as unknown as Record<string, unknown>;
+      const out: Record<string, number> = {};
+      for (const [k, id] of Object.entries(ps ?? {})) {
+        if (typeof id !== "string" || !tableIndex.has(id)) return E(`the crnnc annotation's train settings, whose parameter \`${String(id)}\` the model does not have`, hand);
+        out[k] = tableIndex.get(id)!;
+      }
+      meta.train = { ...meta.train, params: out as unknown as NonNullable<CRN["train"]>["params"] };
+    }
+    const paramLeaf = (id: string): { k: "param"; p: number } => {
+      let i = tableIndex.get(id);
+      if (i === undefined) {
+        tableIndex.set(id, (i = table.length));
+        table.push({ id, name: id, value: params.get(id)!, role: "rate", owner: "sbml" });
+      }
+      return { k: "param", p: i };
+    };
     // Species.
     const species: Species[] = [];
     const index = new Map<string, number>();
@@ -110,7 +170,7 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
         return E(`the kinetic law of reaction \`${rid}\``);
       }
       const origin = { template: `sbml ${rid}`, span: { file, line: 0, col: 0 } } as Reaction["origin"];
-      const mass = massAction(law, cid, params, index, reactants, modifiers);
+      const mass = massAction(law, cid, params, index, reactants, modifiers, paramLeaf, tableIndex);
       if (mass) {
         reactions.push({ reactants: mass.reactants, products: [...products, ...mass.catalysts], rate: mass.rate, tag: tagOf(r.getName()), origin });
         continue;
@@ -118,16 +178,13 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
       const marked = /crnnc:law/.test(String(kl.getAnnotationString?.() ?? "") + String(r.getAnnotationString?.() ?? ""));
       if (!marked) return E(`the kinetic law of reaction \`${rid}\` (${kl.getFormula?.() ?? "not mass action"}), which is not mass action`, "crnnc reads mass-action laws (k * A * B, k * X^2) and the rate laws it writes itself");
       try {
-        const expr = toIR(stripCompartment(law, cid), params, index);
-        const cats = [...modifiers].filter((s) => !reactants.some((t) => t.s === s)).map((s) => ({ s, n: 1 }));
-        void cats;
+        const expr = toIR(stripCompartment(law, cid), params, index, paramLeaf);
         reactions.push({ reactants, products, rate: { kind: "law", expr }, tag: tagOf(r.getName()), origin });
       } catch (e) {
         if (e instanceof Unsupported) return E(`the kinetic law of reaction \`${rid}\` (${e.message})`);
         throw e;
       }
     }
-    const meta = modelMeta(String(model.getAnnotationString?.() ?? ""));
     // Events: crnnc's schedule only.
     let schedule: Schedule | undefined;
     if (model.getNumEvents() > 0) {
@@ -135,26 +192,38 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
       if (typeof s === "string") return E(s);
       schedule = s;
     }
-    const rates: Record<string, number> = meta.rates ?? {};
+    const isTrain = meta.kind === "train" && schedule && meta.train?.params && meta.layers && meta.parameters;
     const ir: CRN = {
-      kind: meta.kind === "train" && schedule && meta.train && meta.layers ? "train" : meta.kind === "network" && meta.layers ? "network" : "crn",
+      kind: isTrain ? "train" : meta.kind === "network" && meta.layers && meta.parameters ? "network" : "crn",
       name: meta.name ?? ((model.getId() as string) || "sbml"),
       source: file,
       species,
+      parameters: table,
       reactions,
-      rates,
-      ...(meta.layers && meta.kind !== "crn" ? { layers: meta.layers } : {}),
+      ...(meta.layers && meta.parameters && meta.kind !== "crn" ? { layers: meta.layers } : {}),
     };
-    let dataset: Dataset | undefined;
-    if (ir.kind === "train" && schedule) {
-      const nIn = meta.layers![0]!.size;
-      ir.train = { ...meta.train!, period: schedule.period };
+    let protocol: Protocol | undefined;
+    if (schedule) {
+      const train = isTrain ? meta.train! : undefined;
+      if (train) ir.train = train;
+      const nIn = train ? meta.layers![0]!.size : schedule.species.length;
       const samples = schedule.values.map((v) => ({ x: Float64Array.from(v.slice(0, nIn)), y: Float64Array.from(v.slice(nIn)) }));
       const binary = samples.every((s) => [...s.y].every((v) => v === 0 || v === 1));
-      const classification = !binary ? undefined : samples[0]!.y.length === 1 ? ("threshold" as const) : samples.every((s) => s.y.reduce((a, b) => a + b, 0) === 1) ? ("onehot" as const) : undefined;
-      dataset = { name: `${file} schedule`, train: samples, validation: [], ...(classification ? { classification } : {}) };
+      const classification = !train || !binary ? undefined : samples[0]!.y.length === 1 ? ("threshold" as const) : samples.every((s) => s.y.reduce((a, b) => a + b, 0) === 1) ? ("onehot" as const) : undefined;
+      const P = schedule.values.length;
+      protocol = {
+        order: meta.schedule?.order ?? "cyclic",
+        seed: meta.schedule?.seed ?? train?.seed ?? 0,
+        iterations: meta.schedule?.iterations ?? train?.iterations ?? P,
+        evaluate: train?.evaluate ?? 1,
+        data: { name: `${file} schedule`, train: samples, validation: [], ...(classification ? { classification } : {}) },
+        inputs: Int32Array.from(schedule.species.slice(0, nIn)),
+        targets: Int32Array.from(schedule.species.slice(nIn)),
+        sequence: Int32Array.from({ length: P }, (_, i) => i),
+      };
+      if (train && ir.parameters[train.params.period]?.value !== schedule.period) return E(`the schedule event, whose trigger reads a period other than the train block's`);
     }
-    return { ir, ...(schedule ? { schedule } : {}), ...(dataset ? { dataset } : {}), diagnostics };
+    return { ir, ...(protocol ? { protocol, period: schedule!.period } : {}), diagnostics };
   } finally {
     sb.destroy?.(doc);
   }
@@ -186,7 +255,16 @@ function unesc(s: string): string {
   return s.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&apos;/g, "'").replace(/&amp;/g, "&");
 }
 
-function modelMeta(ann: string): { kind?: string; name?: string; layers?: CRN["layers"]; train?: CRN["train"]; rates?: Record<string, number> } {
+interface Meta {
+  kind?: string;
+  name?: string;
+  layers?: CRN["layers"];
+  train?: CRN["train"];
+  parameters?: Omit<Parameter, "value" | "span">[];
+  schedule?: { order: SampleOrder; seed: number; iterations: number };
+}
+
+function modelMeta(ann: string): Meta {
   const m = /<crnnc:model\b([^>]*)>([\s\S]*?)<\/crnnc:model>/.exec(ann);
   if (!m) return {};
   const attr = (k: string) => {
@@ -201,7 +279,13 @@ function modelMeta(ann: string): { kind?: string; name?: string; layers?: CRN["l
       return undefined;
     }
   };
-  return { kind: attr("kind"), name: attr("name"), layers: el("layers"), train: el("train"), rates: el("rates") };
+  const sch = /<crnnc:schedule\b([^>]*)\/>/.exec(m[2]!)?.[1];
+  const sattr = (k: string) => (sch ? new RegExp(`\\b${k}="([^"]*)"`).exec(sch)?.[1] : undefined);
+  const order = sattr("order");
+  const schedule = order && (SAMPLE_ORDERS as readonly string[]).includes(order) ? { order: order as SampleOrder, seed: Number(sattr("seed") ?? 0), iterations: Number(sattr("iterations") ?? 0) } : undefined;
+  const out: Meta = { kind: attr("kind"), name: attr("name"), layers: el("layers"), train: el("train"), parameters: el("parameters") };
+  if (schedule && Number.isInteger(schedule.seed) && Number.isInteger(schedule.iterations) && schedule.iterations > 0) out.schedule = schedule;
+  return out;
 }
 
 function tree(sb: Libsbml, ast: Libsbml): Node {
@@ -215,7 +299,7 @@ function tree(sb: Libsbml, ast: Libsbml): Node {
   if (type === sb.AST_NAME_TIME) return { t: "time" };
   const ops: [string, string][] = [
     ["AST_PLUS", "+"], ["AST_MINUS", "-"], ["AST_TIMES", "*"], ["AST_DIVIDE", "/"], ["AST_POWER", "^"], ["AST_FUNCTION_POWER", "^"],
-    ["AST_FUNCTION_PIECEWISE", "piecewise"], ["AST_RELATIONAL_EQ", "=="], ["AST_RELATIONAL_GEQ", ">="], ["AST_RELATIONAL_GT", ">"],
+    ["AST_FUNCTION_PIECEWISE", "piecewise"], ["AST_RELATIONAL_EQ", "=="], ["AST_RELATIONAL_NEQ", "!="], ["AST_RELATIONAL_GEQ", ">="], ["AST_RELATIONAL_GT", ">"],
     ["AST_RELATIONAL_LEQ", "<="], ["AST_RELATIONAL_LT", "<"], ["AST_FUNCTION_FLOOR", "floor"], ["AST_FUNCTION_EXP", "exp"],
     ["AST_FUNCTION_LN", "log"], ["AST_FUNCTION_ABS", "abs"], ["AST_FUNCTION_MIN", "min"], ["AST_FUNCTION_MAX", "max"], ["AST_FUNCTION_ROOT", "sqrt"],
   ];
@@ -252,8 +336,16 @@ function factors(e: Node): Node[] {
 }
 
 /** k · Π species^n (times the compartment): the mass-action reactants and the catalysts to add to both sides. */
-function massAction(law: Node, cid: string, params: Map<string, number>, index: Map<string, number>, reactants: Term[], modifiers: Set<number>): { reactants: Term[]; catalysts: Term[]; rate: Reaction["rate"] } | undefined {
-  let k = 1;
+function massAction(
+  law: Node,
+  cid: string,
+  params: Map<string, number>,
+  index: Map<string, number>,
+  reactants: Term[],
+  modifiers: Set<number>,
+  paramLeaf: (id: string) => { k: "param"; p: number },
+  table: ReadonlyMap<string, number>,
+): { reactants: Term[]; catalysts: Term[]; rate: Reaction["rate"] } | undefined {
   let scale = 1;
   const names: string[] = [];
   const pow = new Map<number, number>();
@@ -261,7 +353,7 @@ function massAction(law: Node, cid: string, params: Map<string, number>, index: 
   for (const f of factors(law)) {
     if (f.t === "num") scale *= f.v;
     else if (f.t === "name" && f.id === cid && !sawCompartment) sawCompartment = true;
-    else if (f.t === "name" && params.has(f.id)) (names.push(f.id), (k *= params.get(f.id)!));
+    else if (f.t === "name" && params.has(f.id)) names.push(f.id);
     else if (f.t === "name" && index.has(f.id)) pow.set(index.get(f.id)!, (pow.get(index.get(f.id)!) ?? 0) + 1);
     else if (f.t === "op" && f.op === "^" && f.args[0]!.t === "name" && index.has(f.args[0]!.id) && f.args[1]!.t === "num" && Number.isInteger(f.args[1]!.v) && f.args[1]!.v > 0) {
       const s = index.get(f.args[0]!.id)!;
@@ -275,13 +367,17 @@ function massAction(law: Node, cid: string, params: Map<string, number>, index: 
     if (!modifiers.has(s)) return undefined;
     catalysts.push({ s, n });
   }
-  const value = k * scale;
-  const name = names.length === 1 ? names[0]!.replace(/_o\d+$/, "") : undefined;
-  return {
-    reactants: [...reactants, ...catalysts],
-    catalysts,
-    rate: { kind: "mass", k: value, ...(name ? { name, ...(scale !== 1 ? { scale } : {}) } : {}) },
+  // crnnc's per-order copy `k_o2 = k / M_ref` (M_ref = 1) is k itself, unless its value was edited.
+  const base = (id: string) => {
+    const b = /^(.*)_o\d+$/.exec(id)?.[1];
+    return b !== undefined && table.has(b) && params.get(b) === params.get(id) ? b : id;
   };
+  let k: ConstExpr | undefined = scale !== 1 || names.length === 0 ? num(scale) : undefined;
+  for (const id of names) {
+    const leaf = paramLeaf(base(id));
+    k = k ? { k: "bin", op: "*", a: k, b: leaf } : leaf;
+  }
+  return { reactants: [...reactants, ...catalysts], catalysts, rate: { kind: "mass", k: k! } };
 }
 
 function stripCompartment(law: Node, cid: string): Node {
@@ -292,22 +388,24 @@ function stripCompartment(law: Node, cid: string): Node {
   return rest.length === 1 ? rest[0]! : { t: "op", op: "*", args: rest };
 }
 
-function toIR(e: Node, params: Map<string, number>, index: Map<string, number>): IRExpr {
+function toIR(e: Node, params: Map<string, number>, index: Map<string, number>, paramLeaf: (id: string) => { k: "param"; p: number }): IRExpr {
   const bin = (op: string, args: IRExpr[]): IRExpr => args.reduce((a, b) => ({ k: "bin", op: op as never, a, b }));
   if (e.t === "num") return { k: "num", v: e.v };
   if (e.t === "time") throw new Unsupported("time in a rate law");
   if (e.t === "name") {
     if (index.has(e.id)) return { k: "species", s: index.get(e.id)! };
-    if (params.has(e.id)) return { k: "num", v: params.get(e.id)! };
+    if (params.has(e.id)) return paramLeaf(e.id);
     throw new Unsupported(`unknown name ${e.id}`);
   }
-  const a = e.args.map((x) => (e.op === "piecewise" ? x : x)).map((x) => toIR(x, params, index));
+  const a = e.args.map((x) => toIR(x, params, index, paramLeaf));
   switch (e.op) {
     case "+":
     case "*":
       return bin(e.op, a);
     case "-":
       return a.length === 1 ? { k: "neg", a: a[0]! } : bin("-", a);
+    case "!=":
+      return bin("-", [num(1), bin("==", a)]);
     case "/":
     case "^":
     case "==":
@@ -326,10 +424,18 @@ function toIR(e: Node, params: Map<string, number>, index: Map<string, number>):
     case "piecewise": {
       // crnnc writes piecewise(1, cond, 0): the characteristic function of cond.
       if (e.args.length === 3 && e.args[0]!.t === "num" && e.args[0]!.v === 1 && e.args[2]!.t === "num" && e.args[2]!.v === 0) return a[1]!;
-      throw new Unsupported("a piecewise other than piecewise(1, condition, 0)");
+      if (e.args.length % 2 === 1) return { k: "fn", f: "piecewise", args: a };
+      throw new Unsupported("a piecewise without an otherwise value");
     }
   }
   throw new Unsupported(e.op);
+}
+
+/** A schedule event: the period, the species it sets, and their values for each position of the sequence. */
+interface Schedule {
+  period: number;
+  species: number[];
+  values: number[][];
 }
 
 /** crnnc's schedule: one event `time >= (iter + 1) * T` assigning iter, pos and species by piecewise over pos. */
@@ -339,16 +445,19 @@ function readSchedule(sb: Libsbml, model: Libsbml, params: Map<string, number>, 
   const not = (why: string) => `the event \`${eid}\` (${why}; crnnc reads only the schedule event it writes)`;
   if (model.getNumEvents() !== 1) return `the event \`${model.getEvent(1).getId()}\` (crnnc reads only its one schedule event)`;
   if (ev.isSetDelay() || ev.isSetPriority()) return not("a delay or priority");
-  const T = params.get("T");
-  if (T === undefined || !params.has("iter") || !params.has("pos")) return not("no parameters T, iter and pos");
+  if (!params.has("iter") || !params.has("pos")) return not("no parameters iter and pos");
   let trig: Node;
   try {
     trig = tree(sb, ev.getTrigger().getMath());
   } catch {
     return not("its trigger");
   }
-  const shape = JSON.stringify(trig);
-  if (shape !== JSON.stringify({ t: "op", op: ">=", args: [{ t: "time" }, { t: "op", op: "*", args: [{ t: "op", op: "+", args: [{ t: "name", id: "iter" }, { t: "num", v: 1 }] }, { t: "name", id: "T" }] }] })) return not("its trigger is not time >= (iter + 1) * T");
+  // time >= (iter + 1) * T, T a parameter: the period.
+  const period = trig.t === "op" && trig.op === ">=" && trig.args[1]?.t === "op" && trig.args[1].op === "*" ? trig.args[1].args[1] : undefined;
+  const T = period?.t === "name" ? params.get(period.id) : undefined;
+  const expect = (id: string) => JSON.stringify({ t: "op", op: ">=", args: [{ t: "time" }, { t: "op", op: "*", args: [{ t: "op", op: "+", args: [{ t: "name", id: "iter" }, { t: "num", v: 1 }] }, { t: "name", id }] }] });
+  if (T === undefined || period?.t !== "name" || JSON.stringify(trig) !== expect(period.id)) return not("its trigger is not time >= (iter + 1) * T for a parameter T");
+  if (!(T > 0 && Number.isFinite(T))) return not(`its period ${period.id} = ${T} is not a positive number`);
   const assigned: { s: number; at: (p: number) => number }[] = [];
   let N = 1;
   for (let i = 0; i < ev.getNumEventAssignments(); i++) {
@@ -360,11 +469,17 @@ function readSchedule(sb: Libsbml, model: Libsbml, params: Map<string, number>, 
     } catch {
       return not(`the assignment to ${v}`);
     }
-    if (v === "iter") continue;
+    if (v === "iter") {
+      if (JSON.stringify(m) !== JSON.stringify({ t: "op", op: "+", args: [{ t: "name", id: "iter" }, { t: "num", v: 1 }] })) return not("the assignment to iter is not iter + 1");
+      continue;
+    }
     if (v === "pos") {
-      if (m.t === "num") N = 1;
-      else if (m.t === "op" && m.op === "piecewise" && m.args[1]!.t === "op" && m.args[1]!.args[1]!.t === "num") N = (m.args[1]!.args[1] as { v: number }).v + 1;
-      else return not("the assignment to pos");
+      // pos + 1, back to 0 after the last position: piecewise(pos + 1, pos < N − 1, 0).
+      const next = JSON.stringify({ t: "op", op: "+", args: [{ t: "name", id: "pos" }, { t: "num", v: 1 }] });
+      if (m.t === "num" && m.v === 0) N = 1;
+      else if (m.t === "op" && m.op === "piecewise" && m.args.length === 3 && JSON.stringify(m.args[0]) === next && m.args[1]!.t === "op" && m.args[1]!.op === "<" && JSON.stringify(m.args[1]!.args[0]) === JSON.stringify({ t: "name", id: "pos" }) && m.args[1]!.args[1]!.t === "num" && Number.isInteger(m.args[1]!.args[1]!.v) && m.args[1]!.args[1]!.v >= 1 && m.args[2]!.t === "num" && m.args[2]!.v === 0)
+        N = m.args[1]!.args[1]!.v + 1;
+      else return not("the assignment to pos is not the cycle pos + 1, back to 0 after the last position");
       continue;
     }
     const s = index.get(v);

@@ -11,8 +11,8 @@
 
 import { IRBuilder } from "../ir/builder.js";
 import type { CRN } from "../ir/types.js";
-import { instantiate, type BoundTemplate, type DualArg } from "../lower/instantiate.js";
-import { dual, pair, nodeWiring, localAt, nodeArg, type NetworkContext } from "../lower/network.js";
+import { instantiate, type BoundTemplate, type DualArg } from "./instantiate.js";
+import { dual, pair, nodeWiring, localAt, nodeArg, type NetworkContext } from "./network.js";
 
 export type BackpropTemplate = "loss_grad" | "loss_grad_dual" | "mul_su" | "mul_ss" | "add_mul_ss" | "dual_decay" | "update" | "annihilate";
 export type BackpropLib = Record<BackpropTemplate, BoundTemplate>;

@@ -6,8 +6,8 @@
 
 import { IRBuilder } from "../ir/builder.js";
 import type { CRN } from "../ir/types.js";
-import { instantiate, type DualArg, type Wiring } from "../lower/instantiate.js";
-import { pair, localAt, type NetworkContext } from "../lower/network.js";
+import { instantiate, type DualArg, type Wiring } from "./instantiate.js";
+import { pair, localAt, type NetworkContext } from "./network.js";
 import type { BackpropLib } from "./backward.js";
 
 export function addUpdate(ir: CRN, ctx: NetworkContext, lib: Pick<BackpropLib, "update">): CRN {

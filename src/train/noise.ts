@@ -13,8 +13,8 @@
 //   noise { epsilon 0.1  resample 0.05  hold 0.005  on backward, nodes }
 
 import type { CRN, NoiseSettings } from "../ir/types.js";
-import type { CompiledModel } from "./model.js";
-import type { Integrator, Rosenbrock } from "./rosenbrock.js";
+import type { CompiledModel } from "../sim/model.js";
+import type { Integrator, Rosenbrock } from "../sim/rosenbrock.js";
 import { Rng } from "../util/rng.js";
 import { netChange } from "../ir/queries.js";
 

@@ -6,8 +6,8 @@
 
 import { IRBuilder } from "../ir/builder.js";
 import type { CRN } from "../ir/types.js";
-import { instantiate } from "../lower/instantiate.js";
-import type { NetworkContext } from "../lower/network.js";
+import { instantiate } from "./instantiate.js";
+import type { NetworkContext } from "./network.js";
 import type { BackpropLib } from "./backward.js";
 import { forEachParameter, parameterSite } from "./update.js";
 

@@ -1,33 +1,40 @@
-// One-pot training (paper §3.3, §4): per iteration k, put a training sample's input on X⁰ and
-// its target on Ŷ, and integrate the whole CRN over [(k−1)T, kT) — everything else carries
-// over, nothing is reset. Every `evaluate` iterations, the error E(t) (paper eq. 17) and the
-// accuracy A(t) (D.4) of the network with the current weights w = W.p − W.m, b = B.p − B.m.
-// With a noise block, rate constants follow paper eq. 18 on the grid k·t0 (noise.ts).
+// One-pot training (paper §3.3, §4), driven by a protocol (ir/protocol.ts): per iteration k, put
+// the protocol's sample on the input species X⁰ and the target species Ŷ, and integrate the
+// whole CRN over [(k−1)T, kT) — everything else carries over, nothing is reset. At the
+// protocol's evaluation points, the error E(t) (paper eq. 17) and the accuracy A(t) (D.4) of
+// the network with the current weights w = W.p − W.m, b = B.p − B.m. With a noise block, rate
+// constants follow paper eq. 18 on the grid k·t0 (noise.ts). The same loop runs a schedule read
+// back from SBML without a network (`runSchedule`): samples on, integrate, nothing to evaluate.
 //
-//   train(ir, { iterations: 2000 })  →  { history: [{ iteration: 0, trainError: 0.31, ... }, ...] }
+//   train(ir, makeProtocol(ir, xor), { rtol: 1e-6 })  →  { history: [{ iteration: 0, trainError: 0.31, ... }, ...] }
 
-import type { CRN } from "../ir/types.js";
-import { compileModel, type CompiledModel } from "./model.js";
-import { makeIntegrator, toSteadyState, type SolverOptions } from "./simulate.js";
-import { NetworkLayout } from "./network.js";
-import { loadDataset, type Dataset, type Sample } from "../data/datasets.js";
-import { Rng } from "../util/rng.js";
-import { samplePermutation } from "../data/order.js";
-import { IntegrationError, Rosenbrock, type Integrator } from "./rosenbrock.js";
+import type { CRN, TrainSettings } from "../ir/types.js";
+import type { Protocol, Sample } from "../ir/protocol.js";
+import { isEvaluation, sampleIndex } from "../ir/protocol.js";
+import { trainParam } from "../ir/parameters.js";
+import { Engine } from "../sim/engine.js";
+import type { SolverOptions } from "../sim/simulate.js";
+import { IntegrationError, Rosenbrock, type Integrator } from "../sim/rosenbrock.js";
+import { BlowupError, checkState, integrationBlowup } from "../sim/blowup.js";
 import { NoiseSchedule } from "./noise.js";
-import { BlowupError, checkState, integrationBlowup } from "./blowup.js";
+import { NetworkLayout, ForwardReadout, errorAndAccuracy, forwardSubnetwork } from "./readout.js";
 
 export { BlowupError };
 
+/** Models compiled for one network structure, reused across runs (a sweep's worker keeps one per structure). */
+export interface Prepared {
+  main: Engine;
+  /** The forward sub-CRN, for the `crn` readout (made when first needed). */
+  forward?: Engine;
+}
+
+export function prepare(ir: CRN): Prepared {
+  return { main: new Engine(ir) };
+}
+
 export interface TrainOptions extends SolverOptions {
-  iterations?: number;
-  seed?: number;
-  /** Output readout for E(t) and A(t): the closed form of the network (default) or the forward CRN's steady state. */
+  /** Output readout for E(t) and A(t): the activations' closed forms (default) or the forward CRN's steady state. */
   readout?: "closed" | "crn";
-  /** Sample order: iid draws (default) or a fresh permutation every epoch. */
-  order?: "random" | "epoch" | "sbml";
-  /** With order "sbml": walk these training-set indices instead of the seeded permutation (SBML read-back). */
-  sequence?: number[];
   /** Called after every iteration (cheap) and with each new evaluation. */
   onProgress?: (p: Progress) => void;
   /** Set `.stop = true` (e.g. from a SIGINT handler) to end after the current iteration. */
@@ -36,8 +43,6 @@ export interface TrainOptions extends SolverOptions {
   trace?: string[];
   /** Concentration above which the run counts as blown up (default 1e12). */
   maxConcentration?: number;
-  /** Use this dataset instead of the train block's (tests, benchmarks). */
-  dataset?: Dataset;
   /**
    * Noise runs: cross each noise segment with the run's integrator under error control, its
    * first step carried over from the last segment of the same kind ("controlled", default);
@@ -47,6 +52,10 @@ export interface TrainOptions extends SolverOptions {
    */
   noiseIntegration?: "controlled" | "fixed" | "adaptive";
   noiseSubsteps?: number;
+  /** Models compiled before for this network's structure: the run loads this IR's values into them. */
+  prepared?: Prepared;
+  /** Notes for the user about how the run is made (e.g. the readout falling back to the CRN), each said once. */
+  onNote?: (message: string) => void;
 }
 
 export interface Evaluation {
@@ -65,9 +74,21 @@ export interface Progress {
   last?: Evaluation;
 }
 
+/** What a run used: the train block's settings with η and T read from the parameters, the protocol and the integrator. */
+export type RunSettings = Omit<TrainSettings, "params"> & {
+  eta: number;
+  period: number;
+  annihilate?: number;
+  order: Protocol["order"];
+  method: string;
+  rtol: number;
+  atol: number;
+  readout: "closed" | "crn";
+};
+
 export interface TrainResult {
   network: string;
-  settings: NonNullable<CRN["train"]> & { method: string; rtol: number; atol: number; readout: string; order: string };
+  settings: RunSettings;
   dataset: { name: string; train: number; validation: number; classification?: string };
   history: Evaluation[];
   /** Mean train error over the last 10 evaluations (paper §5.3). */
@@ -86,8 +107,8 @@ export interface TrainResult {
   finalState: Float64Array;
 }
 
-export function train(ir: CRN, opts: TrainOptions = {}): TrainResult {
-  const it = trainer(ir, opts);
+export function train(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): TrainResult {
+  const it = trainer(ir, protocol, opts);
   for (;;) {
     const r = it.next();
     if (r.done) return r.value;
@@ -98,8 +119,8 @@ export function train(ir: CRN, opts: TrainOptions = {}): TrainResult {
  * Train, yielding to the event loop about every `sliceMs` so that signals (Ctrl-C) and
  * progress output are handled while a long run goes on.
  */
-export async function trainAsync(ir: CRN, opts: TrainOptions = {}, sliceMs = 50): Promise<TrainResult> {
-  const it = trainer(ir, opts);
+export async function trainAsync(ir: CRN, protocol: Protocol, opts: TrainOptions = {}, sliceMs = 50): Promise<TrainResult> {
+  const it = trainer(ir, protocol, opts);
   let mark = performance.now();
   for (;;) {
     const r = it.next();
@@ -118,26 +139,35 @@ export async function trainAsync(ir: CRN, opts: TrainOptions = {}, sliceMs = 50)
  */
 export const SIMULATOR_REVISION = 2;
 
+/** The readout a run will use: closed forms when every layer has one, else the CRN (and why). */
+export function chooseReadout(ir: CRN, wanted: "closed" | "crn" = "closed"): { readout: "closed" | "crn"; note?: string } {
+  if (wanted === "crn") return { readout: "crn" };
+  const missing = NetworkLayout.of(ir).noClosedForm;
+  if (!missing.length) return { readout: "closed" };
+  const names = missing.map((n) => `\`${n}\``).join(", ");
+  return { readout: "crn", note: `activation ${names} declares no closed form (\`closed(z) = ...\`): E and accuracy are read from the forward CRN's steady state (--readout crn)` };
+}
+
 /** The training loop as a generator: one `yield` per iteration. */
-export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, TrainResult, void> {
+export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): Generator<Progress, TrainResult, void> {
   if (ir.kind !== "train" || !ir.train || !ir.layers) throw new TypeError(`\`${ir.name}\` has no train block`);
   const t0 = performance.now();
-  const settings = ir.train;
-  const iterations = opts.iterations ?? settings.iterations;
-  const seed = opts.seed ?? settings.seed;
+  const { params: _p, ...block } = ir.train;
+  void _p;
   const method = opts.method ?? "rodas5";
   const rtol = opts.rtol ?? 1e-6;
   const atol = opts.atol ?? 1e-9;
-  const readout = opts.readout ?? "closed";
-  const order = opts.order ?? "random";
-  const data = opts.dataset ?? loadDataset(settings.dataset, settings.split, seed);
+  const { readout, note } = chooseReadout(ir, opts.readout);
+  if (note) opts.onNote?.(note);
+  const iterations = protocol.iterations;
+  const data = protocol.data;
   const net = NetworkLayout.of(ir);
-  if (readout === "closed" && net.noClosedForm.length)
-    throw new TypeError(`activation ${net.noClosedForm.join(", ")} has no closed form: use readout "crn"`);
-  const md = compileModel(ir, { splitUpdateCatalysis: true });
-  const integ = makeIntegrator(md, { ...opts, method, rtol, atol });
+  const prepared = opts.prepared ?? prepare(ir);
+  prepared.main.load(ir);
+  const md = prepared.main.md;
+  const integ = prepared.main.integrator({ ...opts, method, rtol, atol });
   const x = Float64Array.from(ir.species, (s) => s.init);
-  const noise = settings.noise && settings.noise.epsilon > 0 ? new NoiseSchedule(ir, md, settings.noise, seed) : undefined;
+  const noise = block.noise && block.noise.epsilon > 0 ? new NoiseSchedule(ir, md, block.noise, protocol.seed) : undefined;
   const noiseMode = opts.noiseIntegration ?? "controlled";
   // Controlled segments use the run's own integrator (Rodas5 by default: over a 1300-iteration
   // noisy sine run, whose growing weight rails make it stiff, it needed 11 600 steps per
@@ -145,12 +175,16 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
   // restarts at every switch.
   const noiseStepping =
     noise && noiseMode === "fixed"
-      ? { stepper: new Rosenbrock(md, { method: "ros34pw2", rtol, atol }), mode: "fixed" as const, substeps: opts.noiseSubsteps ?? 1 }
+      ? { stepper: prepared.main.integrator({ method: "ros34pw2", rtol, atol }) as Rosenbrock, mode: "fixed" as const, substeps: opts.noiseSubsteps ?? 1 }
       : noise && noiseMode === "controlled" && integ instanceof Rosenbrock
         ? { stepper: integ, mode: "controlled" as const, substeps: 1 }
         : undefined;
-  const forwardReadout = readout === "crn" ? new ForwardReadout(ir, net, opts) : undefined;
-  const rng = new Rng(seed);
+  let forwardReadout: ForwardReadout | undefined;
+  if (readout === "crn") {
+    const { sub, ids } = forwardSubnetwork(ir, net);
+    prepared.forward ??= new Engine(sub, {});
+    forwardReadout = new ForwardReadout(prepared.forward, sub, ids, net, { ...opts, method, rtol, atol });
+  }
   const limit = opts.maxConcentration ?? 1e12;
   const traceIdx = (opts.trace ?? []).map((id) => {
     const i = ir.species.findIndex((s) => s.id === id);
@@ -177,30 +211,15 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
     return ev;
   };
 
+  const T = trainParam(ir, "period")!;
   const tCompiled = performance.now();
   let last = evaluate(0, 0);
   let stopped: TrainResult["stopped"];
   let k = 0;
-  let perm: number[] = [];
-  const T = settings.period;
   for (k = 1; k <= iterations; k++) {
-    // Choose the sample: iid draws, or walk a fresh permutation each epoch.
-    let idx: number;
-    if (order === "sbml") {
-      // The fixed permutation the SBML schedule encodes (data/order.ts), repeated every epoch.
-      if (perm.length === 0) perm = opts.sequence ?? samplePermutation(data.train.length, seed);
-      idx = perm[(k - 1) % perm.length]!;
-    } else if (order === "epoch") {
-      if (perm.length === 0) perm = rng.permutation(data.train.length);
-      idx = perm.pop()!;
-    } else idx = rng.int(data.train.length);
-    const s = data.train[idx]!;
-    net.inputs.forEach((sp, j) => (x[sp] = s.x[j]!));
-    net.targets.forEach((sp, i) => (x[sp] = s.y[i]!));
     const ta = (k - 1) * T;
     try {
-      if (noise) noise.integrate(integ, x, ta, ta + T, record, noiseStepping);
-      else integ.integrate(x, ta, ta + T, record);
+      step(protocol, k, x, integ, ta, ta + T, record, noise, noiseStepping);
       checkState(ir, x, ta + T, limit);
     } catch (e) {
       if (e instanceof BlowupError || e instanceof IntegrationError) {
@@ -210,7 +229,7 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
       }
       throw e;
     }
-    if (k % settings.evaluate === 0 || k === iterations) last = evaluate(k, k * T);
+    if (isEvaluation(protocol, k)) last = evaluate(k, k * T);
     const progress = { iteration: k, iterations, elapsedMs: performance.now() - tCompiled, last };
     opts.onProgress?.(progress);
     yield progress;
@@ -224,9 +243,10 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
   const iterationsRun = stopped?.reason === "blowup" ? k - 1 : Math.min(k, iterations);
   const lastTen = history.slice(-10);
   const params = net.parameters(x);
+  const ann = trainParam(ir, "annihilate");
   return {
     network: ir.name,
-    settings: { ...settings, iterations, seed, method, rtol, atol, readout, order },
+    settings: { ...block, iterations, seed: protocol.seed, eta: trainParam(ir, "eta")!, period: T, ...(ann !== undefined ? { annihilate: ann } : {}), order: protocol.order, method, rtol, atol, readout },
     dataset: { name: data.name, train: data.train.length, validation: data.validation.length, ...(data.classification ? { classification: data.classification } : {}) },
     history,
     averageTrainError: lastTen.reduce((a, e) => a + e.trainError, 0) / lastTen.length,
@@ -242,6 +262,44 @@ export function* trainer(ir: CRN, opts: TrainOptions = {}): Generator<Progress, 
   };
 }
 
+/** Iteration k of a protocol: its sample on the inputs and targets, then the CRN over [ta, tb). */
+function step(
+  protocol: Protocol,
+  k: number,
+  x: Float64Array,
+  integ: Integrator,
+  ta: number,
+  tb: number,
+  record: ((t: number, s: Float64Array) => void) | undefined,
+  noise?: NoiseSchedule,
+  noiseStepping?: Parameters<NoiseSchedule["integrate"]>[5],
+): void {
+  const s = protocol.data.train[sampleIndex(protocol, k)]!;
+  protocol.inputs.forEach((sp, j) => (x[sp] = s.x[j]!));
+  protocol.targets.forEach((sp, i) => (x[sp] = s.y[i]!));
+  if (noise) noise.integrate(integ, x, ta, tb, record, noiseStepping);
+  else integ.integrate(x, ta, tb, record);
+}
+
+/**
+ * A protocol on any CRN (e.g. an SBML schedule without crnnc's network annotations): the state
+ * at t = 0, T, 2T, ... over `iterations` periods of length T.
+ */
+export function runSchedule(ir: CRN, protocol: Protocol, period: number, opts: SolverOptions & { prepared?: Prepared } = {}): { t: number[]; values: Float64Array[] } {
+  const prepared = opts.prepared ?? prepare(ir);
+  prepared.main.load(ir);
+  const integ = prepared.main.integrator(opts);
+  const x = Float64Array.from(ir.species, (s) => s.init);
+  const t = [0];
+  const values = [Float64Array.from(x)];
+  for (let k = 1; k <= protocol.iterations; k++) {
+    step(protocol, k, x, integ, (k - 1) * period, k * period, undefined);
+    t.push(k * period);
+    values.push(Float64Array.from(x));
+  }
+  return { t, values };
+}
+
 function sumStats(...xs: (Integrator | undefined)[]): TrainResult["stats"] {
   const out = { steps: 0, rejected: 0, rhsEvals: 0, jacEvals: 0 };
   for (const x of xs) if (x) for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] += x.stats[k];
@@ -255,66 +313,6 @@ function solvedAt(history: Evaluation[]): { solvedAt?: number } {
   return { solvedAt: history[i]!.iteration };
 }
 
-/** Mean squared error (paper eq. 17) and accuracy (D.4: threshold 1/2 or argmax). */
-export function errorAndAccuracy(set: Sample[], out: (s: Sample) => Float64Array, kind: Dataset["classification"]): { error: number; accuracy?: number } {
-  let err = 0;
-  let hits = 0;
-  for (const s of set) {
-    const y = out(s);
-    for (let i = 0; i < y.length; i++) err += (y[i]! - s.y[i]!) ** 2;
-    if (kind === "threshold") hits += Math.abs(y[0]! - s.y[0]!) <= 0.5 ? 1 : 0;
-    else if (kind === "onehot") hits += argmax(y) === argmax(s.y) ? 1 : 0;
-  }
-  const n = Math.max(1, set.length);
-  return { error: err / n, ...(kind ? { accuracy: hits / n } : {}) };
-}
-
-function argmax(v: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
-  return best;
-}
-
 function fmt(t: number): string {
   return Number.isInteger(t) ? String(t) : t.toPrecision(6);
-}
-
-/** The `crn` readout: the forward sub-CRN alone, integrated to steady state for each input. */
-class ForwardReadout {
-  private readonly md: CompiledModel;
-  private readonly integ: Integrator;
-  private readonly map: Int32Array;
-  private readonly state: Float64Array;
-  private readonly net: NetworkLayout;
-  private readonly local: Map<number, number>;
-  private readonly inp: Int32Array;
-
-  constructor(ir: CRN, net: NetworkLayout, opts: SolverOptions) {
-    const keep = new Set<number>();
-    const reactions = ir.reactions.filter((r) => r.tag === "forward");
-    for (const r of reactions) for (const t of [...r.reactants, ...r.products]) keep.add(t.s);
-    for (const s of [...net.inputs, ...net.outputs, ...net.outputsM]) if (s >= 0) keep.add(s);
-    const ids = [...keep].sort((a, b) => a - b);
-    const local = new Map(ids.map((s, i) => [s, i]));
-    const sub: CRN = {
-      ...ir,
-      kind: "network",
-      species: ids.map((s) => ir.species[s]!),
-      reactions: reactions.map((r) => ({ ...r, reactants: r.reactants.map((t) => ({ s: local.get(t.s)!, n: t.n })), products: r.products.map((t) => ({ s: local.get(t.s)!, n: t.n })) })),
-    };
-    this.md = compileModel(sub);
-    this.integ = makeIntegrator(this.md, { ...opts, rtol: Math.min(opts.rtol ?? 1e-8, 1e-8), atol: 1e-12 });
-    this.map = Int32Array.from(ids);
-    this.state = new Float64Array(ids.length);
-    this.net = net;
-    this.local = local;
-    this.inp = Int32Array.from(net.inputs, (s) => local.get(s)!);
-  }
-
-  output(x: Float64Array, input: Float64Array): Float64Array {
-    for (let i = 0; i < this.map.length; i++) this.state[i] = x[this.map[i]!]!;
-    this.inp.forEach((s, j) => (this.state[s] = input[j]!));
-    toSteadyState(this.md, this.integ, this.state, 1e-10, 1e5);
-    return this.net.readOutputs(this.state, (s) => this.local.get(s)!);
-  }
 }
