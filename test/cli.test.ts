@@ -153,6 +153,17 @@ train xor_net on xor { eta 0.01  period 20  iterations 30  evaluate every 10 }
     }
   });
 
+  it("a flag the command does not take is a usage error (exit 2), never ignored", async () => {
+    const xor = resolve(ROOT, "examples/xor.crnn");
+    for (const args of [["check", xor, "--schedule", "events"], ["info", xor, "--iterations", "3"], ["check", xor, "--emit", "json"], ["validate", xor, "--seed", "1"], ["fmt", xor, "--target", "x"], ["compile", xor, "--quiet"], ["sim", xor, "--emit", "sbml"]]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(new RegExp(`^crnnc: --${args[2]!.slice(2)} does not apply to \`${args[0]}\``));
+    }
+    // ... and the flags a command does take still work.
+    expect((await runCli(["check", xor, "--target", "xor_net", "--seed", "3"])).code).toBe(0);
+  });
+
   it("a raw crn: final values, or CSV samples with --points", async () => {
     const div = resolve(ROOT, "examples/divide.crnn");
     const r = await runCli(["sim", div, "--until", "2"]);

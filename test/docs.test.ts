@@ -19,7 +19,7 @@ describe("docs/language.md", () => {
       const row = md.split("\n").find((l) => l.startsWith(`| ${code} |`))!;
       const cells = row.split(" | ");
       expect(cells.length, row).toBe(4); // code, meaning, example, fix
-      for (const c of cells) expect(c.replace(/^\| |  \|$/g, "").trim(), row).not.toBe("");
+      for (const c of cells) expect(c.replace(/^\| | {2}\|$/g, "").trim(), row).not.toBe("");
       expect(row, `${code}: the meaning should be the catalogue's`).toContain(meaning);
     }
   });

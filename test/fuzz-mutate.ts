@@ -402,3 +402,49 @@ export function mutant(src: Source, seed: number): { text: string; applied: stri
   if (rng.next() < 0.1) opts.iterations = 1 + rng.int(3);
   return { text, applied, opts };
 }
+
+// ---- expression mutants -----------------------------------------------------------------------
+
+/** Values that are not finite numbers, or are only by luck, written as expressions. */
+const HOSTILE = ["0/0", "1/0", "-1/0", "exp(1000)", "log(0)", "log(-1)", "sqrt(-1)", "2^1024", "(-8)^(1/3)", "0 * (1/0)", "(1/0) - (1/0)", "min(0/0, 1)", "max(1, 0/0)", "piecewise(1, 0/0, 2)", "piecewise(0/0, 1, 2)", "step(0/0)", "-(-(3))", "piecewise(2, 1 < 0, 3)", "abs(-2)", "1e308 * 10", "-0"];
+const SMALL = ["0", "0.5", "1", "2", "3", "1e-3"];
+
+/** A random expression: small numbers and operators (values stay below ~100), often something hostile. */
+function randomExpr(rng: Prng, depth: number): string {
+  const r = rng.next();
+  if (depth === 0 || r < 0.3) return rng.next() < 0.4 ? rng.pick(HOSTILE) : rng.pick(SMALL);
+  const a = () => randomExpr(rng, depth - 1);
+  if (r < 0.65) return `(${a()} ${rng.pick(["+", "-", "*", "/"])} ${a()})`;
+  if (r < 0.72) return `-${a()}`;
+  if (r < 0.8) return `(${a()} ${rng.pick(["<", "<=", ">", ">=", "=="])} ${a()})`;
+  if (r < 0.9) return `${rng.pick(["sqrt", "abs", "step", "log"])}(${a()})`;
+  if (r < 0.95) return `${rng.pick(["min", "max"])}(${a()}, ${a()})`;
+  return `piecewise(${a()}, ${a()}, ${a()})`;
+}
+
+/** Offsets of the number literals of a text (not inside comments or strings). */
+export function numberPositions(text: string): { at: number; len: number }[] {
+  const out: { at: number; len: number }[] = [];
+  let at = 0;
+  for (const c of chunks(text)) {
+    if (/^(?:\d|\.\d)/.test(c)) out.push({ at, len: c.length });
+    at += c.length;
+  }
+  return out;
+}
+
+/** The source with one or two of its numbers replaced by random expressions (case `seed`). */
+export function exprMutant(src: Source, seed: number): { text: string; applied: string[] } {
+  const rng = new Prng(seed ^ 0x3c6ef372);
+  const spots = numberPositions(src.text);
+  const picked = [...new Set(Array.from({ length: rng.next() < 0.7 ? 1 : 2 }, () => rng.int(spots.length)))].sort((a, b) => b - a);
+  let text = src.text;
+  const applied: string[] = [];
+  for (const i of picked) {
+    const s = spots[i]!;
+    const e = randomExpr(rng, 2);
+    applied.push(`${text.slice(s.at, s.at + s.len)} → ${e}`);
+    text = text.slice(0, s.at) + e + text.slice(s.at + s.len);
+  }
+  return { text, applied };
+}

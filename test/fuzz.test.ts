@@ -19,7 +19,7 @@ import { codes } from "../src/diagnostics/codes.js";
 import { validateIR } from "../src/ir/validate.js";
 import { displayName, STDLIB_DIR } from "../src/load/loader.js";
 import { ROOT } from "./helpers.js";
-import { SOURCES, mutant, type Source } from "./fuzz-mutate.js";
+import { SOURCES, exprMutant, mutant, numberPositions, type Source } from "./fuzz-mutate.js";
 
 // ---- budget ----------------------------------------------------------------------------------
 
@@ -31,13 +31,6 @@ const BASE_SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_c4a1);
 
 // ---- the oracle ------------------------------------------------------------------------------
 
-/**
- * IR problems the compiler is known to produce without any diagnostic: see the `it.fails` tests
- * under "known defects" at the end of this file. Skipped here so the fuzzer keeps looking for
- * new ones; drop them when those tests pass.
- */
-const KNOWN_IR_BUGS = [/appears twice on one side/, /reactants and products are the same/];
-
 /** Problems with one compile result; empty when it is well behaved. */
 function problems(text: string, file: string, r: CompileResult): string[] {
   const out: string[] = [];
@@ -46,7 +39,8 @@ function problems(text: string, file: string, r: CompileResult): string[] {
   if (r.ok && !r.ir) out.push("ok without an IR");
   if (!r.ok && r.ir) out.push("an IR despite errors");
   if (!r.ir && errors.length === 0) out.push("no IR and no error diagnostic");
-  if (r.ir) for (const p of validateIR(r.ir).filter((p) => !KNOWN_IR_BUGS.some((k) => k.test(p))).slice(0, 5)) out.push(`invalid IR: ${p}`);
+  if (r.ir) for (const p of validateIR(r.ir).slice(0, 5)) out.push(`invalid IR: ${p}`);
+  for (const d of r.diagnostics) if (/internal error|stack size|\bat .*\.(ts|js):\d+/i.test(d.message)) out.push(`an internal error as a diagnostic: ${d.message}`);
   const display = displayName(file);
   for (const d of r.diagnostics) {
     const tag = `${d.code} ${JSON.stringify(d.message)}`;
@@ -153,6 +147,50 @@ describe("fuzz: mutated examples and stdlib files", () => {
   });
 });
 
+describe("fuzz: random arithmetic in every numeric position", () => {
+  // The examples, the stdlib (with their drivers) and the seeds: each number literal in turn is
+  // replaced by a random expression — often 0/0, 1/0, exp(1000), log(-1) — and the compile must
+  // end in an IR that validates (every value finite) or in located errors, never a throw.
+  const EXPR_CASES = Number(process.env["FUZZ_EXPR_CASES"] ?? 200);
+  let total = 0;
+  SOURCES.forEach((src, fileIndex) => {
+    it(`${src.name}: ${EXPR_CASES} expression mutants`, () => {
+      expect(numberPositions(src.text).length, "a source with numbers to replace").toBeGreaterThan(0);
+      const fails: Failure[] = [];
+      for (let c = 0; c < EXPR_CASES; c++) {
+        const seed = (BASE_SEED + 7_919 * fileIndex + c) >>> 0;
+        const { text, applied } = exprMutant(src, seed);
+        total++;
+        let r: CompileResult;
+        try {
+          r = compile(text, { file: src.file });
+        } catch (e) {
+          fails.push({ seed, applied, opts: {}, text, why: [`threw: ${(e as Error).stack ?? e}`] });
+          continue;
+        }
+        // problems() runs validateIR: an IR that compiled holds no NaN or ±∞ anywhere.
+        const why = problems(text, src.file, r);
+        if (why.length) fails.push({ seed, applied, opts: {}, text, why });
+      }
+      expect(fails.length, report(src, fails)).toBe(0);
+    });
+  });
+  it("ran at least 2000 expression cases", () => {
+    expect(total).toBeGreaterThanOrEqual(2000);
+  });
+  it("dense 0/0 and split 0/0 are located errors (E0212), not crashes or silence", () => {
+    const file = resolve(ROOT, "test", "input.crnn");
+    const dense = compile("import std/smooth_relu\nnetwork n {\n  input 2\n  dense 0/0 smooth_relu\n}\n", { file });
+    expect(dense.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([["E0212", 4, 9]]);
+    const split = compile("import std/smooth_relu\nnetwork n {\n  input 2\n  dense 1 smooth_relu\n}\ntrain n on xor {\n  split 0/0\n}\n", { file });
+    expect(split.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col, d.message])).toEqual([["E0212", 7, 9, "this `split` value evaluates to NaN, not a finite number"]]);
+    for (const setting of ["period 1/0", "evaluate every 0/0", "init 0/0", "init uniform(0/0, 1)", "iterations exp(1000)", "eta log(-1)"]) {
+      const r = compile(`import std/smooth_relu\nnetwork n {\n  input 2\n  dense 1 smooth_relu\n}\ntrain n on xor {\n  ${setting}\n}\n`, { file });
+      expect(r.diagnostics.map((d) => d.code), setting).toEqual(["E0212"]);
+    }
+  });
+});
+
 describe("property: random small valid networks compile and pass validateIR", () => {
   interface Net {
     input: number;
@@ -237,12 +275,9 @@ describe("regressions from fuzzing", () => {
   });
 });
 
-// ---- known defects (found by the fuzzer or while writing it) ---------------------------------
-//
-// Each runs as `it.fails` so the suite stays green; `CRNNC_SHOW_BUGS=1` runs them as plain tests.
+// ---- defects found by the fuzzer or while writing it: each stays fixed ------------------------
 
-describe("known defects", () => {
-  const itBug = process.env["CRNNC_SHOW_BUGS"] ? it : it.fails;
+describe("formerly known defects", () => {
   const file = resolve(ROOT, "test", "input.crnn");
   const compiles = (text: string) => compile(text, { file });
 

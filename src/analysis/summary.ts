@@ -47,7 +47,11 @@ export function summarize(ir: CRN): Summary {
     }
     let species = 0;
     let dcount = 0;
-    for (let s = 0; s < n; s++) if (touched[s]) (species++, (dcount += dyn[s]!));
+    for (let s = 0; s < n; s++)
+      if (touched[s]) {
+        species++;
+        dcount += dyn[s]!;
+      }
     byTag[tag] = { reactions: rs.length, species };
     classByTag[tag] = { catalytic: species - dcount, dynamic: dcount };
   }

@@ -10,7 +10,8 @@ import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/diagnostic.js";
 import { activationScope, Scope, type Def } from "./scope.js";
 import { evalStatic, compileConst, compileExpr, evalTExpr, hasError, type TExpr } from "./expr.js";
-import { forEachLeaf } from "../ir/expr.js";
+import { exprText, forEachLeaf } from "../ir/expr.js";
+import { forEachName } from "../syntax/walk.js";
 import type { CompiledTemplate, TemplateCompiler } from "./templates.js";
 
 /**
@@ -166,12 +167,15 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
   let failed = badParam;
   for (const r of a.members) {
     if (r.kind !== "require" || badParam) continue;
-    const ok = evalTExpr(compileExpr(r.cond, { scope: aScope, sink, what: "condition" }), env);
+    const cond = compileExpr(r.cond, { scope: aScope, sink, what: "condition" });
+    const ok = evalTExpr(cond, env);
     if (ok === 0 || Number.isNaN(ok)) {
       // Point at the argument the condition is about, if the layer gave it.
-      const mentioned = namesIn(r.cond);
+      const mentioned = new Set<string>();
+      forEachName(r.cond, (n) => void mentioned.add(n.name));
       const arg = m.args.find((x, i) => mentioned.has(x.name ?? a.params[i]?.name ?? ""));
-      sink.error("E0202", arg?.span ?? m.span, r.message ?? `\`${a.name}\` requires ${exprText(r.cond)}`, `required by \`${a.name}\` at ${r.span.file}:${r.span.line}`);
+      const text = exprText(cond, (l) => (l.k === "error" ? "?" : l.k === "species" ? l.slot.name : l.name));
+      sink.error("E0202", arg?.span ?? m.span, r.message ?? `\`${a.name}\` requires ${text}`, `required by \`${a.name}\` at ${r.span.file}:${r.span.line}`);
       failed = true;
     }
   }
@@ -244,31 +248,3 @@ export function closedForm(def: Extract<Def, { kind: "activation" }>, aScope: Sc
   return t;
 }
 const closedMemo = new WeakMap<A.ActivationDecl, { t: TExpr | undefined }>();
-
-function namesIn(e: A.Expr, out = new Set<string>()): Set<string> {
-  if (e.kind === "name") out.add(e.name);
-  else if (e.kind === "neg") namesIn(e.operand, out);
-  else if (e.kind === "bin") (namesIn(e.left, out), namesIn(e.right, out));
-  else if (e.kind === "call") e.args.forEach((x) => namesIn(x.value, out));
-  return out;
-}
-
-function exprText(e: A.Expr): string {
-  switch (e.kind) {
-    case "num":
-      return String(e.value);
-    case "name":
-      return e.name;
-    case "rail":
-      return `${e.name}.${e.rail}`;
-    case "neg":
-      return `-${exprText(e.operand)}`;
-    case "bin": {
-      // The AST has no parentheses: a nested operation gets its own, so `(a + b) * c` reads right.
-      const side = (x: A.Expr) => (x.kind === "bin" ? `(${exprText(x)})` : exprText(x));
-      return `${side(e.left)} ${e.op} ${side(e.right)}`;
-    }
-    case "call":
-      return `${e.callee}(${e.args.map((x) => exprText(x.value)).join(", ")})`;
-  }
-}

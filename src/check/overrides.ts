@@ -4,19 +4,19 @@
 //
 //   compileFile("examples/sine.crnn", { settings: { epsilon: 0.04 }, params: { h: 2 } })
 //   — every layer whose activation has a parameter `h` gets `h: 2`; a train block without a
-//     noise block gets the default one (NOISE_DEFAULTS) with ε = 0.04.
+//     noise block gets the default one (ir/noise.ts) with ε = 0.04.
 
 import type * as A from "../syntax/ast.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import type { TrainPlan } from "./train.js";
 import type { Scope } from "./scope.js";
-import { NOISE_DEFAULTS } from "./train.js";
+import { withNoiseLevel } from "../ir/noise.js";
 
 /** Train-block settings a caller may override. */
 export interface SettingOverrides {
   eta?: number;
   period?: number;
-  /** Noise level ε; > 0 on a train block without a noise block adds the default noise block (NOISE_DEFAULTS). */
+  /** Noise level ε; > 0 on a train block without a noise block adds the default noise block (ir/noise.ts). */
   epsilon?: number;
 }
 
@@ -33,8 +33,10 @@ export function overrideSettings(settings: TrainPlan, o: SettingOverrides, sink:
   }
   if (o.epsilon !== undefined) {
     if (!(o.epsilon >= 0 && Number.isFinite(o.epsilon))) bad("E0207", `noise level ε override must be non-negative, got ${o.epsilon}`);
-    else if (settings.noise) settings.noise = { ...settings.noise, epsilon: o.epsilon };
-    else if (o.epsilon > 0) settings.noise = { ...NOISE_DEFAULTS, on: [...NOISE_DEFAULTS.on], epsilon: o.epsilon };
+    else {
+      const noise = withNoiseLevel(settings.noise, o.epsilon);
+      if (noise) settings.noise = noise;
+    }
   }
 }
 

@@ -10,6 +10,8 @@ import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/diagnostic.js";
 import { Scope, type Def } from "./scope.js";
 import { compileConst, compileExpr, type Slot, type TExpr } from "./expr.js";
+import { mapLeaves } from "../ir/expr.js";
+import { forEachName } from "../syntax/walk.js";
 
 export interface TTerm {
   slot: Slot;
@@ -152,12 +154,7 @@ class BodyCompiler {
   /** A local or crn species is dual when some use of it names a rail. */
   private collectRails(body: (A.Statement | A.InitDecl)[]): void {
     const mark = (name: string) => this.railed.add(name);
-    const walk = (e: A.Expr): void => {
-      if (e.kind === "rail") mark(e.name);
-      else if (e.kind === "neg") walk(e.operand);
-      else if (e.kind === "bin") (walk(e.left), walk(e.right));
-      else if (e.kind === "call") e.args.forEach((a) => walk(a.value));
-    };
+    const walk = (e: A.Expr) => forEachName(e, (n) => void (n.kind === "rail" && mark(n.name)));
     for (const st of body) {
       if (st.kind === "reaction") {
         for (const t of [...st.reactants, ...st.products]) if (t.species?.rail !== undefined) mark(t.species.name);
@@ -332,22 +329,8 @@ class BodyCompiler {
       if (!this.globals.has(s.name)) this.globals.set(s.name, callee.globals.get(s.name) ?? { dual: false, span: c.span });
       return s;
     };
-    const mapExpr = (t: TExpr): TExpr => {
-      switch (t.k) {
-        case "rate":
-          return overrides.get(t.decl) ?? t;
-        case "species":
-          return { k: "species", slot: mapSlot(t.slot) };
-        case "neg":
-          return { k: "neg", a: mapExpr(t.a) };
-        case "bin":
-          return { k: "bin", op: t.op, a: mapExpr(t.a), b: mapExpr(t.b) };
-        case "fn":
-          return { k: "fn", f: t.f, args: t.args.map(mapExpr) };
-        default:
-          return t;
-      }
-    };
+    const mapExpr = (t: TExpr): TExpr =>
+      mapLeaves(t, (l): TExpr => (l.k === "rate" ? (overrides.get(l.decl) ?? l) : l.k === "species" ? { k: "species", slot: mapSlot(l.slot) } : l));
     const mapTerms = (ts: TTerm[]): TTerm[] => {
       const out: TTerm[] = [];
       for (const t of ts) {

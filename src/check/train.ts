@@ -13,6 +13,7 @@ import type { Scope } from "./scope.js";
 import { evalStatic } from "./expr.js";
 import type { DatasetSpec, Distribution, NoiseSettings } from "../ir/types.js";
 import type { Span } from "../ir/span.js";
+import { NOISE_DEFAULTS, NOISE_TARGETS } from "../ir/noise.js";
 import { BUILTIN_DATASETS } from "../data/registry.js";
 import { DatasetError, NegativeFeatureError, loadDataset, parseCsv, transform } from "../data/datasets.js";
 import type { Code } from "../diagnostics/codes.js";
@@ -27,8 +28,7 @@ export const TRAIN_DEFAULTS = {
   init: { kind: "uniform", low: -1, high: 1 } as Distribution,
 };
 
-export const NOISE_TARGETS = ["forward", "backward", "update", "nodes"] as const;
-export const NOISE_DEFAULTS = { epsilon: 0, resample: 0.05, hold: 0.005, on: ["backward", "nodes"] };
+export { NOISE_DEFAULTS, NOISE_TARGETS };
 
 /** A checked train block: its settings, and the values that lowering turns into parameters (η, T, the annihilation rate) with where they were set. */
 export interface TrainPlan {

@@ -126,6 +126,17 @@ const OPTIONS = {
 } satisfies ParseArgsConfig["options"];
 
 const SIM_ONLY = ["iterations", "method", "rtol", "atol", "readout", "order", "json", "csv", "trace", "trace-csv", "report", "until", "points", "input", "quiet"];
+const COMPILING = ["target", "seed", "annihilate"];
+
+/** The flags each command takes. */
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  compile: [...COMPILING, "emit", "output", "schedule"],
+  check: COMPILING,
+  info: COMPILING,
+  sim: [...COMPILING, ...SIM_ONLY],
+  validate: [],
+  fmt: ["check", "write"],
+};
 
 export async function main(argv: string[], io: IO = defaultIO): Promise<number> {
   try {
@@ -159,8 +170,9 @@ async function run(argv: string[], io: IO): Promise<number> {
     seed: intOption(values.seed, "--seed", 0),
     annihilate: numOption(values.annihilate, "--annihilate"),
   };
-  if (command !== "sim") rejectOptions(values, SIM_ONLY, command);
-  if (command !== "fmt") rejectOptions(values, ["check", "write"], command);
+  // A flag a command does not take is a usage error, never silently ignored.
+  const takes = COMMAND_FLAGS[command];
+  if (takes) rejectOptions(values, Object.keys(OPTIONS).filter((o) => o !== "help" && o !== "version" && !takes.includes(o)), command);
   switch (command) {
     case "sim": {
       const file = one(files, command);

@@ -117,7 +117,10 @@ export function forEachLeaf<L>(e: Expr<L>, f: (l: L) => void): void {
   if (isLeaf(e)) return f(e);
   const x = e as Inner<L>;
   if (x.k === "neg") forEachLeaf(x.a, f);
-  else if (x.k === "bin") (forEachLeaf(x.a, f), forEachLeaf(x.b, f));
+  else if (x.k === "bin") {
+    forEachLeaf(x.a, f);
+    forEachLeaf(x.b, f);
+  }
   else if (x.k === "fn") for (const a of x.args) forEachLeaf(a, f);
 }
 

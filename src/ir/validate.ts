@@ -93,6 +93,19 @@ export function validateIR(ir: CRN): string[] {
     if (a.closed) checkExpr(a.closed, `layer ${i}: closed form`, false, true);
   });
   if (ir.train) {
+    const t = ir.train;
+    const bad = (what: string, v: unknown) => problems.push(`train: ${what} ${String(v)}`);
+    if (!(Number.isInteger(t.iterations) && t.iterations >= 1)) bad("iterations", t.iterations);
+    if (!(t.split > 0 && t.split <= 1)) bad("split", t.split);
+    if (!(Number.isInteger(t.seed) && t.seed >= 0)) bad("seed", t.seed);
+    if (!(Number.isInteger(t.evaluate) && t.evaluate >= 1)) bad("evaluate", t.evaluate);
+    for (const [k, d] of Object.entries(t.init)) for (const [f, v] of Object.entries(d)) if (f !== "kind" && !Number.isFinite(v)) bad(`init ${k} ${f}`, v);
+    for (const f of ["shift", "scale"] as const) if (t.dataset[f] !== undefined && !Number.isFinite(t.dataset[f])) bad(`dataset ${f}`, t.dataset[f]);
+    if (t.noise) {
+      if (!(t.noise.epsilon >= 0 && Number.isFinite(t.noise.epsilon))) bad("noise epsilon", t.noise.epsilon);
+      if (!(t.noise.resample > 0 && Number.isFinite(t.noise.resample))) bad("noise resample", t.noise.resample);
+      if (!(t.noise.hold > 0 && t.noise.hold <= t.noise.resample)) bad("noise hold", t.noise.hold);
+    }
     for (const [k, p] of Object.entries(ir.train.params))
       if (p !== undefined && !(p >= 0 && p < np)) problems.push(`train: ${k} refers to parameter ${p}`);
       else if (p !== undefined && ir.parameters[p]!.role === "activation") problems.push(`train: ${k} is an activation parameter`);

@@ -152,7 +152,10 @@ export class ParamTable {
     for (const r of ir.reactions) {
       seen.clear();
       paramsOfReaction(r, seen);
-      for (const p of seen) (uses[p]!++, mark(p));
+      for (const p of seen) {
+        uses[p]!++;
+        mark(p);
+      }
       if (r.rate.kind === "mass" && r.rate.k.k === "param") orders[r.rate.k.p]!.add(reactionOrder(r));
     }
     this.entries.forEach((e, p) => {
@@ -220,7 +223,10 @@ export class ParamTable {
     for (const g of order) {
       const p = g[0]!;
       const base = sid(this.entries[p]!.name);
-      if (free(base)) (ids[p] = base), taken.add(base);
+      if (free(base)) {
+        ids[p] = base;
+        taken.add(base);
+      }
     }
     for (const g of order) {
       for (const p of g) {

@@ -265,7 +265,10 @@ export class BlockTriangularSolver {
       const outside = (t: number): [number[], number[]] => {
         const slots: number[] = [];
         const cols: number[] = [];
-        for (let q = this.rowPtr[t]!; q < this.rowPtr[t + 1]!; q++) if (this.blockOf[this.col[q]!] !== b) (slots.push(q), cols.push(this.col[q]!));
+        for (let q = this.rowPtr[t]!; q < this.rowPtr[t + 1]!; q++) if (this.blockOf[this.col[q]!] !== b) {
+          slots.push(q);
+          cols.push(this.col[q]!);
+        }
         return [slots, cols];
       };
       const pair = this.pairs.length;
@@ -301,7 +304,7 @@ export class BlockTriangularSolver {
     }
     if (body.length) chunks.push(body.join("\n"));
     this.pairInv = new Float64Array(4 * this.pairs.length);
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+     
     this.generated = chunks.map((b) => new Function("r", "l", "d", "jv", "self", "v", b) as NonNullable<typeof this.generated>[number]);
   }
 
@@ -401,7 +404,7 @@ export class BlockTriangularSolver {
     }
     const fns = [];
     for (let i = 0; i < loops.length; i += runsPerFunction) {
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+       
       fns.push(new Function("r", "l", "d", "R", "P", "C", loops.slice(i, i + runsPerFunction).join("\n")) as NonNullable<typeof this.levels>["fns"][number]);
     }
     this.levels = {
@@ -492,7 +495,10 @@ export function luFactor(a: Float64Array, piv: Int32Array, size: number): boolea
     let best = Math.abs(a[k * size + k]!);
     for (let i = k + 1; i < size; i++) {
       const v = Math.abs(a[i * size + k]!);
-      if (v > best) ((best = v), (p = i));
+      if (v > best) {
+        best = v;
+        p = i;
+      }
     }
     if (best === 0 || !Number.isFinite(best)) return false;
     piv[k] = p;

@@ -13,7 +13,7 @@ import { formatDiagnostics } from "../diagnostics/format.js";
 import { train, prepare, SIMULATOR_REVISION, type Prepared, type TrainResult, type TrainOptions } from "../train/trainer.js";
 import { makeProtocol } from "../train/protocol.js";
 import { DatasetError, loadDataset } from "../data/datasets.js";
-import { NOISE_DEFAULTS } from "../check/train.js";
+import { withNoiseLevel } from "../ir/noise.js";
 import { initParameters } from "../passes/init-params.js";
 import { withParameters } from "../ir/parameters.js";
 import { compileCount } from "../sim/engine.js";
@@ -74,7 +74,7 @@ export function pointIR(base: CRN, point: Point, seed: number, iterations: numbe
   let ir = withParameters(base, parameters);
   const t = ir.train!;
   let noise = t.noise;
-  if (epsilon !== undefined) noise = noise ? { ...noise, epsilon } : epsilon > 0 ? { ...NOISE_DEFAULTS, on: [...NOISE_DEFAULTS.on], epsilon } : undefined;
+  if (epsilon !== undefined) noise = withNoiseLevel(noise, epsilon);
   const { noise: _n, ...rest } = t;
   void _n;
   ir = { ...ir, train: { ...rest, ...(noise ? { noise } : {}), seed, iterations } };

@@ -221,6 +221,9 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
   const r = rows();
   writeSummary();
   const compilations = { compiles: 0, models: 0 };
-  for (const c of counts.values()) (compilations.compiles += c.compiles), (compilations.models += c.models);
+  for (const c of counts.values()) {
+    compilations.compiles += c.compiles;
+    compilations.models += c.models;
+  }
   return { total: runs.length, resumed, ran: finished - failed.length, failed, interrupted, rows: r, points, files, wallMs: performance.now() - t0, compilations };
 }

@@ -215,7 +215,7 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
   const tCompiled = performance.now();
   let last = evaluate(0, 0);
   let stopped: TrainResult["stopped"];
-  let k = 0;
+  let k: number;
   for (k = 1; k <= iterations; k++) {
     const ta = (k - 1) * T;
     try {

@@ -299,7 +299,10 @@ function shape(formula: string): { key: string; names: string[] } {
   const key = formula.replace(TOKEN, (m, id: string | undefined) => {
     if (id === undefined || RESERVED.has(id.toLowerCase())) return m;
     let i = index.get(id);
-    if (i === undefined) index.set(id, (i = names.length)), names.push(id);
+    if (i === undefined) {
+      index.set(id, (i = names.length));
+      names.push(id);
+    }
     return `crnncPH${i}`;
   });
   return { key, names };
