@@ -35,7 +35,13 @@ const target = (name) => (name === "version" ? "^src/version\\.ts$" : folder(nam
 
 module.exports = {
   forbidden: [
-    { name: "no-cycles", comment: "Stages import one way; a cycle means two files are one stage, or a type is in the wrong place.", severity: "error", from: {}, to: { circular: true } },
+    {
+      name: "no-cycles",
+      comment: "Stages import one way; a cycle means two files are one stage, or a type is in the wrong place.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
     {
       name: "libsbml-only-in-backends-sbml",
       comment: "libSBML is the SBML back end's business.",
@@ -45,7 +51,8 @@ module.exports = {
     },
     {
       name: "no-disk-below-the-front",
-      comment: "The IR, the passes, the engine and the trainer read no files: what they need comes in as data (the host interface loads sources, data/ loads datasets).",
+      comment:
+        "The IR, the passes, the engine and the trainer read no files: what they need comes in as data (the host interface loads sources, data/ loads datasets).",
       severity: "error",
       from: { path: "^src/(ir|passes|lower|sim|train|analysis)/" },
       to: { dependencyTypes: ["core"], path: "^(node:)?(fs|fs/promises|child_process|worker_threads)$" },

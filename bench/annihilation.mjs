@@ -35,5 +35,7 @@ for (const [file, epsilon, iterations] of CASES)
       if (s.role === "weight") rail = Math.max(rail, res.finalState[i]);
     });
     const name = `${file.replace(/^experiments\/|\.crnn$/g, "")}, ε = ${epsilon ?? 0}, ${iterations} iterations, annihilation ${annihilate ? "on" : "off"}`;
-    console.log(`| ${name} | ${ms.toFixed(2)} | ${(res.stats.steps / iterations).toFixed(1)} | ${res.averageTrainError.toFixed(4)} | ${rail.toPrecision(3)} |${res.stopped ? ` stopped: ${res.stopped.reason}` : ""}`);
+    console.log(
+      `| ${name} | ${ms.toFixed(2)} | ${(res.stats.steps / iterations).toFixed(1)} | ${res.averageTrainError.toFixed(4)} | ${rail.toPrecision(3)} |${res.stopped ? ` stopped: ${res.stopped.reason}` : ""}`,
+    );
   }

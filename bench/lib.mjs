@@ -28,7 +28,10 @@ export function machineInfo() {
   let rev = "";
   try {
     rev = execFileSync("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = execFileSync("git", ["-C", ROOT, "status", "--porcelain", "--", "src", "stdlib"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["-C", ROOT, "status", "--porcelain", "--", "src", "stdlib"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     if (dirty) rev += " + uncommitted changes in src/ or stdlib/";
   } catch {
     /* not a git checkout */

@@ -41,8 +41,11 @@ async function worker(file, epsilon, seed, iterations, mode, method) {
 
 function run(c) {
   return new Promise((ok, fail) =>
-    execFile(process.execPath, [fileURLToPath(import.meta.url), "--worker", c.file, String(c.epsilon), String(c.seed), String(c.iterations), c.mode, c.method], { maxBuffer: 1 << 24 }, (err, out) =>
-      err ? fail(err) : ok({ ...c, ...JSON.parse(out) }),
+    execFile(
+      process.execPath,
+      [fileURLToPath(import.meta.url), "--worker", c.file, String(c.epsilon), String(c.seed), String(c.iterations), c.mode, c.method],
+      { maxBuffer: 1 << 24 },
+      (err, out) => (err ? fail(err) : ok({ ...c, ...JSON.parse(out) })),
     ),
   );
 }
@@ -70,14 +73,22 @@ async function main() {
   };
   await Promise.all([lane(), lane()]);
   const f = (v, d = 2) => (v === null || v === undefined ? "–" : typeof v === "number" ? v.toFixed(d) : v);
-  console.log(`| run (sine, seed 4, ${iterations} iterations) | iterations run | final train E | average train E | ms / iteration | steps / iteration | fixed steps over tolerance (largest estimate) | stop |`);
+  console.log(
+    `| run (sine, seed 4, ${iterations} iterations) | iterations run | final train E | average train E | ms / iteration | steps / iteration | fixed steps over tolerance (largest estimate) | stop |`,
+  );
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
   for (const r of results) {
-    const fe = r.fixedStepErrors ? `${((100 * r.fixedStepErrors.overTolerance) / r.fixedStepErrors.steps).toFixed(1)}% (${r.fixedStepErrors.max.toExponential(1)})` : "–";
-    console.log(`| ${r.label} | ${r.iterationsRun} | ${r.finalTrainError.toPrecision(7)} | ${r.averageTrainError.toPrecision(4)} | ${f(r.msPerIteration, 1)} | ${f(r.stepsPerIteration, 0)} | ${fe} | ${r.stopped ?? "–"} |`);
+    const fe = r.fixedStepErrors
+      ? `${((100 * r.fixedStepErrors.overTolerance) / r.fixedStepErrors.steps).toFixed(1)}% (${r.fixedStepErrors.max.toExponential(1)})`
+      : "–";
+    console.log(
+      `| ${r.label} | ${r.iterationsRun} | ${r.finalTrainError.toPrecision(7)} | ${r.averageTrainError.toPrecision(4)} | ${f(r.msPerIteration, 1)} | ${f(r.stepsPerIteration, 0)} | ${fe} | ${r.stopped ?? "–"} |`,
+    );
   }
   const [, controlled, , adaptive] = results;
-  console.log(`\ncontrolled against adaptive, final train E: relative difference ${(Math.abs(controlled.finalTrainError - adaptive.finalTrainError) / adaptive.finalTrainError).toExponential(1)}`);
+  console.log(
+    `\ncontrolled against adaptive, final train E: relative difference ${(Math.abs(controlled.finalTrainError - adaptive.finalTrainError) / adaptive.finalTrainError).toExponential(1)}`,
+  );
 }
 
 if (args[0] === "--worker") await worker(args[1], Number(args[2]), Number(args[3]), Number(args[4]), args[5], args[6]);

@@ -80,7 +80,9 @@ async function measure(name, file, schedule) {
       totalMs: median(totals),
       xml,
     };
-    console.log(`${name.padEnd(34)} ${String(r.species).padStart(5)} species ${String(r.reactions).padStart(5)} reactions  ${(r.bytes / 1e6).toFixed(2).padStart(6)} MB  ${String(r.pieces).padStart(6)} pieces  compile ${r.compileMs.toFixed(0)} ms + SBML ${r.emitMs.toFixed(0)} ms = ${r.totalMs.toFixed(0)} ms (median of ${RUNS}; first run ${r.coldMs.toFixed(0)} ms)`);
+    console.log(
+      `${name.padEnd(34)} ${String(r.species).padStart(5)} species ${String(r.reactions).padStart(5)} reactions  ${(r.bytes / 1e6).toFixed(2).padStart(6)} MB  ${String(r.pieces).padStart(6)} pieces  compile ${r.compileMs.toFixed(0)} ms + SBML ${r.emitMs.toFixed(0)} ms = ${r.totalMs.toFixed(0)} ms (median of ${RUNS}; first run ${r.coldMs.toFixed(0)} ms)`,
+    );
     return r;
   } finally {
     process.chdir(cwd);
@@ -111,7 +113,9 @@ async function main() {
       await measure("MNIST 64-4-2, mnist01 schedule", mnist, "events"),
     ];
     cli = cliWall(mnist, join(dir, "mnist.xml"));
-    console.log(`fresh \`crnnc compile mnist.crnn --emit sbml -o mnist.xml\` process (node start-up and libSBML load included): ${cli.ms.toFixed(0)} ms (median of 3), ${(cli.bytes / 1e6).toFixed(2)} MB`);
+    console.log(
+      `fresh \`crnnc compile mnist.crnn --emit sbml -o mnist.xml\` process (node start-up and libSBML load included): ${cli.ms.toFixed(0)} ms (median of 3), ${(cli.bytes / 1e6).toFixed(2)} MB`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -122,10 +126,18 @@ async function main() {
   const tc = performance.now();
   const c = await checkSbml(m.xml);
   const issues = [...c.read, ...c.consistency];
-  m.check = { errors: issues.filter((e) => e.severity !== "warning").length, warnings: issues.filter((e) => e.severity === "warning").length, ms: performance.now() - tc };
-  console.log(`libSBML checkConsistency (all categories, units) of the MNIST file with its schedule: ${m.check.errors} errors, ${m.check.warnings} warnings (${(m.check.ms / 1000).toFixed(0)} s)`);
+  m.check = {
+    errors: issues.filter((e) => e.severity !== "warning").length,
+    warnings: issues.filter((e) => e.severity === "warning").length,
+    ms: performance.now() - tc,
+  };
+  console.log(
+    `libSBML checkConsistency (all categories, units) of the MNIST file with its schedule: ${m.check.errors} errors, ${m.check.warnings} warnings (${(m.check.ms / 1000).toFixed(0)} s)`,
+  );
   const pass = m.totalMs < TARGET_MS && m.check.errors === 0 && m.check.warnings === 0;
-  console.log(`${pass ? "PASS" : "FAIL"}  MNIST 64-4-2 with its mnist01 training schedule → SBML: ${m.totalMs.toFixed(0)} ms (target < ${TARGET_MS} ms; libSBML's load of ${loadMs.toFixed(0)} ms not included)`);
+  console.log(
+    `${pass ? "PASS" : "FAIL"}  MNIST 64-4-2 with its mnist01 training schedule → SBML: ${m.totalMs.toFixed(0)} ms (target < ${TARGET_MS} ms; libSBML's load of ${loadMs.toFixed(0)} ms not included)`,
+  );
   if (!args.includes("--no-docs")) {
     writeSection(DOC, START, END, section(results, cli, pass, machineInfo()));
     console.log(`\nwrote docs/performance.md (section ${START} … ${END})`);
@@ -146,7 +158,18 @@ function section(rs, cli, pass, m) {
     "",
     md(["model", "species", "reactions", "schedule pieces", "SBML size", "source → IR (ms)", "IR → SBML (ms)", "total (ms)"]),
     md(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
-    ...rs.map((r) => md([r.name, String(r.species), String(r.reactions), String(r.pieces), mb(r.bytes), r.compileMs.toFixed(0), r.emitMs.toFixed(0), `${r.totalMs.toFixed(0)} (first ${r.coldMs.toFixed(0)})`])),
+    ...rs.map((r) =>
+      md([
+        r.name,
+        String(r.species),
+        String(r.reactions),
+        String(r.pieces),
+        mb(r.bytes),
+        r.compileMs.toFixed(0),
+        r.emitMs.toFixed(0),
+        `${r.totalMs.toFixed(0)} (first ${r.coldMs.toFixed(0)})`,
+      ]),
+    ),
     "",
     `- ${pass ? "**PASS**" : "**FAIL**"} MNIST 64-4-2 with its mnist01 training schedule to SBML: ${mnist.totalMs.toFixed(0)} ms (target < ${TARGET_MS} ms), ${mb(mnist.bytes)}; libSBML's full consistency check of that file (all categories, units): ${mnist.check.errors} errors, ${mnist.check.warnings} warnings.`,
     `- A fresh \`crnnc compile mnist.crnn --emit sbml -o mnist.xml\` process, Node start-up and libSBML's load included: ${cli.ms.toFixed(0)} ms (median of 3).`,

@@ -90,7 +90,10 @@ async function evalWorker(sizesArg) {
   const dir = mkdtempSync(join(tmpdir(), "crnnc-bench-"));
   const cols = [...Array.from({ length: sizes[0] }, (_, j) => `x${j}`), ...Array.from({ length: sizes[sizes.length - 1] }, (_, i) => `y${i}`)];
   writeFileSync(join(dir, "d.csv"), `${cols.join(",")}\n${cols.map(() => "0").join(",")}\n`);
-  const layers = sizes.slice(1).map((n) => `dense ${n} smooth_relu(h: 1)`).join("  ");
+  const layers = sizes
+    .slice(1)
+    .map((n) => `dense ${n} smooth_relu(h: 1)`)
+    .join("  ");
   const ir = compile(`import std/smooth_relu\nnetwork n { input ${sizes[0]}  ${layers} }\ntrain n on "d.csv" { eta 0.001 }`, { file: join(dir, "n.crnn") }).ir;
   rmSync(dir, { recursive: true, force: true });
   const md = compileModel(ir, { splitUpdateCatalysis: true });
@@ -151,7 +154,11 @@ async function evalWorker(sizesArg) {
 // ---- driver --------------------------------------------------------------------------------------
 
 function run(workerArgs) {
-  const raw = execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...workerArgs], { encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "inherit"] });
+  const raw = execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...workerArgs], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return JSON.parse(raw);
 }
 
@@ -168,7 +175,9 @@ async function main() {
   const results = {};
   const say = (k, r) => {
     results[k] = r;
-    console.log(`${k.padEnd(12)} ${r.iterations} iterations  ${r.msPerIteration.toFixed(2)} ms/iteration  (first 300: ${r.first300 == null || Number.isNaN(r.first300) ? "-" : r.first300.toFixed(2)})  ${r.stepsPerIteration.toFixed(1)} steps/iteration`);
+    console.log(
+      `${k.padEnd(12)} ${r.iterations} iterations  ${r.msPerIteration.toFixed(2)} ms/iteration  (first 300: ${r.first300 == null || Number.isNaN(r.first300) ? "-" : r.first300.toFixed(2)})  ${r.stepsPerIteration.toFixed(1)} steps/iteration`,
+    );
   };
   try {
     say("xor300", run(["--worker", xor, "300"]));
@@ -236,7 +245,11 @@ function sideBySide(r) {
     const mine = ours[net];
     if (!mine) continue;
     const parts = figs
-      .map((v, i) => (Number.isFinite(v) && mine[i] !== undefined && !Number.isNaN(mine[i]) ? `${windows[i]}: ${v} against ${mine[i].toFixed(2)} ms (**${(v / mine[i]).toFixed(1)}×**)` : undefined))
+      .map((v, i) =>
+        Number.isFinite(v) && mine[i] !== undefined && !Number.isNaN(mine[i])
+          ? `${windows[i]}: ${v} against ${mine[i].toFixed(2)} ms (**${(v / mine[i]).toFixed(1)}×**)`
+          : undefined,
+      )
       .filter(Boolean);
     if (parts.length) lines.push(`- ${net}, ${key.split(" | ").slice(0, 2).join(" with ")}: ${parts.join("; ")}.`);
   }
@@ -247,12 +260,38 @@ function section(r, evals, checks, m) {
   const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const f = (v, d = 2) => (v === undefined || v === null || Number.isNaN(v) ? "–" : v.toFixed(d));
   const rows = [
-    ["XOR 2-10-1 (223 species, 469 reactions), T = 300", "first 300 iterations", f(r.xor300.first300), f(r.xor300.stepsPerIteration, 1), `scipy LSODA ${REFERENCE.lsoda40} (first 40); CVODE+KLU ${REFERENCE.cvodeKlu300}, CVODE dense ${REFERENCE.cvodeDense300}`],
+    [
+      "XOR 2-10-1 (223 species, 469 reactions), T = 300",
+      "first 300 iterations",
+      f(r.xor300.first300),
+      f(r.xor300.stepsPerIteration, 1),
+      `scipy LSODA ${REFERENCE.lsoda40} (first 40); CVODE+KLU ${REFERENCE.cvodeKlu300}, CVODE dense ${REFERENCE.cvodeDense300}`,
+    ],
     ...(r.xorFull
-      ? [["XOR, the paper's full run", `36 000 iterations in ${(r.xorFull.totalMs / 60000).toFixed(2)} min`, f(r.xorFull.msPerIteration), f(r.xorFull.stepsPerIteration, 1), `scipy LSODA ${REFERENCE.lsoda3000} (3000-iteration average)`]]
+      ? [
+          [
+            "XOR, the paper's full run",
+            `36 000 iterations in ${(r.xorFull.totalMs / 60000).toFixed(2)} min`,
+            f(r.xorFull.msPerIteration),
+            f(r.xorFull.stepsPerIteration, 1),
+            `scipy LSODA ${REFERENCE.lsoda3000} (3000-iteration average)`,
+          ],
+        ]
       : []),
-    [`MNIST 64-4-2 (${r.mnist.species} species, ${r.mnist.reactions} reactions), T = 50, η = 1e-4`, `${r.mnist.iterations} iterations`, f(r.mnist.msPerIteration), f(r.mnist.stepsPerIteration, 1), `scipy sparse BDF and CVODE+KLU ≈ ${REFERENCE.mnistCvode}`],
-    ["XOR with noise ε = 0.1, t0 = 0.05, t1 = 0.005, T = 50", `${r.xorNoise.iterations} iterations`, f(r.xorNoise.msPerIteration), f(r.xorNoise.stepsPerIteration, 0), "–"],
+    [
+      `MNIST 64-4-2 (${r.mnist.species} species, ${r.mnist.reactions} reactions), T = 50, η = 1e-4`,
+      `${r.mnist.iterations} iterations`,
+      f(r.mnist.msPerIteration),
+      f(r.mnist.stepsPerIteration, 1),
+      `scipy sparse BDF and CVODE+KLU ≈ ${REFERENCE.mnistCvode}`,
+    ],
+    [
+      "XOR with noise ε = 0.1, t0 = 0.05, t1 = 0.005, T = 50",
+      `${r.xorNoise.iterations} iterations`,
+      f(r.xorNoise.msPerIteration),
+      f(r.xorNoise.stepsPerIteration, 0),
+      "–",
+    ],
     ["MNIST with the same noise", `${r.mnistNoise.iterations} iterations`, f(r.mnistNoise.msPerIteration), f(r.mnistNoise.stepsPerIteration, 0), "–"],
   ];
   const md = (cells) => `| ${cells.join(" | ")} |`;
@@ -268,7 +307,7 @@ function section(r, evals, checks, m) {
     "",
     ...checks.map(([what, v, target, unit]) => `- ${v <= target ? "**PASS**" : "**FAIL**"} ${what}: ${v.toFixed(2)} ${unit} (target ≤ ${target}).`),
     "",
-    "Side by side with the reference integrators measured on this machine (section above, the same networks and tolerances; the 3000-iteration window of XOR is the first 3000 of the full run; crnnc's \"longer\" MNIST window is not measured), ms per iteration and how many times faster crnnc is:",
+    'Side by side with the reference integrators measured on this machine (section above, the same networks and tolerances; the 3000-iteration window of XOR is the first 3000 of the full run; crnnc\'s "longer" MNIST window is not measured), ms per iteration and how many times faster crnnc is:',
     "",
     ...sideBySide(r),
     "",
@@ -279,7 +318,19 @@ function section(r, evals, checks, m) {
     "",
     "Rate and Jacobian evaluation: straight-line WebAssembly (wasm/kernels.ts), straight-line generated JS (codegen.ts, chunks of 100 reactions), JS loops grouped by reaction shape (kernels.ts) and generic tables; µs per call once warm, and how long V8 took to get there (ms after the first call); the WebAssembly module's size and the time to generate and compile it:",
     "",
-    md(["network", "reactions", "rhs: wasm", "rhs: straight JS", "rhs: grouped", "rhs: table", "Jacobian: wasm", "Jacobian: straight JS", "Jacobian: grouped", "Jacobian: table", "wasm module"]),
+    md([
+      "network",
+      "reactions",
+      "rhs: wasm",
+      "rhs: straight JS",
+      "rhs: grouped",
+      "rhs: table",
+      "Jacobian: wasm",
+      "Jacobian: straight JS",
+      "Jacobian: grouped",
+      "Jacobian: table",
+      "wasm module",
+    ]),
     md(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
     ...evals.map((e) =>
       md([

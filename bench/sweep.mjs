@@ -54,12 +54,29 @@ function autogroup() {
 
 function sweep(workers) {
   const out = mkdtempSync(join(tmpdir(), "crnnc-bench-sweep-"));
-  const cmd = ["sweep", FILE, "--over", AXIS, "--seeds", String(SEEDS), "--iterations", String(ITERATIONS), "--workers", String(workers), "--out", out, "--quiet"];
+  const cmd = [
+    "sweep",
+    FILE,
+    "--over",
+    AXIS,
+    "--seeds",
+    String(SEEDS),
+    "--iterations",
+    String(ITERATIONS),
+    "--workers",
+    String(workers),
+    "--out",
+    out,
+    "--quiet",
+  ];
   const load = loadavg()[0];
   const t0 = performance.now();
   execFileSync(process.execPath, [BIN, ...cmd], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   const wallMs = performance.now() - t0;
-  const recs = readFileSync(join(out, "points.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const recs = readFileSync(join(out, "points.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   rmSync(out, { recursive: true, force: true });
   const runMs = recs.reduce((a, r) => a + r.wallMs, 0);
   const results = Object.fromEntries(recs.map(({ wallMs: _w, ...r }) => [r.key, JSON.stringify(r)]));
@@ -72,7 +89,9 @@ let x = 0; for (let i = 0; i < workerData; i++) x += i & 1; parentPort.postMessa
 /** Wall ms of `threads` worker threads each running the same fixed CPU-bound loop. */
 async function spin(threads, n = 1e9) {
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: threads }, () => new Promise((res, rej) => new Worker(SPIN, { eval: true, workerData: n }).on("message", res).on("error", rej))));
+  await Promise.all(
+    Array.from({ length: threads }, () => new Promise((res, rej) => new Worker(SPIN, { eval: true, workerData: n }).on("message", res).on("error", rej))),
+  );
   return performance.now() - t0;
 }
 
@@ -106,7 +125,8 @@ if (rebuilt) console.log("WARNING: dist/ was rebuilt while the benchmark ran: th
 if (!args.includes("--no-docs")) {
   const m = machineInfo();
   const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
-  const row = (r) => `| ${r.workers} | ${r.runs} | ${s(r.wallMs)} | ${s(r.runMs)} | ${(r.runMs / r.runs / 1000).toFixed(2)} s | ${r.loadBefore.toFixed(2)} / ${r.loadAfter.toFixed(2)} |`;
+  const row = (r) =>
+    `| ${r.workers} | ${r.runs} | ${s(r.wallMs)} | ${s(r.runMs)} | ${(r.runMs / r.runs / 1000).toFixed(2)} s | ${r.loadBefore.toFixed(2)} / ${r.loadAfter.toFixed(2)} |`;
   const text = [
     START,
     "## Sweeps",

@@ -24,7 +24,7 @@ const { downscale } = await import(resolve(ROOT, "dist/data/downscale.js")).catc
   process.exit(1);
 });
 
-const author = (a) => (typeof a === "string" ? a : a?.name ?? "unknown").replace(/\s*[<(].*$/, "");
+const author = (a) => (typeof a === "string" ? a : (a?.name ?? "unknown")).replace(/\s*[<(].*$/, "");
 const pkg = (name) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8"));
 const round = (v, d) => {
   const r = Math.round(v * 10 ** d) / 10 ** d;

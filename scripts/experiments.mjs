@@ -116,7 +116,13 @@ function parseArgs(argv) {
     else if (a === "--workers") o.workers = argv[++i];
     else if (a === "--report-only") o.reportOnly = true;
     else if (a === "-h" || a === "--help") {
-      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(0, 11).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+      console.log(
+        readFileSync(fileURLToPath(import.meta.url), "utf8")
+          .split("\n")
+          .slice(0, 11)
+          .map((l) => l.replace(/^\/\/ ?/, ""))
+          .join("\n"),
+      );
       process.exit(0);
     } else {
       console.error(`experiments: unknown option ${a} (see --help)`);
@@ -153,12 +159,22 @@ function runStudy(study, opts) {
 function records(size, study, file) {
   const p = join(outDir(size, study, file), "points.jsonl");
   if (!existsSync(p)) return [];
-  return readFileSync(p, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(p, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 const ACT = { smooth: "smooth ReLU", leaky: "leaky ReLU" };
 const label = (file) => ACT[file.split("-")[1]] ?? file;
-const f3 = (v) => (v === undefined || v === null || !Number.isFinite(v) ? "—" : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1));
+const f3 = (v) =>
+  v === undefined || v === null || !Number.isFinite(v)
+    ? "—"
+    : Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : Math.abs(v) >= 0.01 || v === 0
+        ? v.toFixed(3)
+        : v.toExponential(1);
 const cell = (s) => (s ? `${f3(s.mean)} ± ${f3(s.sd)}` : "—");
 
 const tableCache = new Map();
@@ -180,17 +196,19 @@ function readTable(size, study) {
       g.push(r);
     }
     const rows = new Map(
-      [...byX].sort((a, b) => a[0] - b[0]).map(([x, rs]) => [
-        x,
-        {
-          runs: rs.length,
-          blowups: rs.filter((r) => r.stopped?.reason === "blowup").length,
-          train: stat(rs.map((r) => r.averageTrainError)),
-          validation: stat(rs.map((r) => r.finalValidationError)),
-          accuracy: stat(rs.map((r) => r.finalValidationAccuracy)),
-          wall: stat(rs.map((r) => r.wallMs / 1000 / Math.max(r.iterationsRun, 1))),
-        },
-      ]),
+      [...byX]
+        .sort((a, b) => a[0] - b[0])
+        .map(([x, rs]) => [
+          x,
+          {
+            runs: rs.length,
+            blowups: rs.filter((r) => r.stopped?.reason === "blowup").length,
+            train: stat(rs.map((r) => r.averageTrainError)),
+            validation: stat(rs.map((r) => r.finalValidationError)),
+            accuracy: stat(rs.map((r) => r.finalValidationAccuracy)),
+            wall: stat(rs.map((r) => r.wallMs / 1000 / Math.max(r.iterationsRun, 1))),
+          },
+        ]),
     );
     out.set(file, rows);
   }
@@ -203,10 +221,21 @@ async function plot(size, study, tables, plotLib) {
     for (const [x, r] of t) if (r.train) rows.push({ series, x, mean: r.train.mean, lo: r.train.min, hi: r.train.max });
   };
   for (const [file, t] of tables) add(label(file), t);
-  if (study.baseline) for (const [file, t] of table(size, STUDIES.find((s) => s.id === study.baseline))) add(`${label(file)}, no annihilation`, t);
+  if (study.baseline)
+    for (const [file, t] of table(
+      size,
+      STUDIES.find((s) => s.id === study.baseline),
+    ))
+      add(`${label(file)}, no annihilation`, t);
   if (!rows.length) return undefined;
   const xTitle = { epsilon: "noise size ε", period: "period T (time units)", h: "smoothing h of the smooth ReLU" }[study.x];
-  const svg = await plotLib.sensitivitySvg(rows, { xTitle, yTitle: "average train error E (last 10 evaluations)", seriesTitle: "network", spread: "min–max over 4 seeds", logY: true });
+  const svg = await plotLib.sensitivitySvg(rows, {
+    xTitle,
+    yTitle: "average train error E (last 10 evaluations)",
+    seriesTitle: "network",
+    spread: "min–max over 4 seeds",
+    logY: true,
+  });
   mkdirSync(FIG, { recursive: true });
   const name = `${study.id}${size === "small" ? "" : `-${size}`}.svg`;
   writeFileSync(join(FIG, name), svg);
@@ -234,10 +263,14 @@ function verdict(study, tables) {
   if (study.x === "epsilon" && smooth.has(0.1) && leaky.has(0.1)) {
     const s = smooth.get(0.1).train.mean;
     const l = leaky.get(0.1).train.mean;
-    parts.push(`at ε = 0.1 it is ${f3(s)} (smooth) against ${f3(l)} (leaky): ${s < l ? "lower for the smooth ReLU, as the paper reports" : "NOT lower for the smooth ReLU"}`);
+    parts.push(
+      `at ε = 0.1 it is ${f3(s)} (smooth) against ${f3(l)} (leaky): ${s < l ? "lower for the smooth ReLU, as the paper reports" : "NOT lower for the smooth ReLU"}`,
+    );
   }
   const smoothGrowsLess = grow(smooth) < grow(leaky);
-  parts.push(smoothGrowsLess ? "the smooth ReLU's error grows less, as the paper reports" : "the smooth ReLU's error does NOT grow less than the leaky ReLU's here");
+  parts.push(
+    smoothGrowsLess ? "the smooth ReLU's error grows less, as the paper reports" : "the smooth ReLU's error does NOT grow less than the leaky ReLU's here",
+  );
   return parts.join("; ");
 }
 
@@ -245,19 +278,21 @@ async function report(opts) {
   const plotLib = await import(join(ROOT, "dist/plot/index.js"));
   const m = machineInfo();
   const out = [START, "## Noise and running-time studies (paper §5.2–5.3, Fig. 8)", ""];
-  out.push(`Generated by \`npm run experiments${opts.size === "small" ? "" : ` -- --size ${opts.size}`}\` (\`scripts/experiments.mjs\`) on ${m.line}; tables written at commit ${m.rev || "?"} from the runs' records, copied to \`docs/results/data/\` (a sweep resumes only runs whose sources are unchanged).`);
+  out.push(
+    `Generated by \`npm run experiments${opts.size === "small" ? "" : ` -- --size ${opts.size}`}\` (\`scripts/experiments.mjs\`) on ${m.line}; tables written at commit ${m.rev || "?"} from the runs' records, copied to \`docs/results/data/\` (a sweep resumes only runs whose sources are unchanged).`,
+  );
   out.push("Every point is 4 seeds (1–4: the initial weights, the sample order and the noise draws); a");
   out.push("cell is mean ± sd over the seeds. The average train error is the mean of the last 10");
   out.push("evaluations (paper §5.3). Noise (paper eq. 18, t0 = 0.05, t1 = 0.005) is on every");
   out.push("mass-action rate constant of the forward and backward CRNs, as eq. 19 puts it on the");
   out.push("weighted sums and the node decay; the leaky ReLU's characteristic functions are rate laws");
-  out.push("and carry none (the paper computes them \"without involving chemical species\").");
+  out.push('and carry none (the paper computes them "without involving chemical species").');
   out.push("Every run is integrated by Rodas5 under error control (rtol 1e-6, atol 1e-9), noise segments");
   out.push("included (simulator revision 2; the tables before it crossed the noise grid with fixed steps,");
-  out.push("which diverged on long runs: see \"What the studies show\").");
+  out.push('which diverged on long runs: see "What the studies show").');
   out.push("The s/iteration columns are wall time per iteration while other jobs shared the cores:");
   out.push("they show the noisy runs' order of magnitude, not a comparison (see the idle-machine table");
-  out.push("under \"What the studies show\").");
+  out.push('under "What the studies show").');
   out.push("Networks: `experiments/*.crnn` — sine 1-10-1 (smooth ReLU h = 1; leaky ReLU α = 1, β = 0.1),");
   out.push("MNIST 0/1 64-4-2 (h = 1; α = 1, β = 0.1).");
   out.push("");
@@ -292,7 +327,10 @@ async function report(opts) {
       out.push(`Measured: ${rows.length ? rows.join("; ") : "not run yet"}.`, "");
     } else if (!study.baseline) out.push(`Measured: ${verdict(study, tables)}.`, "");
     else {
-      const base = table(opts.size, STUDIES.find((s) => s.id === study.baseline));
+      const base = table(
+        opts.size,
+        STUDIES.find((s) => s.id === study.baseline),
+      );
       const lines = study.files.map((f) => {
         // Compare at the same x values only.
         const mine = tables.get(f) ?? new Map();

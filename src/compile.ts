@@ -74,7 +74,12 @@ function run(path: string, text: string | undefined, opts: CompileOptions): Comp
     // The checks recurse over expressions and definitions; a pathological program (a sum of
     // 50 000 terms) can exhaust the stack. Say so rather than crash.
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      sink.error("E0211", undefined, `${path} is nested too deeply to compile (a very long expression or chain of definitions)`, "split long expressions into named constants");
+      sink.error(
+        "E0211",
+        undefined,
+        `${path} is nested too deeply to compile (a very long expression or chain of definitions)`,
+        "split long expressions into named constants",
+      );
       return done(sink, new Map());
     }
     throw e;
@@ -116,7 +121,15 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
     return checkNetwork(overrideParams(net, scope, opts.params, names), scope, tc, sink, needSlope);
   };
   for (const b of blocks) {
-    if (b.kind === "network") plans.set(b, checkNet(b, rootScope, trains.some((t) => t.network === b.name)));
+    if (b.kind === "network")
+      plans.set(
+        b,
+        checkNet(
+          b,
+          rootScope,
+          trains.some((t) => t.network === b.name),
+        ),
+      );
     else if (b.kind === "crn") crnTemplates.set(b, tc.crn(b, rootScope, `${root.display.replace(/\.crnn$/, "")}.${b.name}`));
   }
   const seenTrain = new Set<string>();
@@ -124,7 +137,15 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
     const d = rootScope.lookup(t.network);
     let net: A.NetworkDecl | undefined;
     if (!d || d.kind !== "network") {
-      sink.error("E0101", t.networkSpan, d ? `\`${t.network}\` is a ${d.kind}, not a network` : `unknown network \`${t.network}\``, didYouMean(t.network, rootScope.visible((x) => x.kind === "network")));
+      sink.error(
+        "E0101",
+        t.networkSpan,
+        d ? `\`${t.network}\` is a ${d.kind}, not a network` : `unknown network \`${t.network}\``,
+        didYouMean(
+          t.network,
+          rootScope.visible((x) => x.kind === "network"),
+        ),
+      );
     } else {
       net = d.decl;
       if (!plans.has(net)) plans.set(net, checkNet(net, d.scope, true));
@@ -151,7 +172,8 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
   }
 
   for (const [k, v] of Object.entries(opts.rates ?? {}))
-    if (!(v >= 0 && Number.isFinite(v))) sink.error("E0203", undefined, `the rate constant \`${k}\` given from outside must be non-negative and finite, got ${v}`);
+    if (!(v >= 0 && Number.isFinite(v)))
+      sink.error("E0203", undefined, `the rate constant \`${k}\` given from outside must be non-negative and finite, got ${v}`);
   if (sink.hasErrors) return result();
 
   let ir: CRN;
@@ -167,7 +189,8 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
     for (const [k, v] of Object.entries(opts.rates ?? {})) own.set(k, { value: v, owner: target.name });
     ir = after("lower-crn", lowerCrn(target, crnTemplates.get(target)!, root.display, sink, own));
     for (const m of target.members)
-      if (m.kind === "rate" && !ir.parameters.some((p) => p.name === m.name)) sink.warn("W0603", m.nameSpan, `rate \`${m.name}\` is declared but no reaction of \`${target.name}\` uses it`);
+      if (m.kind === "rate" && !ir.parameters.some((p) => p.name === m.name))
+        sink.warn("W0603", m.nameSpan, `rate \`${m.name}\` is declared but no reaction of \`${target.name}\` uses it`);
   } else {
     const train = target.kind === "train" ? trainSettings.get(target)! : undefined;
     const netDecl = target.kind === "train" ? train!.net! : target;
@@ -210,10 +233,22 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
     }
   }
   for (const k of Object.keys(opts.rates ?? {}))
-    if (!ir.parameters.some((p) => p.role === "rate" && p.name === k)) sink.error("E0101", undefined, `no reaction of \`${ir.name}\` uses a rate constant \`${k}\``, `its rate constants: ${[...new Set(ir.parameters.filter((p) => p.role === "rate").map((p) => p.name))].join(", ")}`);
+    if (!ir.parameters.some((p) => p.role === "rate" && p.name === k))
+      sink.error(
+        "E0101",
+        undefined,
+        `no reaction of \`${ir.name}\` uses a rate constant \`${k}\``,
+        `its rate constants: ${[...new Set(ir.parameters.filter((p) => p.role === "rate").map((p) => p.name))].join(", ")}`,
+      );
   const law = ir.reactions.find((r) => r.rate.kind === "law");
   // In a crn block the law is written right there; in a network, point at the layer using it.
-  if (law) sink.warn("W0602", ir.kind === "crn" ? (law.origin.lawSpan ?? law.origin.span) : (law.origin.site ?? law.origin.span), `\`${ir.name}\` uses rate laws that are not mass action (first at ${law.origin.span.file}:${law.origin.span.line}): it is not a pure mass-action CRN`, "a wet-lab implementation needs every reaction to be mass action");
+  if (law)
+    sink.warn(
+      "W0602",
+      ir.kind === "crn" ? (law.origin.lawSpan ?? law.origin.span) : (law.origin.site ?? law.origin.span),
+      `\`${ir.name}\` uses rate laws that are not mass action (first at ${law.origin.span.file}:${law.origin.span.line}): it is not a pure mass-action CRN`,
+      "a wet-lab implementation needs every reaction to be mass action",
+    );
   return result(sink.hasErrors ? undefined : ir);
 }
 
@@ -255,11 +290,23 @@ function pickTarget(
   const candidates = blocks.filter((b) => b.kind !== "network" || !trains.some((t) => t.network === b.name));
   if (wanted !== undefined) {
     const hit = candidates.find((b) => nameOf(b) === wanted);
-    if (!hit) sink.error("E0113", undefined, `${root.display} has no crn, network or train block named \`${wanted}\``, candidates.length ? `targets: ${candidates.map(nameOf).join(", ")}` : undefined);
+    if (!hit)
+      sink.error(
+        "E0113",
+        undefined,
+        `${root.display} has no crn, network or train block named \`${wanted}\``,
+        candidates.length ? `targets: ${candidates.map(nameOf).join(", ")}` : undefined,
+      );
     return hit;
   }
   if (candidates.length === 1) return candidates[0];
-  if (candidates.length === 0) sink.error("E0113", undefined, `${root.display} defines no crn, network or train block to compile`, "a library file is imported, not compiled; `crnnc check` checks it");
+  if (candidates.length === 0)
+    sink.error(
+      "E0113",
+      undefined,
+      `${root.display} defines no crn, network or train block to compile`,
+      "a library file is imported, not compiled; `crnnc check` checks it",
+    );
   else sink.error("E0113", undefined, `${root.display} defines several targets: ${candidates.map(nameOf).join(", ")}`, "choose one with --target NAME");
   return undefined;
 }
@@ -278,7 +325,14 @@ const BACKPROP_SHAPES: Record<BackpropTemplate, readonly string[]> = {
   annihilate: ["dual W"],
 };
 
-function backpropLib(program: Program, scopes: Map<LoadedFile, Scope>, tc: TemplateCompiler, sink: DiagnosticSink, params: ParamTable, site: A.Span): BackpropLib | undefined {
+function backpropLib(
+  program: Program,
+  scopes: Map<LoadedFile, Scope>,
+  tc: TemplateCompiler,
+  sink: DiagnosticSink,
+  params: ParamTable,
+  site: A.Span,
+): BackpropLib | undefined {
   const file = program.extras.get("std/backprop")!;
   const scope = scopes.get(file)!;
   const env = { params, site, sink };

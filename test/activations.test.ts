@@ -45,7 +45,10 @@ interface Net {
 }
 
 function source(net: Net): string {
-  const layers = net.sizes.slice(1).map((n, l) => `dense ${n} ${net.acts[l]!.decl}`).join("\n  ");
+  const layers = net.sizes
+    .slice(1)
+    .map((n, l) => `dense ${n} ${net.acts[l]!.decl}`)
+    .join("\n  ");
   const imports = ["leaky_relu", "sigmoid", "tanh", "smooth_relu"].map((m) => `import std/${m}`).join("\n");
   // One row with as many feature columns as inputs and target columns as outputs.
   const k = net.sizes[0]! + net.sizes.at(-1)!;
@@ -95,7 +98,10 @@ describe("forward + backward steady state of the other activations = the network
         const md = compileModel(ir, { splitUpdateCatalysis: true });
         const integ = makeIntegrator(md, { rtol: 1e-10, atol: 1e-14 });
         expect(toSteadyState(md, integ, x, 1e-12, 1e5)).toBeLessThan(Infinity);
-        expect(x.every((v) => v >= 0), "concentrations stay non-negative").toBe(true);
+        expect(
+          x.every((v) => v >= 0),
+          "concentrations stay non-negative",
+        ).toBe(true);
         const want = backprop(net, a, yhat);
         // A node, a slope or a gradient: one species, or the difference of its rails.
         const val = (name: string) => (id.has(name) ? x[id.get(name)!]! : x[id.get(`${name}_p`)!]! - x[id.get(`${name}_m`)!]!);
@@ -122,7 +128,11 @@ describe("forward + backward steady state of the other activations = the network
 describe("the closed-form readout of each activation", () => {
   it("NetworkLayout.forward matches the activations written here", () => {
     const r = rng(9);
-    for (const acts of [[leaky(1, 0.1), leaky(0.5, 0.01)], [sigmoid, tanh], [tanh, smooth(2)]]) {
+    for (const acts of [
+      [leaky(1, 0.1), leaky(0.5, 0.01)],
+      [sigmoid, tanh],
+      [tanh, smooth(2)],
+    ]) {
       const sizes = [3, 4, 2];
       const net: Net = {
         sizes,
@@ -176,4 +186,3 @@ network n { input 1  dense 1 a }
     expect(res.diagnostics.map((d) => d.code)).toContain("E0210");
   });
 });
-

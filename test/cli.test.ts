@@ -107,10 +107,13 @@ describe("crnnc sim", () => {
     return p;
   };
   const small = () =>
-    file("small.crnn", `import std/smooth_relu
+    file(
+      "small.crnn",
+      `import std/smooth_relu
 network xor_net { input 2  dense 3 smooth_relu(h: 1)  dense 1 smooth_relu(h: 1) }
 train xor_net on xor { eta 0.01  period 20  iterations 30  evaluate every 10 }
-`);
+`,
+    );
 
   it("trains, prints a summary and writes --json and --csv atomically", async () => {
     const json = join(dir, "run.json");
@@ -146,7 +149,15 @@ train xor_net on xor { eta 0.01  period 20  iterations 30  evaluate every 10 }
   });
 
   it("bad option values are usage errors (exit 2)", async () => {
-    for (const args of [["--method", "euler"], ["--rtol", "0"], ["--readout", "closedform"], ["--order", "shuffle"], ["--iterations", "0"], ["--trace", "Y_0"], ["--trace", "NOPE", "--json", join(dir, "x.json")]]) {
+    for (const args of [
+      ["--method", "euler"],
+      ["--rtol", "0"],
+      ["--readout", "closedform"],
+      ["--order", "shuffle"],
+      ["--iterations", "0"],
+      ["--trace", "Y_0"],
+      ["--trace", "NOPE", "--json", join(dir, "x.json")],
+    ]) {
       const r = await runCli(["sim", small(), ...args]);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr, args.join(" ")).toMatch(/^crnnc: /);
@@ -155,7 +166,15 @@ train xor_net on xor { eta 0.01  period 20  iterations 30  evaluate every 10 }
 
   it("a flag the command does not take is a usage error (exit 2), never ignored", async () => {
     const xor = resolve(ROOT, "examples/xor.crnn");
-    for (const args of [["check", xor, "--schedule", "events"], ["info", xor, "--iterations", "3"], ["check", xor, "--emit", "json"], ["validate", xor, "--seed", "1"], ["fmt", xor, "--target", "x"], ["compile", xor, "--quiet"], ["sim", xor, "--emit", "sbml"]]) {
+    for (const args of [
+      ["check", xor, "--schedule", "events"],
+      ["info", xor, "--iterations", "3"],
+      ["check", xor, "--emit", "json"],
+      ["validate", xor, "--seed", "1"],
+      ["fmt", xor, "--target", "x"],
+      ["compile", xor, "--quiet"],
+      ["sim", xor, "--emit", "sbml"],
+    ]) {
       const r = await runCli(args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr, args.join(" ")).toMatch(new RegExp(`^crnnc: --${args[2]!.slice(2)} does not apply to \`${args[0]}\``));

@@ -22,7 +22,6 @@ import type { CRN, Role, Tag } from "../src/ir/types.js";
 
 // ─── helpers ────────────────────────────────────────────────────────────────────────────────
 
-
 const TOL = 1e-9;
 
 /** Species whose derivative is not zero within TOL relative to the largest single-reaction term. */
@@ -38,7 +37,10 @@ function stateOf(ir: CRN, values: Map<string, number>): Float64Array {
   expect([...values.keys()].sort()).toEqual(ir.species.map((s) => s.id).sort());
   const x = new Float64Array(ir.species.length);
   ir.species.forEach((s, i) => (x[i] = values.get(s.id)!));
-  expect(x.every((v) => Number.isFinite(v) && v >= 0), "concentrations are finite and non-negative").toBe(true);
+  expect(
+    x.every((v) => Number.isFinite(v) && v >= 0),
+    "concentrations are finite and non-negative",
+  ).toBe(true);
   return x;
 }
 
@@ -333,8 +335,16 @@ describe("the train CRN's forward + backward steady state is the paper's backpro
           // One weight and one bias per layer, chosen by position.
           const i = l % c.sizes[l + 1]!;
           const j = (l + 1) % c.sizes[l]!;
-          const fdW = finiteDiff(net, (m) => m.W[l]![i]![j]!, (m, v) => (m.W[l]![i]![j] = v));
-          const fdB = finiteDiff(net, (m) => m.B[l]![i]!, (m, v) => (m.B[l]![i] = v));
+          const fdW = finiteDiff(
+            net,
+            (m) => m.W[l]![i]![j]!,
+            (m, v) => (m.W[l]![i]![j] = v),
+          );
+          const fdB = finiteDiff(
+            net,
+            (m) => m.B[l]![i]!,
+            (m, v) => (m.B[l]![i] = v),
+          );
           expect(Math.abs(rail(`LW${l}_${i}_${j}`) - fdW), `LW${l}_${i}_${j}`).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(fdW)));
           expect(Math.abs(rail(`LZ${l}_${i}`) - fdB), `LZ${l}_${i}`).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(fdB)));
           // A finite difference that is not trivially zero (so the comparison means something).
@@ -398,20 +408,55 @@ describe("the train CRN's forward + backward steady state is the paper's backpro
         const hidden = L > 1;
         const mutants: [string, CRN, string][] = [
           // The paper's Table 1 abbreviation: Ŷ produces into the same LY as Y (computes 2(y + ŷ)).
-          ["Yhat -> Yhat + LY_p", mutate((r) => has(r, "products", "LY_0_m"), (r) => ({ ...r, products: r.products.map((t) => (id(t.s) === "LY_0_m" ? { ...t, s: idx.get("LY_0_p")! } : t)) })), "LY_0_p"],
+          [
+            "Yhat -> Yhat + LY_p",
+            mutate(
+              (r) => has(r, "products", "LY_0_m"),
+              (r) => ({ ...r, products: r.products.map((t) => (id(t.s) === "LY_0_m" ? { ...t, s: idx.get("LY_0_p")! } : t)) }),
+            ),
+            "LY_0_p",
+          ],
           // The slope's division with κ2 ≠ κ1.
-          ["D + A -> A at 2 k_div", mutate((r) => r.tag === "backward" && has(r, "reactants", "DY_0") && has(r, "reactants", "AY_0"), (r) => ({ ...r, rate: { kind: "mass", k: 2 * c.kdiv } })), "DY_0"],
+          [
+            "D + A -> A at 2 k_div",
+            mutate(
+              (r) => r.tag === "backward" && has(r, "reactants", "DY_0") && has(r, "reactants", "AY_0"),
+              (r) => ({ ...r, rate: { kind: "mass", k: { k: "num", v: 2 * c.kdiv } } }),
+            ),
+            "DY_0",
+          ],
           // A missing minus-rail edge reaction of the forward CRN.
-          ["no X + W.m + I -> W.m + I", mutate((r) => r.tag === "forward" && has(r, "reactants", "W0_0_0_m"), () => undefined), hidden ? "X1_0" : "Y_0"],
+          [
+            "no X + W.m + I -> W.m + I",
+            mutate(
+              (r) => r.tag === "forward" && has(r, "reactants", "W0_0_0_m"),
+              () => undefined,
+            ),
+            hidden ? "X1_0" : "Y_0",
+          ],
           // A weight-gradient rail that is not produced from its own LZ rail.
-          ["LW from the wrong rail", mutate((r) => has(r, "products", "LW0_0_0_m"), (r) => {
-            const swap = (t: { s: number; n: number }) => (id(t.s) === "LZ0_0_m" ? { ...t, s: idx.get("LZ0_0_p")! } : t);
-            return { ...r, reactants: r.reactants.map(swap), products: r.products.map(swap) };
-          }), "LW0_0_0_m"],
+          [
+            "LW from the wrong rail",
+            mutate(
+              (r) => has(r, "products", "LW0_0_0_m"),
+              (r) => {
+                const swap = (t: { s: number; n: number }) => (id(t.s) === "LZ0_0_m" ? { ...t, s: idx.get("LZ0_0_p")! } : t);
+                return { ...r, reactants: r.reactants.map(swap), products: r.products.map(swap) };
+              },
+            ),
+            "LW0_0_0_m",
+          ],
         ];
         if (hidden)
           // A signed × signed product missing one of its four rail terms (LZ.m · W.m into LX.p).
-          mutants.push(["add_mul_ss without LZ.m·W.m", mutate((r) => has(r, "reactants", "LZ1_0_m") && has(r, "reactants", "W1_0_0_m") && has(r, "products", "LX1_0_p"), () => undefined), "LX1_0_p"]);
+          mutants.push([
+            "add_mul_ss without LZ.m·W.m",
+            mutate(
+              (r) => has(r, "reactants", "LZ1_0_m") && has(r, "reactants", "W1_0_0_m") && has(r, "products", "LX1_0_p"),
+              () => undefined,
+            ),
+            "LX1_0_p",
+          ]);
         for (const [what, m, victim] of mutants) {
           expect(m.reactions.length, what).toBeLessThanOrEqual(ir.reactions.length);
           expect(nonZero(m, x, ["forward", "backward"]), what).toContain(victim);
@@ -493,7 +538,13 @@ const TEMPLATES: TemplateCase[] = [
   },
   { name: "div: q → a / b", imports: arith, inputs: 2, body: ([a, b]) => `init a = ${a}, b = ${b}  div(q, a, b)`, predict: ([a, b]) => ({ q: a! / b! }) },
   { name: "decay: z → 0", imports: arith, inputs: 1, body: ([z]) => `init z = ${z}  decay(z)`, predict: () => ({ z: 0 }) },
-  { name: "dual_decay: z.p, z.m → 0", imports: arith, inputs: 2, body: ([p, m]) => `init Z.p = ${p}, Z.m = ${m}  dual_decay(Z)`, predict: () => ({ Z_p: 0, Z_m: 0 }) },
+  {
+    name: "dual_decay: z.p, z.m → 0",
+    imports: arith,
+    inputs: 2,
+    body: ([p, m]) => `init Z.p = ${p}, Z.m = ${m}  dual_decay(Z)`,
+    predict: () => ({ Z_p: 0, Z_m: 0 }),
+  },
   {
     name: "std/backprop loss_grad: l.p − l.m → 2(y − ŷ)",
     imports: "import std/backprop\n",

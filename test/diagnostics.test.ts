@@ -56,7 +56,12 @@ type Pattern = string | RegExp;
 const matches = (s: string | undefined, p: Pattern) => (typeof p === "string" ? (s ?? "").includes(p) : p.test(s ?? ""));
 
 function show(ds: readonly Diagnostic[]): string {
-  return ds.map((d) => `${d.code} ${d.span ? `${d.span.file}:${d.span.line}:${d.span.col}-${d.span.endLine}:${d.span.endCol}` : "(no span)"} ${d.message}${d.hint ? ` [hint: ${d.hint}]` : ""}`).join("\n");
+  return ds
+    .map(
+      (d) =>
+        `${d.code} ${d.span ? `${d.span.file}:${d.span.line}:${d.span.col}-${d.span.endLine}:${d.span.endCol}` : "(no span)"} ${d.message}${d.hint ? ` [hint: ${d.hint}]` : ""}`,
+    )
+    .join("\n");
 }
 
 /** Assert that `d` has this span (in `file`), as given by a marker. */
@@ -373,7 +378,9 @@ const CASES: Case[] = [
   },
   {
     what: "an activation template with the wrong parameters",
-    src: NO_SLOPE.replace("module bias(X, dual B)", "module ⟪bias⟫(X, B)").replace("B.p -> B.p + X @ k", "B -> B + X @ k") + "network n {\n  input 2\n  dense 1 lin\n}\n",
+    src:
+      NO_SLOPE.replace("module bias(X, dual B)", "module ⟪bias⟫(X, B)").replace("B.p -> B.p + X @ k", "B -> B + X @ k") +
+      "network n {\n  input 2\n  dense 1 lin\n}\n",
     code: "E0111",
     message: "`bias` of activation `lin` must take (X, dual B)",
   },
@@ -708,7 +715,11 @@ function runCase(c: Case): void {
   else if (c.hint !== undefined) expect(matches(d!.hint, c.hint), `hint of ${c.code}: ${d!.hint}`).toBe(true);
   if (marks.length) expectSpan(d!, "test/input.crnn", marks[0]!, ds);
   else expect(d!.span, show(ds)).toBeUndefined();
-  if (c.others !== "allowed") expect(ds.map((x) => x.code), show(ds)).toEqual([c.code]);
+  if (c.others !== "allowed")
+    expect(
+      ds.map((x) => x.code),
+      show(ds),
+    ).toEqual([c.code]);
   // Errors stop the compile; warnings do not.
   expect(r.ok).toBe(c.code.startsWith("W"));
   expect(r.ir === undefined).toBe(!c.code.startsWith("W"));
@@ -743,11 +754,12 @@ describe("each kind of bad input gives the right code, span and message", () => 
 
 describe("one run reports every error", () => {
   it("several syntax errors in one file are all reported, in reading order", () => {
-    const { text, marks } = unmark(
-      "crn a {\n  A -> ⟪@⟫ k\n}\ncrn b {\n  B -> C @\n⟪}⟫\nrate ⟪=⟫ 3\nnetwork n {\n  input 2\n}\n",
-    );
+    const { text, marks } = unmark("crn a {\n  A -> ⟪@⟫ k\n}\ncrn b {\n  B -> C @\n⟪}⟫\nrate ⟪=⟫ 3\nnetwork n {\n  input 2\n}\n");
     const r = compileText(text);
-    expect(r.diagnostics.map((d) => d.code), show(r.diagnostics)).toEqual(["E0002", "E0002", "E0002"]);
+    expect(
+      r.diagnostics.map((d) => d.code),
+      show(r.diagnostics),
+    ).toEqual(["E0002", "E0002", "E0002"]);
     r.diagnostics.forEach((d, i) => expectSpan(d, "test/input.crnn", marks[i]!, r.diagnostics));
     expect(r.diagnostics[0]!.message).toBe("expected a number or a name, found `@`");
     expect(r.diagnostics[1]!.message).toMatch(/^expected .*a name, found `\}`$/);
@@ -757,7 +769,10 @@ describe("one run reports every error", () => {
   it("lexical and syntax errors are reported together", () => {
     const { text, marks } = unmark("crn a {\n  A -> B ⟪#⟫\n}\nrate ⟪=⟫ 3\ncrn b {\n  B -> C ⟪]⟫\n}\n");
     const r = compileText(text);
-    expect(r.diagnostics.map((d) => d.code), show(r.diagnostics)).toEqual(["E0001", "E0002", "E0001"]);
+    expect(
+      r.diagnostics.map((d) => d.code),
+      show(r.diagnostics),
+    ).toEqual(["E0001", "E0002", "E0001"]);
     r.diagnostics.forEach((d, i) => expectSpan(d, "test/input.crnn", marks[i]!, r.diagnostics));
   });
 
@@ -766,14 +781,20 @@ describe("one run reports every error", () => {
       "import std/arith\nmodule m(X) {\n  X -> ⟪Y⟫\n}\nmodule n(dual W) {\n  ⟪W⟫ -> 0\n  ⟪mul(W.p)⟫\n}\ncrn c {\n  ⟪0⟫ + A -> B\n}\n",
     );
     const r = compileText(text);
-    expect(r.diagnostics.map((d) => d.code), show(r.diagnostics)).toEqual(["E0101", "E0106", "E0104", "E0110"]);
+    expect(
+      r.diagnostics.map((d) => d.code),
+      show(r.diagnostics),
+    ).toEqual(["E0101", "E0106", "E0104", "E0110"]);
     r.diagnostics.forEach((d, i) => expectSpan(d, "test/input.crnn", marks[i]!, r.diagnostics));
   });
 
   it("several train settings out of range are all reported", () => {
     const { text, marks } = unmark(TRAIN("  period ⟪0⟫\n  iterations ⟪2.5⟫\n  split ⟪2⟫\n  eta ⟪-1⟫\n"));
     const r = compileText(text);
-    expect(r.diagnostics.map((d) => d.code), show(r.diagnostics)).toEqual(["E0204", "E0205", "E0206", "E0203"]);
+    expect(
+      r.diagnostics.map((d) => d.code),
+      show(r.diagnostics),
+    ).toEqual(["E0204", "E0205", "E0206", "E0203"]);
     r.diagnostics.forEach((d, i) => expectSpan(d, "test/input.crnn", marks[i]!, r.diagnostics));
   });
 });
@@ -798,7 +819,10 @@ describe("diagnostics in and about other files", () => {
     const dir = tmp({ "a.crnn": a.text, "b.crnn": b.text });
     const main = 'import "a.crnn"\ncrn c {\n  A -> B\n}\n';
     const r = compile(main, { file: join(dir, "main.crnn") });
-    expect(r.diagnostics.map((d) => d.code), show(r.diagnostics)).toEqual(["E0302"]);
+    expect(
+      r.diagnostics.map((d) => d.code),
+      show(r.diagnostics),
+    ).toEqual(["E0302"]);
     const d = r.diagnostics[0]!;
     // The import that closes the cycle is b's import of a.
     expectSpan(d, displayName(join(dir, "b.crnn")), b.marks[0]!, r.diagnostics);
@@ -810,7 +834,10 @@ describe("diagnostics in and about other files", () => {
     const m = unmark('import ⟪"self.crnn"⟫\ncrn c {\n  A -> B\n}\n');
     const dir = tmp({ "self.crnn": m.text });
     const r = compileFile(join(dir, "self.crnn"));
-    expect(r.diagnostics.map((d) => d.code), show(r.diagnostics)).toEqual(["E0302"]);
+    expect(
+      r.diagnostics.map((d) => d.code),
+      show(r.diagnostics),
+    ).toEqual(["E0302"]);
     expectSpan(r.diagnostics[0]!, displayName(join(dir, "self.crnn")), m.marks[0]!, r.diagnostics);
     expect(r.diagnostics[0]!.message).toMatch(/^import cycle: (.*self\.crnn) → \1$/);
   });
@@ -819,7 +846,10 @@ describe("diagnostics in and about other files", () => {
     const lib = unmark("module twice(Y, X) {\n  X -> X + ⟪2⟫\n}\n");
     const dir = tmp({ "lib.crnn": lib.text });
     const r = compile('import "lib.crnn"\ncrn c {\n  init A = 1\n  twice(B, A)\n}\n', { file: join(dir, "main.crnn") });
-    expect(r.diagnostics.map((d) => d.code), show(r.diagnostics)).toEqual(["E0110"]);
+    expect(
+      r.diagnostics.map((d) => d.code),
+      show(r.diagnostics),
+    ).toEqual(["E0110"]);
     expectSpan(r.diagnostics[0]!, displayName(join(dir, "lib.crnn")), lib.marks[0]!, r.diagnostics);
     expect(r.sources.get(displayName(join(dir, "lib.crnn")))).toBe(lib.text);
   });
@@ -971,7 +1001,9 @@ describe("crnnc check on the command line", () => {
 
 describe("a second noise block", () => {
   it("is reported (E0114) at its keyword, not silently dropped", () => {
-    const { text, marks } = unmark("import std/smooth_relu\nnetwork n { input 2  dense 1 smooth_relu(h: 1) }\ntrain n on xor {\n  noise { epsilon 0.1 }\n  ⟪noise⟫ { hold 0.001 }\n}\n");
+    const { text, marks } = unmark(
+      "import std/smooth_relu\nnetwork n { input 2  dense 1 smooth_relu(h: 1) }\ntrain n on xor {\n  noise { epsilon 0.1 }\n  ⟪noise⟫ { hold 0.001 }\n}\n",
+    );
     const r = compileText(text);
     expect(r.diagnostics.map((d) => d.code)).toEqual(["E0114"]);
     expectSpan(r.diagnostics[0]!, "test/input.crnn", marks[0]!, r.diagnostics);

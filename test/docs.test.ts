@@ -39,7 +39,20 @@ describe("docs/language.md", () => {
   });
 
   it("covers every construct", () => {
-    for (const h of ["### `import`", "### `const`", "### `rate`", "### `module`", "### `activation`", "### `crn`", "### `network`", "### `train`", "## The rate-law convention", "## Species naming scheme", "## Formatting", "## Diagnostics"])
+    for (const h of [
+      "### `import`",
+      "### `const`",
+      "### `rate`",
+      "### `module`",
+      "### `activation`",
+      "### `crn`",
+      "### `network`",
+      "### `train`",
+      "## The rate-law convention",
+      "## Species naming scheme",
+      "## Formatting",
+      "## Diagnostics",
+    ])
       expect(md).toContain(h);
     for (const w of ["local", "dual", "catalyst", "require", "init", "noise", "node", "edge", "bias", "slope", "@ rate("]) expect(md).toContain(w);
   });

@@ -12,8 +12,12 @@ const dir = mkdtempSync(join(tmpdir(), "crnnc-fmt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const repoFiles = [
-  ...readdirSync(resolve(ROOT, "examples")).filter((f) => f.endsWith(".crnn")).map((f) => resolve(ROOT, "examples", f)),
-  ...readdirSync(resolve(ROOT, "stdlib")).filter((f) => f.endsWith(".crnn")).map((f) => resolve(ROOT, "stdlib", f)),
+  ...readdirSync(resolve(ROOT, "examples"))
+    .filter((f) => f.endsWith(".crnn"))
+    .map((f) => resolve(ROOT, "examples", f)),
+  ...readdirSync(resolve(ROOT, "stdlib"))
+    .filter((f) => f.endsWith(".crnn"))
+    .map((f) => resolve(ROOT, "stdlib", f)),
 ];
 
 describe("crnnc fmt", () => {

@@ -18,13 +18,18 @@ import { ROOT, mulberry32 } from "./helpers.js";
 
 const fmt = (text: string): string => {
   const r = formatText(text, "t.crnn");
-  if (r.text === undefined) throw new Error(`syntax errors:\n${r.diagnostics.map((d) => `${d.span?.line}:${d.span?.col} ${d.message}`).join("\n")}\n---\n${text}`);
+  if (r.text === undefined)
+    throw new Error(`syntax errors:\n${r.diagnostics.map((d) => `${d.span?.line}:${d.span?.col} ${d.message}`).join("\n")}\n---\n${text}`);
   return r.text;
 };
 
 const REPO_FILES = [
-  ...readdirSync(resolve(ROOT, "examples")).filter((f) => f.endsWith(".crnn")).map((f) => `examples/${f}`),
-  ...readdirSync(resolve(ROOT, "stdlib")).filter((f) => f.endsWith(".crnn")).map((f) => `stdlib/${f}`),
+  ...readdirSync(resolve(ROOT, "examples"))
+    .filter((f) => f.endsWith(".crnn"))
+    .map((f) => `examples/${f}`),
+  ...readdirSync(resolve(ROOT, "stdlib"))
+    .filter((f) => f.endsWith(".crnn"))
+    .map((f) => `stdlib/${f}`),
 ];
 
 // ---- input/output pairs ------------------------------------------------------------------------
@@ -65,8 +70,16 @@ const PAIRS: [string, string, string][] = [
     "network n { input 2 dense 10 smooth_relu(h:3) dense 1 smooth_relu(h: 3) rate k_div=10 }",
     "network n {\n  input 2\n  dense 10 smooth_relu(h: 3)\n  dense 1  smooth_relu(h: 3)\n  rate k_div = 10\n}\n",
   ],
-  ["imports, const, require", 'import std / arith\nimport "lib/x.crnn"\nactivation a { require h>0:"h > 0" }', 'import std/arith\nimport "lib/x.crnn"\nactivation a {\n  require h > 0 : "h > 0"\n}\n'],
-  ["calls, locals, named arguments, init", "crn c { init A=1,B.p=0.5 local T,U mul(Z,A,B,k:2) }", "crn c {\n  init A = 1, B.p = 0.5\n  local T, U\n  mul(Z, A, B, k: 2)\n}\n"],
+  [
+    "imports, const, require",
+    'import std / arith\nimport "lib/x.crnn"\nactivation a { require h>0:"h > 0" }',
+    'import std/arith\nimport "lib/x.crnn"\nactivation a {\n  require h > 0 : "h > 0"\n}\n',
+  ],
+  [
+    "calls, locals, named arguments, init",
+    "crn c { init A=1,B.p=0.5 local T,U mul(Z,A,B,k:2) }",
+    "crn c {\n  init A = 1, B.p = 0.5\n  local T, U\n  mul(Z, A, B, k: 2)\n}\n",
+  ],
   ["empty blocks", "crn c { }\nnetwork n{}", "crn c {}\nnetwork n {}\n"],
   [
     "end-of-line comments stay on their line, aligned in a run",
@@ -212,7 +225,9 @@ class Gen {
     for (const t of ts) {
       const prev = this.toks[this.toks.length - 1];
       const wordy = (s: string | undefined) => s !== undefined && /^[A-Za-z0-9_."]/.test(s) && /[A-Za-z0-9_."]$/.test(s);
-      this.glue.push(wordy(prev) && wordy(t) ? "word" : ["-", "/", "<", ">", "="].includes(t) || ["-", "/", "<", ">", "="].includes(prev ?? "") ? "word" : "any");
+      this.glue.push(
+        wordy(prev) && wordy(t) ? "word" : ["-", "/", "<", ">", "="].includes(t) || ["-", "/", "<", ">", "="].includes(prev ?? "") ? "word" : "any",
+      );
       this.toks.push(t);
     }
   }

@@ -40,7 +40,8 @@ function problems(text: string, file: string, r: CompileResult): string[] {
   if (!r.ok && r.ir) out.push("an IR despite errors");
   if (!r.ir && errors.length === 0) out.push("no IR and no error diagnostic");
   if (r.ir) for (const p of validateIR(r.ir).slice(0, 5)) out.push(`invalid IR: ${p}`);
-  for (const d of r.diagnostics) if (/internal error|stack size|\bat .*\.(ts|js):\d+/i.test(d.message)) out.push(`an internal error as a diagnostic: ${d.message}`);
+  for (const d of r.diagnostics)
+    if (/internal error|stack size|\bat .*\.(ts|js):\d+/i.test(d.message)) out.push(`an internal error as a diagnostic: ${d.message}`);
   const display = displayName(file);
   for (const d of r.diagnostics) {
     const tag = `${d.code} ${JSON.stringify(d.message)}`;
@@ -91,7 +92,10 @@ interface Failure {
 function report(src: Source, fails: Failure[]): string {
   return fails
     .slice(0, 3)
-    .map((f) => `${src.name} seed ${f.seed} (${f.applied.join(", ")}; options ${JSON.stringify(f.opts)}):\n  ${f.why.join("\n  ")}\n----- mutant -----\n${f.text}\n------------------`)
+    .map(
+      (f) =>
+        `${src.name} seed ${f.seed} (${f.applied.join(", ")}; options ${JSON.stringify(f.opts)}):\n  ${f.why.join("\n  ")}\n----- mutant -----\n${f.text}\n------------------`,
+    )
     .join("\n\n");
 }
 
@@ -183,10 +187,15 @@ describe("fuzz: random arithmetic in every numeric position", () => {
     const dense = compile("import std/smooth_relu\nnetwork n {\n  input 2\n  dense 0/0 smooth_relu\n}\n", { file });
     expect(dense.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([["E0212", 4, 9]]);
     const split = compile("import std/smooth_relu\nnetwork n {\n  input 2\n  dense 1 smooth_relu\n}\ntrain n on xor {\n  split 0/0\n}\n", { file });
-    expect(split.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col, d.message])).toEqual([["E0212", 7, 9, "this `split` value evaluates to NaN, not a finite number"]]);
+    expect(split.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col, d.message])).toEqual([
+      ["E0212", 7, 9, "this `split` value evaluates to NaN, not a finite number"],
+    ]);
     for (const setting of ["period 1/0", "evaluate every 0/0", "init 0/0", "init uniform(0/0, 1)", "iterations exp(1000)", "eta log(-1)"]) {
       const r = compile(`import std/smooth_relu\nnetwork n {\n  input 2\n  dense 1 smooth_relu\n}\ntrain n on xor {\n  ${setting}\n}\n`, { file });
-      expect(r.diagnostics.map((d) => d.code), setting).toEqual(["E0212"]);
+      expect(
+        r.diagnostics.map((d) => d.code),
+        setting,
+      ).toEqual(["E0212"]);
     }
   });
 });
@@ -228,7 +237,10 @@ describe("property: random small valid networks compile and pass validateIR", ()
       fc.property(network, (n) => {
         const text = source(n);
         const r = compile(text, { file: resolve(ROOT, "test", "fuzz_net.crnn") });
-        expect(r.diagnostics.filter((d) => d.severity === "error"), text).toEqual([]);
+        expect(
+          r.diagnostics.filter((d) => d.severity === "error"),
+          text,
+        ).toEqual([]);
         expect(r.ir, text).toBeDefined();
         const ir = r.ir!;
         expect(validateIR(ir), text).toEqual([]);
@@ -251,13 +263,39 @@ describe("regressions from fuzzing", () => {
   // backpropLib/instantiate throw a TypeError. The mutant is compiled *as* stdlib/backprop.crnn,
   // from memory, so the compiler takes it as the std/backprop it wires into training.
   const backprop = readFileSync(resolve(STDLIB_DIR, "backprop.crnn"), "utf8");
-  const driver = "\nimport std/smooth_relu\nnetwork fuzz_net {\n  input 2\n  dense 1 smooth_relu(h: 1)\n}\ntrain fuzz_net on xor {\n  iterations 3\n  annihilate 1\n}\n";
+  const driver =
+    "\nimport std/smooth_relu\nnetwork fuzz_net {\n  input 2\n  dense 1 smooth_relu(h: 1)\n}\ntrain fuzz_net on xor {\n  iterations 3\n  annihilate 1\n}\n";
   const cases: [string, string, string, RegExp][] = [
-    ["a missing template", backprop.replace("module loss_grad(", "module loss_gradx("), "E0103", /std\/backprop\.crnn has no `module loss_grad\(dual L, Y, T\)`, which training needs/],
-    ["a template that is not a module", backprop.replace(/module annihilate\(dual W\) \{[^}]*\}/, "rate annihilate = 3"), "E0103", /has no `module annihilate\(dual W\)`/],
-    ["an extra parameter", backprop.replace("module update(dual W, dual G) {", "module update(dual W, dual G, X) {\n  X -> 0"), "E0104", /training calls `update` as `module update\(dual W, dual G\)`/],
-    ["a plain parameter where a dual one is wired", backprop.replace(/module annihilate\(dual W\) \{[^}]*\}/, "module annihilate(W) {\n  rate k_ann = 1\n  W -> 0 @ k_ann\n}"), "E0105", /training calls `annihilate` as `module annihilate\(dual W\)`/],
-    ["a dual parameter where a plain one is wired", backprop.replace("module loss_grad(dual L, Y, T) {", "module loss_grad(dual L, dual Y, T) {").replace("Y -> Y + L.p", "Y.p -> Y.p + L.p"), "E0105", /training calls `loss_grad` as `module loss_grad\(dual L, Y, T\)`/],
+    [
+      "a missing template",
+      backprop.replace("module loss_grad(", "module loss_gradx("),
+      "E0103",
+      /std\/backprop\.crnn has no `module loss_grad\(dual L, Y, T\)`, which training needs/,
+    ],
+    [
+      "a template that is not a module",
+      backprop.replace(/module annihilate\(dual W\) \{[^}]*\}/, "rate annihilate = 3"),
+      "E0103",
+      /has no `module annihilate\(dual W\)`/,
+    ],
+    [
+      "an extra parameter",
+      backprop.replace("module update(dual W, dual G) {", "module update(dual W, dual G, X) {\n  X -> 0"),
+      "E0104",
+      /training calls `update` as `module update\(dual W, dual G\)`/,
+    ],
+    [
+      "a plain parameter where a dual one is wired",
+      backprop.replace(/module annihilate\(dual W\) \{[^}]*\}/, "module annihilate(W) {\n  rate k_ann = 1\n  W -> 0 @ k_ann\n}"),
+      "E0105",
+      /training calls `annihilate` as `module annihilate\(dual W\)`/,
+    ],
+    [
+      "a dual parameter where a plain one is wired",
+      backprop.replace("module loss_grad(dual L, Y, T) {", "module loss_grad(dual L, dual Y, T) {").replace("Y -> Y + L.p", "Y.p -> Y.p + L.p"),
+      "E0105",
+      /training calls `loss_grad` as `module loss_grad\(dual L, Y, T\)`/,
+    ],
   ];
   for (const [what, text, code, message] of cases) {
     it(`a std/backprop with ${what} gives ${code}, not a crash`, () => {

@@ -57,7 +57,9 @@ const tokenNames = allTokens.map((t) => t.name);
 const isSoft = (t: TokenType) => (t.CATEGORIES ?? []).includes(Ident);
 const isKeyword = (t: TokenType) => t.LONGER_ALT !== undefined;
 /** Tokens written as fixed text in the grammar: keywords, operators, punctuation. */
-const fixedTokens = allTokens.filter((t) => !["WhiteSpace", "DocComment", "LineComment", "Ident", "NumberLit", "StringLit", "UnterminatedString"].includes(t.name));
+const fixedTokens = allTokens.filter(
+  (t) => !["WhiteSpace", "DocComment", "LineComment", "Ident", "NumberLit", "StringLit", "UnterminatedString"].includes(t.name),
+);
 /** Tokens that exist only to be reported as lexical errors: the syntax never uses them. */
 const errorTokens = ["UnterminatedString"];
 
@@ -161,7 +163,9 @@ function reactions(body: string): A.Reaction[] {
 
 /** `2 A + B` style rendering of a complex, for compact expectations. */
 function show(c: A.Term[]): string {
-  return c.map((t) => (t.species ? `${t.coeff === 1 ? "" : `${t.coeff} `}${t.species.name}${t.species.rail ? `.${t.species.rail}` : ""}` : `${t.coeff}`)).join(" + ");
+  return c
+    .map((t) => (t.species ? `${t.coeff === 1 ? "" : `${t.coeff} `}${t.species.name}${t.species.rail ? `.${t.species.rail}` : ""}` : `${t.coeff}`))
+    .join(" + ");
 }
 
 /** An expression as a fully parenthesised string. */
@@ -218,7 +222,9 @@ describe("const and rate", () => {
   });
 
   test("numbers", () => {
-    const vals = (items("const a = 0\nconst b = 0.5\nconst c = 5\nconst d = 1e-3\nconst e = 2.5E+4") as A.ValueDecl[]).map((d) => (d.value as { value: number }).value);
+    const vals = (items("const a = 0\nconst b = 0.5\nconst c = 5\nconst d = 1e-3\nconst e = 2.5E+4") as A.ValueDecl[]).map(
+      (d) => (d.value as { value: number }).value,
+    );
     expect(vals).toEqual([0, 0.5, 5, 0.001, 25000]);
     // A number starts and ends with a digit: `.5` and `5.` are syntax errors, so `X.1` is not a coefficient.
     for (const bad of ["const b = .5", "const c = 5.", "crn c { A -> X.1 }"]) expect(parse(bad).diagnostics.length).toBeGreaterThan(0);
@@ -364,7 +370,20 @@ describe("train", () => {
     expect(t.dataset).toMatchObject({ kind: "path", value: "data/train.csv" });
     expect(at(t.dataset.span)).toBe("1:14-1:29");
     const s = t.settings;
-    expect(s.map((x) => x.key)).toEqual(["eta", "period", "iterations", "split", "seed", "evaluate", "init", "init", "init", "features", "targets", "annihilate"]);
+    expect(s.map((x) => x.key)).toEqual([
+      "eta",
+      "period",
+      "iterations",
+      "split",
+      "seed",
+      "evaluate",
+      "init",
+      "init",
+      "init",
+      "features",
+      "targets",
+      "annihilate",
+    ]);
     expect(s.map((x) => (x.value ? ex(x.value) : x.names?.map((n) => n.name).join(",")))).toEqual([
       "0.001",
       "50",
@@ -379,7 +398,20 @@ describe("train", () => {
       "y",
       "10",
     ]);
-    expect(s.map((x) => x.qualifier)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined, "weights", "biases", undefined, undefined, undefined]);
+    expect(s.map((x) => x.qualifier)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      "weights",
+      "biases",
+      undefined,
+      undefined,
+      undefined,
+    ]);
     const evaluate = s[5]!;
     expect(at(evaluate.keySpan)).toBe("7:3-7:10");
     expect(at(evaluate.span)).toBe("7:3-7:20");

@@ -13,6 +13,8 @@ import { evalIRExpr } from "../src/ir/mass-action.js";
 import type { IRExpr } from "../src/ir/types.js";
 
 const SPECIES = 4;
+/** Parameter values the laws read (p[0..2]); changed in place to show laws read them at each call. */
+const P = Float64Array.of(0.7, 2, 1.5);
 
 // ─── the reference: dual numbers over the expression tree, interpreted ─────────────────────
 
@@ -25,6 +27,8 @@ function dual(e: IRExpr, x: ArrayLike<number>, s: number): [number, number] {
   switch (e.k) {
     case "num":
       return [e.v, 0];
+    case "param":
+      return [P[e.p]!, 0];
     case "species":
       return [x[e.s]!, e.s === s ? 1 : 0];
     case "neg": {
@@ -49,7 +53,7 @@ function dual(e: IRExpr, x: ArrayLike<number>, s: number): [number, number] {
           return [v, dv];
         }
         default:
-          return [evalIRExpr(e, x), 0];
+          return [evalIRExpr(e, x, P), 0];
       }
     }
     case "fn": {
@@ -70,19 +74,26 @@ function dual(e: IRExpr, x: ArrayLike<number>, s: number): [number, number] {
           return a >= args[1]![0] ? [a, da] : args[1]!;
         case "step":
           return [a >= 0 ? 1 : 0, 0];
+        case "piecewise": {
+          for (let i = 0; i + 1 < args.length; i += 2) if (args[i + 1]![0] !== 0 && !Number.isNaN(args[i + 1]![0])) return args[i]!;
+          return args[args.length - 1]!;
+        }
       }
     }
   }
 }
-
 
 const exprArb: fc.Arbitrary<IRExpr> = fc.letrec<{ e: IRExpr }>((tie) => ({
   e: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     fc.double({ min: -3, max: 3, noNaN: true }).map((v): IRExpr => ({ k: "num", v })),
     fc.integer({ min: 0, max: SPECIES - 1 }).map((s): IRExpr => ({ k: "species", s })),
+    fc.integer({ min: 0, max: P.length - 1 }).map((p): IRExpr => ({ k: "param", p })),
+    fc.tuple(tie("e"), tie("e"), tie("e")).map(([a, c, b]): IRExpr => ({ k: "fn", f: "piecewise", args: [a, c, b] })),
     tie("e").map((a): IRExpr => ({ k: "neg", a })),
-    fc.tuple(fc.constantFrom("+", "-", "*", "/", "^", "<", ">=", "==") as fc.Arbitrary<"+">, tie("e"), tie("e")).map(([op, a, b]): IRExpr => ({ k: "bin", op, a, b })),
+    fc
+      .tuple(fc.constantFrom("+", "-", "*", "/", "^", "<", ">=", "==") as fc.Arbitrary<"+">, tie("e"), tie("e"))
+      .map(([op, a, b]): IRExpr => ({ k: "bin", op, a, b })),
     fc.tuple(fc.constantFrom("sqrt", "exp", "log", "abs", "step") as fc.Arbitrary<"exp">, tie("e")).map(([f, a]): IRExpr => ({ k: "fn", f, args: [a] })),
     fc.tuple(fc.constantFrom("min", "max") as fc.Arbitrary<"min">, tie("e"), tie("e")).map(([f, a, b]): IRExpr => ({ k: "fn", f, args: [a, b] })),
   ),
@@ -90,22 +101,23 @@ const exprArb: fc.Arbitrary<IRExpr> = fc.letrec<{ e: IRExpr }>((tie) => ({
 
 /** Does any subterm evaluate to NaN? (min/max of NaN differ between Math.min and the interpreter's branch; real laws never do this.) */
 const hasNaN = (e: IRExpr, x: Float64Array): boolean =>
-  Number.isNaN(evalIRExpr(e, x)) || (e.k === "neg" ? hasNaN(e.a, x) : e.k === "bin" ? hasNaN(e.a, x) || hasNaN(e.b, x) : e.k === "fn" ? e.args.some((a) => hasNaN(a, x)) : false);
+  Number.isNaN(evalIRExpr(e, x, P)) ||
+  (e.k === "neg" ? hasNaN(e.a, x) : e.k === "bin" ? hasNaN(e.a, x) || hasNaN(e.b, x) : e.k === "fn" ? e.args.some((a) => hasNaN(a, x)) : false);
 
 const same = (a: number, b: number) => (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
 
 describe("compiled rate laws", () => {
-  it("rate and partial derivatives equal the interpreter's for random laws (600 cases)", () => {
+  it("rate and partial derivatives equal the interpreter's for random laws with parameters and piecewise (600 cases)", () => {
     fc.assert(
       fc.property(exprArb, fc.array(fc.double({ min: 0, max: 4, noNaN: true }), { minLength: SPECIES, maxLength: SPECIES }), (e, xs) => {
         const x = Float64Array.from(xs);
         fc.pre(!hasNaN(e, x));
         const deps = [0, 1, 2, 3];
-        const law = compileLaw(e, deps);
+        const law = compileLaw(e, deps, P);
         const g = new Float64Array(deps.length);
         const v = law.grad(x, g);
-        expect(same(law.rate(x), evalIRExpr(e, x))).toBe(true);
-        expect(same(v, evalIRExpr(e, x))).toBe(true);
+        expect(same(law.rate(x), evalIRExpr(e, x, P))).toBe(true);
+        expect(same(v, evalIRExpr(e, x, P))).toBe(true);
         deps.forEach((s, i) => {
           const want = derivative(e, x, s);
           if (Number.isFinite(want)) expect(same(g[i]!, want), `∂/∂x${s}: ${g[i]} vs ${want}`).toBe(true);
@@ -115,6 +127,19 @@ describe("compiled rate laws", () => {
     );
   });
 
+  it("a law reads its parameters at every call: a new value changes the rate, not the code", () => {
+    const e: IRExpr = { k: "bin", op: "*", a: { k: "param", p: 1 }, b: { k: "species", s: 0 } };
+    const p = Float64Array.of(0, 3);
+    const law = compileLaw(e, [0], p);
+    const x = Float64Array.of(2);
+    expect(law.rate(x)).toBe(6);
+    p[1] = 5;
+    expect(law.rate(x)).toBe(10);
+    const g = new Float64Array(1);
+    law.grad(x, g);
+    expect(g[0]).toBe(5);
+  });
+
   it("the leaky ReLU and sigmoid laws' derivatives match central differences", () => {
     const z: IRExpr = { k: "bin", op: "-", a: { k: "species", s: 0 }, b: { k: "species", s: 1 } };
     const leaky: IRExpr = { k: "bin", op: "*", a: { k: "num", v: 0.7 }, b: { k: "fn", f: "max", args: [z, { k: "num", v: 0 }] } };
@@ -122,7 +147,25 @@ describe("compiled rate laws", () => {
       k: "bin",
       op: "*",
       a: { k: "species", s: 2 },
-      b: { k: "bin", op: "+", a: { k: "num", v: 1 }, b: { k: "fn", f: "exp", args: [{ k: "fn", f: "min", args: [{ k: "neg", a: z }, { k: "num", v: 30 }] }] } },
+      b: {
+        k: "bin",
+        op: "+",
+        a: { k: "num", v: 1 },
+        b: {
+          k: "fn",
+          f: "exp",
+          args: [
+            {
+              k: "fn",
+              f: "min",
+              args: [
+                { k: "neg", a: z },
+                { k: "num", v: 30 },
+              ],
+            },
+          ],
+        },
+      },
     };
     for (const e of [leaky, sig]) {
       const law = compileLaw(e, [0, 1, 2]);

@@ -90,7 +90,11 @@ describe("block-triangular solver", () => {
     const md = compileModel(ir);
     const arena = new Arena(256);
     const jv = arena.alloc(md.jCol.length);
-    jacobian(md, Float64Array.from(ir.species, (s) => s.init), jv);
+    jacobian(
+      md,
+      Float64Array.from(ir.species, (s) => s.init),
+      jv,
+    );
     const s = new BlockTriangularSolver(md);
     s.generate();
     for (const solver of [s, compiledSolver(src, arena)]) {
@@ -106,7 +110,11 @@ describe("block-triangular solver", () => {
     const md = compileModel(ir);
     const arena = new Arena(256);
     const jv = arena.alloc(md.jCol.length);
-    jacobian(md, Float64Array.from(ir.species, (s) => s.init), jv);
+    jacobian(
+      md,
+      Float64Array.from(ir.species, (s) => s.init),
+      jv,
+    );
     const solver = compiledSolver(src, arena);
     expect(solver.factor(-2, jv)).toBe(false); // c − J[a,a] = −2 + 2 = 0
     expect(solver.factor(1, jv)).toBe(true);

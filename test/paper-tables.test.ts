@@ -75,12 +75,7 @@ const TABLE_1: Group[] = [
     paper: "Table 1 row 3: LY = ∂L/∂y = 2(y − ŷ), corrected to dual rails",
     tag: "backward",
     templates: [LOSS_GRAD, DECAY],
-    reactions: [
-      "Y_0 -> Y_0 + LY_0_p @ 2",
-      "Yhat_0 -> Yhat_0 + LY_0_m @ 2",
-      "LY_0_p -> 0 @ 1",
-      "LY_0_m -> 0 @ 1",
-    ],
+    reactions: ["Y_0 -> Y_0 + LY_0_p @ 2", "Yhat_0 -> Yhat_0 + LY_0_m @ 2", "LY_0_p -> 0 @ 1", "LY_0_m -> 0 @ 1"],
   },
   {
     // Table 1, row 4:  LZ¹₁ → ∅,  LY + DY → LY + DY + LZ⁰₁ (sic: the product is LZ¹₁)
@@ -90,12 +85,7 @@ const TABLE_1: Group[] = [
     paper: "Table 1 row 4: LZ¹₁ = LY · DY (signed × unsigned), both rails",
     tag: "backward",
     templates: [ADD_MUL, DECAY],
-    reactions: [
-      "LZ1_0_p -> 0 @ 1",
-      "LZ1_0_m -> 0 @ 1",
-      "LY_0_p + DY_0 -> LY_0_p + DY_0 + LZ1_0_p @ 1",
-      "LY_0_m + DY_0 -> LY_0_m + DY_0 + LZ1_0_m @ 1",
-    ],
+    reactions: ["LZ1_0_p -> 0 @ 1", "LZ1_0_m -> 0 @ 1", "LY_0_p + DY_0 -> LY_0_p + DY_0 + LZ1_0_p @ 1", "LY_0_m + DY_0 -> LY_0_m + DY_0 + LZ1_0_m @ 1"],
   },
   {
     // Table 1, row 5:  LW¹₁₁ → ∅,  LZ¹₁ + X¹₁ → LZ¹₁ + X¹₁ + LW¹₁₁      (lw¹₁₁ → ∂L/∂w¹₁₁)
@@ -168,12 +158,7 @@ const TABLE_2: Group[] = [
     paper: "Table 2 row 3: LZ⁰₁ = LX¹₁ · DX¹₁ (signed × unsigned)",
     tag: "backward",
     templates: [ADD_MUL, DECAY],
-    reactions: [
-      "LZ0_0_p -> 0 @ 1",
-      "LZ0_0_m -> 0 @ 1",
-      "LX1_0_p + DX1_0 -> LX1_0_p + DX1_0 + LZ0_0_p @ 1",
-      "LX1_0_m + DX1_0 -> LX1_0_m + DX1_0 + LZ0_0_m @ 1",
-    ],
+    reactions: ["LZ0_0_p -> 0 @ 1", "LZ0_0_m -> 0 @ 1", "LX1_0_p + DX1_0 -> LX1_0_p + DX1_0 + LZ0_0_p @ 1", "LX1_0_m + DX1_0 -> LX1_0_m + DX1_0 + LZ0_0_m @ 1"],
   },
   {
     // Table 2, row 4:  LW⁰₁₁^± → ∅,  LZ⁰₁^± + X⁰ → LZ⁰₁^± + X⁰ + LW⁰₁₁^±     (→ ∂L/∂w⁰₁₁)
@@ -222,12 +207,7 @@ const TABLE_2: Group[] = [
     paper: "Table 2 row 7: LZ⁰₂ = LX¹₂ · DX¹₂ (signed × unsigned)",
     tag: "backward",
     templates: [ADD_MUL, DECAY],
-    reactions: [
-      "LZ0_1_p -> 0 @ 1",
-      "LZ0_1_m -> 0 @ 1",
-      "LX1_1_p + DX1_1 -> LX1_1_p + DX1_1 + LZ0_1_p @ 1",
-      "LX1_1_m + DX1_1 -> LX1_1_m + DX1_1 + LZ0_1_m @ 1",
-    ],
+    reactions: ["LZ0_1_p -> 0 @ 1", "LZ0_1_m -> 0 @ 1", "LX1_1_p + DX1_1 -> LX1_1_p + DX1_1 + LZ0_1_p @ 1", "LX1_1_m + DX1_1 -> LX1_1_m + DX1_1 + LZ0_1_m @ 1"],
   },
   {
     // Table 2, row 8:  LW⁰₂₁^± → ∅,  LZ⁰₂^± + X⁰ → LZ⁰₂^± + X⁰ + LW⁰₂₁^±      (→ ∂L/∂w⁰₂₁)
@@ -313,7 +293,7 @@ function shape(text: string): string {
         ? "∅"
         : side
             .split("+")
-            .map((t) => (/^\s*(\d+)\s/.exec(t)?.[1] ?? "1"))
+            .map((t) => /^\s*(\d+)\s/.exec(t)?.[1] ?? "1")
             .sort()
             .join(","),
     )
@@ -413,10 +393,13 @@ describe("paper §3.4, Figure 4, Tables 1–3: the 1-2-1 network", () => {
   it("eq. 10's κ1, κ2 use the named constant k_div, κ3–κ5 the default 1, Table 3 uses η", () => {
     const rateName = (text: string, tag: Tag = "backward") => {
       const r = byText.get(key(tag, text))![0]!;
-      return r.rate.kind === "mass" && r.rate.k.k === "param" ? ir.parameters[r.rate.k.p]!.id : r.rate.kind === "mass" && r.rate.k.k === "bin" ? "(scaled)" : undefined;
+      return r.rate.kind === "mass" && r.rate.k.k === "param"
+        ? ir.parameters[r.rate.k.p]!.id
+        : r.rate.kind === "mass" && r.rate.k.k === "bin"
+          ? "(scaled)"
+          : undefined;
     };
-    for (const d of ["DY_0 + AY_0 -> AY_0 @ 20", "2 X1_0 -> 2 X1_0 + DX1_0 @ 20", "DX1_1 + A1_1 -> A1_1 @ 20"])
-      expect(rateName(d), d).toBe("k_div");
+    for (const d of ["DY_0 + AY_0 -> AY_0 @ 20", "2 X1_0 -> 2 X1_0 + DX1_0 @ 20", "DX1_1 + A1_1 -> A1_1 @ 20"]) expect(rateName(d), d).toBe("k_div");
     expect(rateName("AY_0 -> 0 @ 1")).toBe("k");
     for (const u of TABLE_3.flatMap((g) => g.reactions)) expect(rateName(u, "update"), u).toBe("eta");
   });
@@ -460,10 +443,23 @@ describe("paper §3.4, Figure 4, Tables 1–3: the 1-2-1 network", () => {
       const r = compareWithTables(
         mutate((rs) => [
           ...rs.map((x) =>
-            fmt(x) === moved ? { ...x, tag: "backward" as const } : fmt(x) === slow ? { ...x, rate: { kind: "mass" as const, k: { k: "num" as const, v: 10 } } } : x,
+            fmt(x) === moved
+              ? { ...x, tag: "backward" as const }
+              : fmt(x) === slow
+                ? { ...x, rate: { kind: "mass" as const, k: { k: "num" as const, v: 10 } } }
+                : x,
           ),
           ...rs.filter((x) => fmt(x) === dup),
-          { reactants: [{ s: idx("W0_0_0_p"), n: 1 }, { s: idx("W0_0_0_m"), n: 1 }], products: [], rate: { kind: "mass", k: { k: "num", v: 1 } }, tag: "update", origin: rs[0]!.origin },
+          {
+            reactants: [
+              { s: idx("W0_0_0_p"), n: 1 },
+              { s: idx("W0_0_0_m"), n: 1 },
+            ],
+            products: [],
+            rate: { kind: "mass", k: { k: "num", v: 1 } },
+            tag: "update",
+            origin: rs[0]!.origin,
+          },
         ]),
       );
       expect(r.missing.sort()).toEqual([key("update", moved), key("backward", slow)].sort());

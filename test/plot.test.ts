@@ -54,7 +54,13 @@ function checkSvg(svg: string): { width: number; height: number } {
 
 /** The text of every <text> element (vega writes each line as text or tspan). */
 function texts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&"));
+  return [...svg.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((m) =>
+    m[1]!
+      .replace(/<[^>]+>/g, "")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&"),
+  );
 }
 
 /** Number of items (paths) of the marks of one type (line, symbol, area, …) and role (data marks or legend symbols). */
@@ -122,7 +128,9 @@ describe("plot kinds", () => {
   });
 
   it("sensitivity: mean line, points and band per series; legend and axis titles", async () => {
-    const rows = ["smooth_relu", "leaky_relu"].flatMap((series, s) => [0, 0.01, 0.02, 0.05].map((x) => ({ series, x, mean: 0.05 + x * (s + 1), lo: 0.04, hi: 0.08 + x * (s + 2) })));
+    const rows = ["smooth_relu", "leaky_relu"].flatMap((series, s) =>
+      [0, 0.01, 0.02, 0.05].map((x) => ({ series, x, mean: 0.05 + x * (s + 1), lo: 0.04, hi: 0.08 + x * (s + 2) })),
+    );
     rows.push({ series: "leaky_relu", x: 0.1, mean: NaN, lo: NaN, hi: NaN }); // a failed point is left out
     const svg = await sensitivitySvg(rows, { xTitle: "noise size ε", seriesTitle: "activation", spread: "min–max over 3 seeds" });
     checkSvg(svg);
@@ -162,7 +170,15 @@ describe("plot kinds", () => {
     // Scores are centred.
     expect(Math.abs(p.scores.reduce((s, r) => s + r[0]!, 0) / 400)).toBeLessThan(1e-9);
     // Degenerate data (no variance) does not fail.
-    expect(pca([[1, 1], [1, 1]], 2).variances).toEqual([0, 0]);
+    expect(
+      pca(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        2,
+      ).variances,
+    ).toEqual([0, 0]);
   });
 
   it("pca plot: one symbol per sample, coloured by prediction, shaped by truth", async () => {
@@ -171,14 +187,19 @@ describe("plot kinds", () => {
     const svg = await renderSvg(pcaSpec(pts, { classes: ["0", "1"], explained: [0.4, 0.2] }));
     checkSvg(svg);
     const t = texts(svg);
-    for (const s of ["principal component 1 (40.0% of variance)", "principal component 2 (20.0% of variance)", "predicted class", "true class", "0", "1"]) expect(t).toContain(s);
+    for (const s of ["principal component 1 (40.0% of variance)", "principal component 2 (20.0% of variance)", "predicted class", "true class", "0", "1"])
+      expect(t).toContain(s);
     expect(marks(svg, "symbol")).toBe(50);
     expect(marks(svg, "symbol", "legend-symbol")).toBe(4); // 2 colours, 2 shapes
   });
 
   it("pairs: scatter off the diagonal, per-class densities on it", async () => {
     const rnd = mulberry32(11);
-    const samples = Array.from({ length: 30 }, (_, i) => ({ features: [rnd(), rnd() + (i % 2), rnd() * 2], predicted: i % 2 ? "b" : "a", truth: i % 5 ? (i % 2 ? "b" : "a") : "a" }));
+    const samples = Array.from({ length: 30 }, (_, i) => ({
+      features: [rnd(), rnd() + (i % 2), rnd() * 2],
+      predicted: i % 2 ? "b" : "a",
+      truth: i % 5 ? (i % 2 ? "b" : "a") : "a",
+    }));
     const svg = await renderSvg(pairsSpec(samples, { features: ["len", "width", "depth"], classes: ["a", "b"] }));
     checkSvg(svg);
     const t = texts(svg);
@@ -221,7 +242,13 @@ describe("HTML", () => {
     expect(page).toContain('<td class="num">1.5e-3</td>');
     expect(page).not.toContain("<b>");
     const evil = "<img src=x onerror=alert(1)>";
-    const html = await sensitivityReport([{ series: evil, x: 1, mean: 1, lo: 0.5, hi: 2 }, { series: evil, x: 2, mean: 1, lo: 0.5, hi: 2 }], { xTitle: `T & ${evil}`, title: evil, notes: [evil] });
+    const html = await sensitivityReport(
+      [
+        { series: evil, x: 1, mean: 1, lo: 0.5, hi: 2 },
+        { series: evil, x: 2, mean: 1, lo: 0.5, hi: 2 },
+      ],
+      { xTitle: `T & ${evil}`, title: evil, notes: [evil] },
+    );
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);

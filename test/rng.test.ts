@@ -26,7 +26,12 @@ describe("Rng.normal", () => {
       const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1);
       expect(Math.abs(mean)).toBeLessThan(4.5 / Math.sqrt(n));
       expect(Math.abs(variance - 1)).toBeLessThan(4.5 * Math.sqrt(2 / n));
-      for (const [c, p] of [[1, 0.3173105], [2, 0.0455003], [3, 0.0026998], [3.5, 0.0004653]] as const) {
+      for (const [c, p] of [
+        [1, 0.3173105],
+        [2, 0.0455003],
+        [3, 0.0026998],
+        [3.5, 0.0004653],
+      ] as const) {
         const got = xs.filter((x) => Math.abs(x) > c).length / n;
         expect(Math.abs(got - p), `P(|x| > ${c})`).toBeLessThan(4.5 * Math.sqrt((p * (1 - p)) / n));
       }

@@ -25,8 +25,12 @@ import { ROOT, runCli, mustCompile } from "./helpers.js";
 const update = process.env["UPDATE_GOLDEN"] === "1";
 const FIX = resolve(ROOT, "test/fixtures");
 const inputs = [
-  ...readdirSync(resolve(ROOT, "examples")).filter((f) => f.endsWith(".crnn")).map((f) => `examples/${f}`),
-  ...readdirSync(FIX).filter((c) => existsSync(resolve(FIX, c, "input.crnn"))).map((c) => `test/fixtures/${c}/input.crnn`),
+  ...readdirSync(resolve(ROOT, "examples"))
+    .filter((f) => f.endsWith(".crnn"))
+    .map((f) => `examples/${f}`),
+  ...readdirSync(FIX)
+    .filter((c) => existsSync(resolve(FIX, c, "input.crnn")))
+    .map((c) => `test/fixtures/${c}/input.crnn`),
 ];
 const compileRel = (f: string): CRN => {
   const cwd = process.cwd();
@@ -65,12 +69,16 @@ const shortSchedule = (ir: CRN) => cyclic(ir, 40);
 
 describe("SBML consistency (libSBML, all categories, units included)", () => {
   for (const f of inputs)
-    it(f, async () => {
-      const ir = compileRel(f);
-      const xml = await emitSbml(ir, { version: "test", ...shortSchedule(ir) });
-      const c = await checkSbml(xml);
-      expect([...c.read, ...c.consistency].map((e) => `${e.severity} ${e.category} ${e.line}: ${e.message}`)).toEqual([]);
-    }, 60000);
+    it(
+      f,
+      async () => {
+        const ir = compileRel(f);
+        const xml = await emitSbml(ir, { version: "test", ...shortSchedule(ir) });
+        const c = await checkSbml(xml);
+        expect([...c.read, ...c.consistency].map((e) => `${e.severity} ${e.category} ${e.line}: ${e.message}`)).toEqual([]);
+      },
+      60000,
+    );
 
   it("the check does report unit problems (a parameter in seconds as a rate constant)", async () => {
     const xml = (await emitSbml(compileRel("examples/divide.crnn"))).replace('units="per_second"', 'units="second"');
@@ -94,24 +102,57 @@ const lists = (xml: string) => xml.slice(xml.indexOf("\n    <listOf"));
 
 describe("the text crnnc writes itself is libSBML's (read back and written again: the same)", () => {
   for (const f of inputs)
-    it(f, async () => {
-      const ir = compileRel(f);
-      const xml = await emitSbml(ir, { version: "test", ...shortSchedule(ir) });
-      expect(lists(await rewrite(xml))).toBe(lists(xml));
-    }, 30000);
+    it(
+      f,
+      async () => {
+        const ir = compileRel(f);
+        const xml = await emitSbml(ir, { version: "test", ...shortSchedule(ir) });
+        expect(lists(await rewrite(xml))).toBe(lists(xml));
+      },
+      30000,
+    );
 
   it("numbers: attributes and MathML literals as libSBML writes them", async () => {
     const sb = await libsbml();
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     // Literals that are not doubles (9007199254740993, ...) are on purpose: how they round is the point.
+    /* eslint-disable no-loss-of-precision */
     const xs = [
-      // eslint-disable-next-line no-loss-of-precision
-      0, 1, 3, 2147483647, 2147483648, 4294967296, 999999999999999, 1e15, 1234567890123456, 9007199254740993, 1e21, 1.5e21, 1e-7, 1.5e-7, 1e-5, 0.0001, 1.25e-5,
-      // eslint-disable-next-line no-loss-of-precision
-      0.1, 0.30000000000000004, 123456.789, 2 ** -22, 3 * 2 ** -22, 1234567890123445, 1234567890123455, 0.5, 1 / 3, 2 / 3, 9.999999999999999, 99999.99999999999, 1e300, 1e-300,
+      0,
+      1,
+      3,
+      2147483647,
+      2147483648,
+      4294967296,
+      999999999999999,
+      1e15,
+      1234567890123456,
+      9007199254740993,
+      1e21,
+      1.5e21,
+      1e-7,
+      1.5e-7,
+      1e-5,
+      0.0001,
+      1.25e-5,
+      0.1,
+      0.30000000000000004,
+      123456.789,
+      2 ** -22,
+      3 * 2 ** -22,
+      1234567890123445,
+      1234567890123455,
+      0.5,
+      1 / 3,
+      2 / 3,
+      9.999999999999999,
+      99999.99999999999,
+      1e300,
+      1e-300,
       ...Array.from({ length: 300 }, (_, i) => (rnd() - 0.2) * 10 ** Math.round(rnd() * 40 - 20) * (i % 3 ? 1 : Math.round(rnd() * 1000))),
     ];
+    /* eslint-enable no-loss-of-precision */
     const doc = new sb.SBMLDocument(3, 2);
     try {
       const model = doc.createModel();
@@ -125,8 +166,19 @@ describe("the text crnnc writes itself is libSBML's (read back and written again
       const xml: string = new sb.SBMLWriter().writeSBMLToString(doc);
       const inits = [...xml.matchAll(/initialConcentration="([^"]*)"/g)].map((m) => m[1]);
       expect(xs.map(fmt15)).toEqual(inits);
-      const maths = [...xml.matchAll(/<math[^>]*>\n([\s\S]*?)\n *<\/math>/g)].map((m) => m[1]!.split("\n").map((l) => l.trim()).join(""));
-      expect(xs.map((x) => cnLines(formatNumber(x), "molar").map((l) => l.trim()).join(""))).toEqual(maths);
+      const maths = [...xml.matchAll(/<math[^>]*>\n([\s\S]*?)\n *<\/math>/g)].map((m) =>
+        m[1]!
+          .split("\n")
+          .map((l) => l.trim())
+          .join(""),
+      );
+      expect(
+        xs.map((x) =>
+          cnLines(formatNumber(x), "molar")
+            .map((l) => l.trim())
+            .join(""),
+        ),
+      ).toEqual(maths);
     } finally {
       sb.destroy?.(doc);
     }
@@ -138,7 +190,10 @@ describe("the text crnnc writes itself is libSBML's (read back and written again
     const rows = ["a,b,t"];
     a.forEach((x, i) => rows.push(`${x},${(i * 0.37) % 1},${i % 5 === 2 ? 0 : 1}`));
     writeFileSync(join(dir, "d.csv"), rows.join("\n") + "\n");
-    writeFileSync(join(dir, "n.crnn"), 'import std/smooth_relu\nnetwork n { input 2  dense 1 smooth_relu(h: 1) }\ntrain n on "d.csv" { eta 0.001  period 50  split 1  targets t  seed 3 }\n');
+    writeFileSync(
+      join(dir, "n.crnn"),
+      'import std/smooth_relu\nnetwork n { input 2  dense 1 smooth_relu(h: 1) }\ntrain n on "d.csv" { eta 0.001  period 50  split 1  targets t  seed 3 }\n',
+    );
     const r = compileFile(join(dir, "n.crnn"));
     expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const ir = r.ir!;
@@ -183,7 +238,15 @@ describe("round trip IR → SBML → read back → simulate", () => {
   it("forward network with rate laws: tanh, leaky ReLU (max, step) and sigmoid (exp, min)", async () => {
     const ir = compileRel("test/fixtures/forward-activations/input.crnn");
     // The weights start at 0; give them values so that every law is exercised on both sides.
-    const init = new Map([["W0_0_0_p", 0.8], ["W0_1_1_m", 0.6], ["W1_0_0_p", 1.2], ["W1_1_1_m", 0.9], ["W2_0_1_m", 0.7], ["X0_0", 0.5], ["X0_1", 0.9]]);
+    const init = new Map([
+      ["W0_0_0_p", 0.8],
+      ["W0_1_1_m", 0.6],
+      ["W1_0_0_p", 1.2],
+      ["W1_1_1_m", 0.9],
+      ["W2_0_1_m", 0.7],
+      ["X0_0", 0.5],
+      ["X0_1", 0.9],
+    ]);
     const seeded = { ...ir, species: ir.species.map((s) => (init.has(s.id) ? { ...s, init: init.get(s.id)! } : s)) };
     expect(await crnTrip(seeded, 20)).toBeLessThanOrEqual(1e-6);
   });
@@ -237,14 +300,25 @@ describe("CLI", () => {
   it("unsupported content: a rate rule, a Michaelis–Menten law", async () => {
     const xml = await emitSbml(compileRel("examples/divide.crnn"));
     const rule = join(dir, "rule.xml");
-    writeFileSync(rule, xml.replace("<listOfReactions>", '<listOfRules><rateRule variable="a"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>1</cn></math></rateRule></listOfRules>\n    <listOfReactions>'));
+    writeFileSync(
+      rule,
+      xml.replace(
+        "<listOfReactions>",
+        '<listOfRules><rateRule variable="a"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>1</cn></math></rateRule></listOfRules>\n    <listOfReactions>',
+      ),
+    );
     let r = await runCli(["sim", rule]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/E0702.*rule for `a`/);
     const mm = join(dir, "mm.xml");
     const i = xml.indexOf("<kineticLaw>");
     const j = xml.indexOf("</kineticLaw>") + "</kineticLaw>".length;
-    writeFileSync(mm, xml.slice(0, i) + '<kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><divide/><apply><times/><ci>cell</ci><ci>k</ci><ci>a</ci></apply><apply><plus/><ci>k</ci><ci>a</ci></apply></apply></math></kineticLaw>' + xml.slice(j));
+    writeFileSync(
+      mm,
+      xml.slice(0, i) +
+        '<kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><divide/><apply><times/><ci>cell</ci><ci>k</ci><ci>a</ci></apply><apply><plus/><ci>k</ci><ci>a</ci></apply></apply></math></kineticLaw>' +
+        xml.slice(j),
+    );
     r = await runCli(["sim", mm]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/E0702.*reaction `r0`.*not mass action/);
@@ -274,13 +348,15 @@ describe("speed", () => {
     const dir = mkdtempSync(join(tmpdir(), "crnnc-mnist-"));
     const rows = ["" + [...Array(64).keys()].map((i) => `p${i}`).join(",") + ",c0,c1"];
     let seed = 1;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let r = 0; r < 1000; r++) {
       const c = r % 2;
       rows.push([...Array(64)].map(() => Math.round(rnd() * 16) / 16).join(",") + `,${c},${1 - c}`);
     }
     writeFileSync(join(dir, "digits.csv"), rows.join("\n") + "\n");
-    const src = readFileSync(resolve(ROOT, "examples/mnist.crnn"), "utf8").replace("on mnist01", 'on "digits.csv"').replace(/\bsplit\s+0\.9\b/, "split 1\n  targets c0, c1");
+    const src = readFileSync(resolve(ROOT, "examples/mnist.crnn"), "utf8")
+      .replace("on mnist01", 'on "digits.csv"')
+      .replace(/\bsplit\s+0\.9\b/, "split 1\n  targets c0, c1");
     expect(src).toContain("targets c0, c1");
     writeFileSync(join(dir, "m.crnn"), src);
     const r = compileFile(join(dir, "m.crnn"));

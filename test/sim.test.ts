@@ -27,7 +27,6 @@ function csvFor(inputs: number, outputs: number): string {
 }
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
 describe("integrators against analytic solutions", () => {
@@ -81,7 +80,10 @@ describe("integrators against analytic solutions", () => {
   });
 
   it("generated code and table evaluation agree with the IR's rate convention", () => {
-    const ir = mustCompile(`import std/smooth_relu\nnetwork n { input 2  dense 3 smooth_relu(h: 0.5)  dense 2 smooth_relu(h: 1) }\ntrain n on "${csvFor(2, 2)}" { eta 0.01 }`, { file: join(tmp, "x.crnn") });
+    const ir = mustCompile(
+      `import std/smooth_relu\nnetwork n { input 2  dense 3 smooth_relu(h: 0.5)  dense 2 smooth_relu(h: 1) }\ntrain n on "${csvFor(2, 2)}" { eta 0.01 }`,
+      { file: join(tmp, "x.crnn") },
+    );
     const r = rng(5);
     const md = compileModel(ir, { splitUpdateCatalysis: true });
     const g = generate(md);
@@ -148,7 +150,10 @@ function randomNet(sizes: number[], r: () => number): Net {
 }
 
 function source(net: Net, eta: number, period = 100): string {
-  const layers = net.sizes.slice(1).map((n, l) => `dense ${n} smooth_relu(h: ${net.h[l]})`).join("\n  ");
+  const layers = net.sizes
+    .slice(1)
+    .map((n, l) => `dense ${n} smooth_relu(h: ${net.h[l]})`)
+    .join("\n  ");
   const data = csvFor(net.sizes[0]!, net.sizes[net.sizes.length - 1]!);
   return `import std/smooth_relu\nnetwork n {\n  input ${net.sizes[0]}\n  ${layers}\n  rate k_div = 20\n}\ntrain n on "${data}" { eta ${eta}  period ${period} }\n`;
 }
@@ -277,7 +282,10 @@ train xor_net on xor { eta 0.01  period 50  iterations 40  evaluate every 10  se
   });
 
   it("a noisy run is seeded and reproducible, and differs from the noise-free one", () => {
-    const noisy = xor.replace("seed 3 }", "seed 3  noise { epsilon 0.1  resample 0.5  hold 0.1  on backward, nodes } }").replace("iterations 40", "iterations 6").replace("evaluate every 10", "evaluate every 2");
+    const noisy = xor
+      .replace("seed 3 }", "seed 3  noise { epsilon 0.1  resample 0.5  hold 0.1  on backward, nodes } }")
+      .replace("iterations 40", "iterations 6")
+      .replace("evaluate every 10", "evaluate every 2");
     const ir = mustCompile(noisy);
     const a = train(ir);
     const b = train(ir);
@@ -308,7 +316,7 @@ train xor_net on xor { eta 0.01  period 50  iterations 40  evaluate every 10  se
     expect(fixed.fixedStepErrors!.max).toBeGreaterThan(0);
     expect(controlled.fixedStepErrors).toBeUndefined();
     // More steps than the 2 per window of the fixed stepping: the error control at work.
-    expect(controlled.stats.steps).toBeGreaterThan(2 * 2 * 20 / 0.05);
+    expect(controlled.stats.steps).toBeGreaterThan((2 * 2 * 20) / 0.05);
   });
 
   it("a blow-up stops the run with the species and time, keeping the history so far", () => {

@@ -17,7 +17,10 @@ import { runSweep } from "../src/sweep/sweep.js";
 const sine = resolve(ROOT, "examples/sine.crnn");
 const tmp = () => mkdtempSync(join(tmpdir(), "crnnc-sweep-"));
 const lines = (dir: string): RunRecord[] =>
-  readFileSync(join(dir, "points.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunRecord);
+  readFileSync(join(dir, "points.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as RunRecord);
 /** A record without its wall time, which is the one field that depends on scheduling. */
 const result = ({ wallMs: _w, file: _f, ...r }: RunRecord) => r;
 
@@ -51,7 +54,11 @@ describe("sweep grid", () => {
     expect(points[0]).toEqual({ epsilon: 0, period: 10 });
     expect(points[1]).toEqual({ epsilon: 0, period: 20 });
     expect(points[3]).toEqual({ epsilon: 0.1, period: 10 });
-    expect(expandRuns(points, [1, 2]).slice(0, 3)).toEqual([{ point: 0, seed: 1 }, { point: 0, seed: 2 }, { point: 1, seed: 1 }]);
+    expect(expandRuns(points, [1, 2]).slice(0, 3)).toEqual([
+      { point: 0, seed: 1 },
+      { point: 0, seed: 2 },
+      { point: 1, seed: 1 },
+    ]);
     expect(expandGrid([])).toEqual([{}]);
     expect(() => parseAxes(["h=1", "h=2"])).toThrow(/given twice/);
   });
@@ -62,9 +69,15 @@ describe("sweep grid", () => {
     expect(parseSeeds(undefined, undefined, 7)).toEqual([7]);
     expect(() => parseSeeds("0", undefined, 1)).toThrow(/--seeds/);
     expect(() => parseSeeds("2", "1", 1)).toThrow(/not both/);
-    expect(() => checkAxisNames(parseAxes(["hh=1"]), "net", { activation: new Set(["h"]), rates: new Set(["k", "k_div", "eta"]) })).toThrow(/unknown --over axis `hh`.*epsilon, period, eta, annihilate, h, k, k_div\)/);
+    expect(() => checkAxisNames(parseAxes(["hh=1"]), "net", { activation: new Set(["h"]), rates: new Set(["k", "k_div", "eta"]) })).toThrow(
+      /unknown --over axis `hh`.*epsilon, period, eta, annihilate, h, k, k_div\)/,
+    );
     expect(() => checkAxisNames(parseAxes(["k_div=1"]), "net", { activation: new Set(["h"]), rates: new Set(["k_div"]) })).not.toThrow();
-    expect(pointOptions({ epsilon: 0.1, period: 5, eta: 0.01, annihilate: 0, h: 2 })).toEqual({ settings: { epsilon: 0.1, period: 5, eta: 0.01 }, annihilate: 0, params: { h: 2 } });
+    expect(pointOptions({ epsilon: 0.1, period: 5, eta: 0.01, annihilate: 0, h: 2 })).toEqual({
+      settings: { epsilon: 0.1, period: 5, eta: 0.01 },
+      annihilate: 0,
+      params: { h: 2 },
+    });
     // The key ignores the order of the axes.
     expect(runKey("abc", "net", 10, { a: 1, b: 2 }, 3)).toBe(runKey("abc", "net", 10, { b: 2, a: 1 }, 3));
     expect(runKey("abc", "net", 10, { a: 1 }, 3)).not.toBe(runKey("abc", "net", 11, { a: 1 }, 3));
@@ -180,10 +193,17 @@ describe("crnnc sweep", () => {
     expect(more.stderr.match(/^\[/gm)).toHaveLength(2);
     const after = readFileSync(join(dir, "points.jsonl"), "utf8");
     expect(after.startsWith(before)).toBe(true);
-    expect(lines(dir).map((x) => `${x.point["h"]}/${x.seed}`).sort()).toEqual(["2/1", "2/2", "2/3", "4/1", "4/2", "4/3"]);
+    expect(
+      lines(dir)
+        .map((x) => `${x.point["h"]}/${x.seed}`)
+        .sort(),
+    ).toEqual(["2/1", "2/2", "2/3", "4/1", "4/2", "4/3"]);
 
     // A lost line (and a torn one from a crash) is run again, nothing else.
-    const kept = after.trim().split("\n").filter((l) => !(l.includes('"point":{"h":4}') && l.includes('"seed":2,')));
+    const kept = after
+      .trim()
+      .split("\n")
+      .filter((l) => !(l.includes('"point":{"h":4}') && l.includes('"seed":2,')));
     writeFileSync(join(dir, "points.jsonl"), kept.join("\n") + '\n{"key":"[\\"tor');
     const redo = await runCli([...args, "--seeds", "3", "--workers", "2"]);
     expect(redo.code, redo.stderr).toBe(0);
@@ -206,7 +226,17 @@ describe("crnnc sweep", () => {
     const dir = tmp();
     const base = compileFile(sine);
     const signal = { stop: false };
-    const cfg = { file: sine, network: "sine_net", dataset: "sine", axes: parseAxes(["h=2,3,4"]), seeds: [1], iterations: 5, hash: sourceHash(base.sources), workers: 1, out: dir };
+    const cfg = {
+      file: sine,
+      network: "sine_net",
+      dataset: "sine",
+      axes: parseAxes(["h=2,3,4"]),
+      seeds: [1],
+      iterations: 5,
+      hash: sourceHash(base.sources),
+      workers: 1,
+      out: dir,
+    };
     const out = await runSweep(cfg, { signal, onRecord: () => (signal.stop = true) });
     expect(out.interrupted).toBe(true);
     expect(out.ran).toBe(1);

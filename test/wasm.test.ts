@@ -103,33 +103,43 @@ function network(sizes: number[], annihilate: boolean): CRN {
 describe("straight-line WebAssembly kernels", () => {
   it("rates and Jacobian equal the table evaluators and the IR's rate convention on random networks", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 4 }), fc.boolean(), fc.integer({ min: 1, max: 1e6 }), (sizes, ann, seed) => {
-        const ir = network(sizes, ann);
-        const md = compileModel(ir, { splitUpdateCatalysis: true });
-        const r = mulberry32(seed);
-        for (let k = 0; k < md.m; k++) md.k[k] = md.k[k]! * (0.5 + r());
-        const arena = new Arena(Arena.size([md.m, md.n, md.n, md.jCol.length, md.cRow.length]));
-        const w = wasmKernels(md, arena, undefined);
-        w.syncRates();
-        const [x, dx, jv, cv] = [md.n, md.n, md.jCol.length, md.cRow.length].map((len) => arena.alloc(len));
-        x!.set(Float64Array.from(ir.species, () => r() * 2));
-        w.rhs(x!, dx!);
-        const ref = new Float64Array(md.n);
-        tableRhs(md, x!, ref);
-        const ir2 = { ...ir, reactions: ir.reactions.map((rx, k) => (rx.rate.kind === "mass" ? { ...rx, rate: { kind: "mass" as const, k: { k: "num" as const, v: md.k[k]! } } } : rx)) };
-        const conv = massActionRhs(ir2, Float64Array.from(x!)).dx;
-        for (let q = 0; q < md.n; q++) {
-          const scale = Math.max(1, Math.abs(ref[q]!));
-          expect(Math.abs(dx![q]! - ref[q]!)).toBeLessThan(1e-12 * scale);
-          expect(Math.abs(dx![q]! - conv[q]!)).toBeLessThan(1e-12 * scale);
-        }
-        w.jac(x!, jv!, cv!);
-        const jRef = new Float64Array(md.jCol.length);
-        const cRef = new Float64Array(md.cRow.length);
-        jacobian(md, x!, jRef, cRef);
-        jv!.forEach((v, q) => expect(Math.abs(v - jRef[q]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(jRef[q]!))));
-        cv!.forEach((v, q) => expect(Math.abs(v - cRef[q]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(cRef[q]!))));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 4 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1e6 }),
+        (sizes, ann, seed) => {
+          const ir = network(sizes, ann);
+          const md = compileModel(ir, { splitUpdateCatalysis: true });
+          const r = mulberry32(seed);
+          for (let k = 0; k < md.m; k++) md.k[k] = md.k[k]! * (0.5 + r());
+          const arena = new Arena(Arena.size([md.m, md.n, md.n, md.jCol.length, md.cRow.length]));
+          const w = wasmKernels(md, arena, undefined);
+          w.syncRates();
+          const [x, dx, jv, cv] = [md.n, md.n, md.jCol.length, md.cRow.length].map((len) => arena.alloc(len));
+          x!.set(Float64Array.from(ir.species, () => r() * 2));
+          w.rhs(x!, dx!);
+          const ref = new Float64Array(md.n);
+          tableRhs(md, x!, ref);
+          const ir2 = {
+            ...ir,
+            reactions: ir.reactions.map((rx, k) =>
+              rx.rate.kind === "mass" ? { ...rx, rate: { kind: "mass" as const, k: { k: "num" as const, v: md.k[k]! } } } : rx,
+            ),
+          };
+          const conv = massActionRhs(ir2, Float64Array.from(x!)).dx;
+          for (let q = 0; q < md.n; q++) {
+            const scale = Math.max(1, Math.abs(ref[q]!));
+            expect(Math.abs(dx![q]! - ref[q]!)).toBeLessThan(1e-12 * scale);
+            expect(Math.abs(dx![q]! - conv[q]!)).toBeLessThan(1e-12 * scale);
+          }
+          w.jac(x!, jv!, cv!);
+          const jRef = new Float64Array(md.jCol.length);
+          const cRef = new Float64Array(md.cRow.length);
+          jacobian(md, x!, jRef, cRef);
+          jv!.forEach((v, q) => expect(Math.abs(v - jRef[q]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(jRef[q]!))));
+          cv!.forEach((v, q) => expect(Math.abs(v - cRef[q]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(cRef[q]!))));
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -148,7 +158,14 @@ describe("SIMD stage arithmetic", () => {
       // J_U with entries (row, col): (0, n−1), (n−1, 0), (0, 0) — a row twice.
       const coupling = { cv: arena.alloc(3), row: arena.int32(Int32Array.of(0, n - 1, 0)), col: arena.int32(Int32Array.of(n - 1, 0, 0)) };
       coupling.cv.set([0.5, -2, 3]);
-      const v = { x: arena.alloc(n), ytmp: arena.alloc(n), ynew: arena.alloc(n), wt: arena.alloc(n), u: Array.from({ length: S }, () => arena.alloc(n)), coupling };
+      const v = {
+        x: arena.alloc(n),
+        ytmp: arena.alloc(n),
+        ynew: arena.alloc(n),
+        wt: arena.alloc(n),
+        u: Array.from({ length: S }, () => arena.alloc(n)),
+        coupling,
+      };
       const extra = [arena.alloc(n), arena.alloc(n)] as const;
       const k = stageKernels({ ...T, ...incremental(T) }, v, arena);
       const r = mulberry32(n * 31 + S);
@@ -229,7 +246,9 @@ describe("integrations with WebAssembly kernels", () => {
   });
 
   it("rate-law reactions (leaky ReLU) are added in JS around the kernels", () => {
-    const ir = mustCompile(`import std/leaky_relu\nnetwork n { input 2  dense 3 leaky_relu  dense 1 leaky_relu }\ntrain n on "${data}" { eta 0.01 }`, { file: join(tmp, "l.crnn") });
+    const ir = mustCompile(`import std/leaky_relu\nnetwork n { input 2  dense 3 leaky_relu  dense 1 leaky_relu }\ntrain n on "${data}" { eta 0.01 }`, {
+      file: join(tmp, "l.crnn"),
+    });
     expect(ir.reactions.some((r) => r.rate.kind !== "mass")).toBe(true);
     agree(run(ir, "wasm"), run(ir, "table"));
   });
@@ -280,7 +299,11 @@ describe("integrations with WebAssembly kernels", () => {
     // 4000 species in a ring with catalysis: 12 000 reactions, over 1 MB of straight-line code
     // (functions are cut at 512 KiB, so rates or Jacobian span several).
     const N = 4000;
-    const lines = Array.from({ length: N }, (_, i) => `  s${i} -> s${(i + 1) % N} @ ${1 + (i % 7) / 10}\n  s${i} + s${(i + 5) % N} -> s${i} + s${(i + 5) % N} + s${(i + 9) % N} @ 0.01\n  2 s${i} -> s${i} @ 0.3`);
+    const lines = Array.from(
+      { length: N },
+      (_, i) =>
+        `  s${i} -> s${(i + 1) % N} @ ${1 + (i % 7) / 10}\n  s${i} + s${(i + 5) % N} -> s${i} + s${(i + 5) % N} + s${(i + 9) % N} @ 0.01\n  2 s${i} -> s${i} @ 0.3`,
+    );
     const ir = mustCompile(`crn big {\n  init ${Array.from({ length: N }, (_, i) => `s${i} = ${(i % 5) / 4}`).join(", ")}\n${lines.join("\n")}\n}`);
     const md = compileModel(ir);
     const arena = new Arena(Arena.size([md.m, md.n, md.n, md.jCol.length, md.cRow.length]));
@@ -301,7 +324,10 @@ describe("integrations with WebAssembly kernels", () => {
   });
 
   it("training through the default (WebAssembly) path and the JS path gives the same history", () => {
-    const ir = mustCompile(`import std/smooth_relu\nnetwork n { input 2  dense 3 smooth_relu(h: 1)  dense 1 smooth_relu(h: 1) }\ntrain n on "${data}" { eta 0.05  period 30  iterations 40  evaluate every 10  seed 3 }`, { file: join(tmp, "t.crnn") });
+    const ir = mustCompile(
+      `import std/smooth_relu\nnetwork n { input 2  dense 3 smooth_relu(h: 1)  dense 1 smooth_relu(h: 1) }\ntrain n on "${data}" { eta 0.05  period 30  iterations 40  evaluate every 10  seed 3 }`,
+      { file: join(tmp, "t.crnn") },
+    );
     const a = train(ir, {});
     const b = train(ir, { evaluation: "codegen" });
     expect(a.history.length).toBe(b.history.length);

@@ -66,4 +66,13 @@ const ms = performance.now() - t0;
 const out = [`# crnnc ${net.crnnc ?? ""} ${opts.method ?? "default method"} rtol ${opts.rtol} atol ${opts.atol}, ${K} iterations of T = ${T}, t = ${K * T}`];
 net.species.forEach((s, q) => out.push(`${s.id} ${x[q]}`));
 writeFileSync(args.out, out.join("\n") + "\n");
-console.log(JSON.stringify({ integrator: `crnnc ${opts.method ?? "default"}`, rtol: opts.rtol, atol: opts.atol, iterations: K, msPerIteration: ms / K, stats: integ.stats }));
+console.log(
+  JSON.stringify({
+    integrator: `crnnc ${opts.method ?? "default"}`,
+    rtol: opts.rtol,
+    atol: opts.atol,
+    iterations: K,
+    msPerIteration: ms / K,
+    stats: integ.stats,
+  }),
+);

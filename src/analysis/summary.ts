@@ -55,7 +55,11 @@ export function summarize(ir: CRN): Summary {
     byTag[tag] = { reactions: rs.length, species };
     classByTag[tag] = { catalytic: species - dcount, dynamic: dcount };
   }
-  for (const r of ir.reactions) maxMolecularity = Math.max(maxMolecularity, r.reactants.reduce((a, t) => a + t.n, 0));
+  for (const r of ir.reactions)
+    maxMolecularity = Math.max(
+      maxMolecularity,
+      r.reactants.reduce((a, t) => a + t.n, 0),
+    );
   const catalytic: number[] = [];
   const dynamic: number[] = [];
   for (let s = 0; s < n; s++) (dynamicAll[s] ? dynamic : catalytic).push(s);

@@ -15,7 +15,10 @@ export function emitAntimony(ir: CRN, opts: SbmlOptions = {}): string {
   L.push(`// ${ir.kind} ${ir.name} from ${ir.source}, written by crnnc ${opts.version ?? ""}: ${ir.species.length} species, ${ir.reactions.length} reactions`);
   if (ir.layers) L.push(`// network shape ${ir.layers.map((l) => l.size).join("-")}; weights read back as w = W.p - W.m, biases as b = B.p - B.m`);
   L.push("// mass action without combinatorial factors, concentrations in mole/litre, one compartment `cell` of 1 litre");
-  if (sch) L.push(`// schedule: event next_sample every ${sch.periodId} = ${formatNumber(sch.period)} s puts the next sample on the inputs and targets. ${orderText(sch)} Simulate to ${formatNumber(sch.iterations * sch.period)} for ${sch.iterations} iterations.`);
+  if (sch)
+    L.push(
+      `// schedule: event next_sample every ${sch.periodId} = ${formatNumber(sch.period)} s puts the next sample on the inputs and targets. ${orderText(sch)} Simulate to ${formatNumber(sch.iterations * sch.period)} for ${sch.iterations} iterations.`,
+    );
   const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(ir.name) ? ir.name : "model";
   L.push(`model ${plan.ids.includes(name) ? `${name}_model` : name}()`, "");
   L.push("  // units", "  unit substance = mole", "  unit time_unit = second", "  unit volume = litre", "  unit extent = mole");

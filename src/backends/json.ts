@@ -20,14 +20,19 @@ export function emitJson(ir: CRN, version: string): string {
   const pids = ir.parameters.map((p) => p.id);
   const values = paramValues(ir);
   const span = (s: Span | undefined) => (s ? spanText(s) : undefined);
-  const leaf = (l: { k: "species"; s: number } | { k: "param"; p: number } | { k: "arg"; i: number }) => (l.k === "species" ? ids[l.s]! : l.k === "param" ? pids[l.p]! : "z");
+  const leaf = (l: { k: "species"; s: number } | { k: "param"; p: number } | { k: "arg"; i: number }) =>
+    l.k === "species" ? ids[l.s]! : l.k === "param" ? pids[l.p]! : "z";
   const reaction = (r: Reaction) => ({
     reactants: r.reactants.map((t) => [ids[t.s], t.n]),
     products: r.products.map((t) => [ids[t.s], t.n]),
     rate:
       r.rate.kind === "mass"
         ? { kind: "mass", k: rateConstant(r, values), expr: exprText(r.rate.k, leaf) }
-        : { kind: "law", expr: exprText(r.rate.expr, leaf), tree: exprTree(r.rate.expr, (l) => (l.k === "species" ? { species: ids[l.s] } : { parameter: pids[l.p] })) },
+        : {
+            kind: "law",
+            expr: exprText(r.rate.expr, leaf),
+            tree: exprTree(r.rate.expr, (l) => (l.k === "species" ? { species: ids[l.s] } : { parameter: pids[l.p] })),
+          },
     tag: r.tag,
     template: r.origin.template,
     at: span(r.origin.span),
@@ -67,7 +72,9 @@ export function emitJson(ir: CRN, version: string): string {
       ...(p.expr ? { expr: exprText(p.expr, leaf) } : {}),
       ...(p.span ? { at: span(p.span) } : {}),
     })),
-    ...(ir.train ? { train: { ...ir.train, params: Object.fromEntries(Object.entries(ir.train.params).map(([k, p]) => [k, p === undefined ? undefined : pids[p]])) } } : {}),
+    ...(ir.train
+      ? { train: { ...ir.train, params: Object.fromEntries(Object.entries(ir.train.params).map(([k, p]) => [k, p === undefined ? undefined : pids[p]])) } }
+      : {}),
     summary: summaryJson(ir),
     species: ir.species.map((s) => ({
       id: s.id,

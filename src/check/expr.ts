@@ -55,7 +55,12 @@ export function compileExpr(e: A.Expr, cx: ExprContext): TExpr {
       return { k: "bin", op: e.op, a: compileExpr(e.left, cx), b: compileExpr(e.right, cx) };
     case "call": {
       if (!isFunction(e.callee)) {
-        cx.sink.error("E0112", e.calleeSpan, `unknown function \`${e.callee}\``, didYouMean(e.callee, Object.keys(FUNCTIONS)) ?? `functions: ${Object.keys(FUNCTIONS).join(", ")}`);
+        cx.sink.error(
+          "E0112",
+          e.calleeSpan,
+          `unknown function \`${e.callee}\``,
+          didYouMean(e.callee, Object.keys(FUNCTIONS)) ?? `functions: ${Object.keys(FUNCTIONS).join(", ")}`,
+        );
         return bad();
       }
       const arity = arityProblem(e.callee, e.args.length);
@@ -70,7 +75,13 @@ export function compileExpr(e: A.Expr, cx: ExprContext): TExpr {
     case "name": {
       const ref: A.SpeciesRef =
         e.kind === "rail"
-          ? { name: e.name, rail: e.rail, nameSpan: { ...e.span, end: e.span.start + e.name.length, endCol: e.span.col + e.name.length - 1 }, railSpan: e.railSpan, span: e.span }
+          ? {
+              name: e.name,
+              rail: e.rail,
+              nameSpan: { ...e.span, end: e.span.start + e.name.length, endCol: e.span.col + e.name.length - 1 },
+              railSpan: e.railSpan,
+              span: e.span,
+            }
           : { name: e.name, nameSpan: e.span, span: e.span };
       const d = cx.scope.lookup(e.name);
       if (d && d.kind !== "species" && e.kind === "name") return nameToExpr(d, e, cx) ?? bad();
@@ -79,7 +90,12 @@ export function compileExpr(e: A.Expr, cx: ExprContext): TExpr {
         return slot ? { k: "species", slot } : bad();
       }
       if (d?.kind === "species") {
-        cx.sink.error("E0109", e.span, `\`${e.name}\` is a species, but a ${cx.what} must be a number`, "a rate that depends on concentrations is a rate law: write `@ rate(...)`");
+        cx.sink.error(
+          "E0109",
+          e.span,
+          `\`${e.name}\` is a species, but a ${cx.what} must be a number`,
+          "a rate that depends on concentrations is a rate law: write `@ rate(...)`",
+        );
         return bad();
       }
       unknown(cx, e.name, e.span);
@@ -125,8 +141,16 @@ export function compileConst(decl: A.ValueDecl, scope: Scope, sink: DiagnosticSi
 
 function unknown(cx: ExprContext, name: string, span: A.Span): void {
   const code: Code = "E0101";
-  const hint = didYouMean(name, cx.scope.visible((d) => d.kind === "rate" || d.kind === "const" || d.kind === "param" || d.kind === "arg").filter((n) => n !== cx.defining));
-  cx.sink.error(code, span, `unknown ${cx.what === "rate constant" ? "rate constant" : "name"} \`${name}\``, hint ?? (cx.what === "rate constant" ? "declare it with `rate NAME = value`" : undefined));
+  const hint = didYouMean(
+    name,
+    cx.scope.visible((d) => d.kind === "rate" || d.kind === "const" || d.kind === "param" || d.kind === "arg").filter((n) => n !== cx.defining),
+  );
+  cx.sink.error(
+    code,
+    span,
+    `unknown ${cx.what === "rate constant" ? "rate constant" : "name"} \`${name}\``,
+    hint ?? (cx.what === "rate constant" ? "declare it with `rate NAME = value`" : undefined),
+  );
 }
 
 function bad(): TExpr {
@@ -171,7 +195,14 @@ export function evalTExpr(t: TExpr, v: LeafValues): number {
 /** A value in a numeric position must be a finite number; `0/0`, `1/0` or `exp(1000)` is an error here. */
 export function finiteOrReport(v: number, span: A.Span, what: string, sink: DiagnosticSink): number | undefined {
   if (Number.isFinite(v)) return v;
-  sink.error("E0212", span, `this ${what} evaluates to ${v}, not a finite number`, Number.isNaN(v) ? "NaN comes from 0/0, 0 * ∞, ∞ − ∞, sqrt or log of a negative number, ..." : "a division by zero or an overflow (exp of a large number, a huge power) gives ±∞");
+  sink.error(
+    "E0212",
+    span,
+    `this ${what} evaluates to ${v}, not a finite number`,
+    Number.isNaN(v)
+      ? "NaN comes from 0/0, 0 * ∞, ∞ − ∞, sqrt or log of a negative number, ..."
+      : "a division by zero or an overflow (exp of a large number, a huge power) gives ±∞",
+  );
   return undefined;
 }
 
@@ -191,7 +222,7 @@ export function evalStatic(e: A.Expr, scope: Scope, sink: DiagnosticSink, what: 
   const rate = (l: Extract<TLeaf, { k: "rate" }>): number => {
     const m = memo.get(l.decl);
     if (m !== undefined) return m;
-    if (active.has(l.decl)) return (cyclic = true), NaN;
+    if (active.has(l.decl)) return ((cyclic = true), NaN);
     active.add(l.decl);
     const inner = compileConst(l.decl, l.scope, sink);
     if (hasError(inner)) broken = true;

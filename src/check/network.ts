@@ -102,18 +102,30 @@ export function checkNetwork(decl: A.NetworkDecl, scope: Scope, tc: TemplateComp
     }
   }
   if (!input) sink.error("E0210", decl.nameSpan, `network \`${decl.name}\` has no \`input\` declaration`, "add e.g. `input 2`");
-  if (layers.filter((l) => l.decl).length === 0) sink.error("E0210", decl.nameSpan, `network \`${decl.name}\` has no \`dense\` layer`, "add e.g. `dense 1 smooth_relu(h: 1)`");
+  if (layers.filter((l) => l.decl).length === 0)
+    sink.error("E0210", decl.nameSpan, `network \`${decl.name}\` has no \`dense\` layer`, "add e.g. `dense 1 smooth_relu(h: 1)`");
   // Every override must name a rate constant some template of the network declares.
   const declared = new Set<string>(["eta", "k_ann"]);
   for (const l of layers) for (const t of Object.values(l.activation?.templates ?? {})) collectRateNames(t, declared);
   for (const a of layers) if (a.activation) for (const m of a.activation.def.decl.members) if (m.kind === "rate") declared.add(m.name);
   for (const [name, o] of overrides)
-    if (!declared.has(name)) sink.error("E0101", o.span, `no template of this network has a rate constant \`${name}\``, didYouMean(name, declared) ?? `rate constants: ${[...declared].sort().join(", ")}`);
+    if (!declared.has(name))
+      sink.error(
+        "E0101",
+        o.span,
+        `no template of this network has a rate constant \`${name}\``,
+        didYouMean(name, declared) ?? `rate constants: ${[...declared].sort().join(", ")}`,
+      );
   if (!input || layers.some((l) => Number.isNaN(l.size))) return undefined;
   // A bound on the size, so that a typo like `dense 1e9` is an error and not an hour of swapping.
   const weights = layers.slice(1).reduce((acc, l, i) => acc + l.size * (layers[i]!.size + 1), 0);
   if (weights > MAX_PARAMETERS) {
-    sink.error("E0201", decl.nameSpan, `network \`${decl.name}\` has ${weights.toExponential(2)} weights and biases; crnnc handles at most ${MAX_PARAMETERS.toExponential(0)}`, "each parameter brings about a dozen species and reactions");
+    sink.error(
+      "E0201",
+      decl.nameSpan,
+      `network \`${decl.name}\` has ${weights.toExponential(2)} weights and biases; crnnc handles at most ${MAX_PARAMETERS.toExponential(0)}`,
+      "each parameter brings about a dozen species and reactions",
+    );
     return undefined;
   }
   return { decl, layers, overrides };
@@ -128,8 +140,15 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
   if (!def || def.kind !== "activation") {
     if (def) sink.error("E0103", m.activationSpan, `\`${m.activation}\` is a ${def.kind}, not an activation`);
     else
-      sink.error("E0103", m.activationSpan, `unknown activation \`${m.activation}\``,
-        didYouMean(m.activation, scope.visible((d) => d.kind === "activation")) ?? (m.activation === "smooth_relu" ? "add `import std/smooth_relu`" : "is an `import` missing?"));
+      sink.error(
+        "E0103",
+        m.activationSpan,
+        `unknown activation \`${m.activation}\``,
+        didYouMean(
+          m.activation,
+          scope.visible((d) => d.kind === "activation"),
+        ) ?? (m.activation === "smooth_relu" ? "add `import std/smooth_relu`" : "is an `import` missing?"),
+      );
     return undefined;
   }
   const a = def.decl;
@@ -142,8 +161,18 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
   m.args.forEach((arg, idx) => {
     const p = arg.name ? a.params.find((q) => q.name === arg.name) : a.params[idx];
     if (!p) {
-      if (arg.name) sink.error("E0107", arg.nameSpan, `activation \`${a.name}\` has no parameter \`${arg.name}\``, didYouMean(arg.name, a.params.map((q) => q.name)) ?? (a.params.length ? `its parameters: ${a.params.map((q) => q.name).join(", ")}` : "it takes no parameters"));
-      else sink.error("E0104", arg.span, `activation \`${a.name}\` takes ${a.params.length} parameter${a.params.length === 1 ? "" : "s"}, got ${m.args.length}`);
+      if (arg.name)
+        sink.error(
+          "E0107",
+          arg.nameSpan,
+          `activation \`${a.name}\` has no parameter \`${arg.name}\``,
+          didYouMean(
+            arg.name,
+            a.params.map((q) => q.name),
+          ) ?? (a.params.length ? `its parameters: ${a.params.map((q) => q.name).join(", ")}` : "it takes no parameters"),
+        );
+      else
+        sink.error("E0104", arg.span, `activation \`${a.name}\` takes ${a.params.length} parameter${a.params.length === 1 ? "" : "s"}, got ${m.args.length}`);
       return;
     }
     if (given.has(p.name)) {
@@ -209,15 +238,23 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
     const md = aScope.defs.get(name);
     if (!md || md.kind !== "module") {
       if (name !== "slope" || needSlope)
-        sink.error("E0111", m.activationSpan, `activation \`${a.name}\` has no \`module ${name}(${shape.join(", ")})\``,
-          name === "slope" ? "training needs the slope σ'(z) of every activation" : undefined);
+        sink.error(
+          "E0111",
+          m.activationSpan,
+          `activation \`${a.name}\` has no \`module ${name}(${shape.join(", ")})\``,
+          name === "slope" ? "training needs the slope σ'(z) of every activation" : undefined,
+        );
       continue;
     }
     const got = md.decl.params.map((p) => (p.dual ? "dual " : "") + "_");
     const want = shape.map((s) => (s.startsWith("dual ") ? "dual _" : "_"));
     if (got.join() !== want.join()) {
-      sink.error("E0111", md.decl.nameSpan, `\`${name}\` of activation \`${a.name}\` must take (${shape.join(", ")})`,
-        name === "node" ? "`node(X)` or `node(dual X)`, optionally with an accumulator: `node(X, dual Z)`" : `its \`node\` takes (${shapes.node.join(", ")})`);
+      sink.error(
+        "E0111",
+        md.decl.nameSpan,
+        `\`${name}\` of activation \`${a.name}\` must take (${shape.join(", ")})`,
+        name === "node" ? "`node(X)` or `node(dual X)`, optionally with an accumulator: `node(X, dual Z)`" : `its \`node\` takes (${shapes.node.join(", ")})`,
+      );
       continue;
     }
     templates[name] = tc.module(md);
@@ -235,7 +272,8 @@ export function closedForm(def: Extract<Def, { kind: "activation" }>, aScope: Sc
   const memo = closedMemo.get(def.decl);
   if (memo) return memo.t;
   const decls = def.decl.members.filter((m): m is A.ClosedDecl => m.kind === "closed");
-  for (const extra of decls.slice(1)) sink.error("E0213", extra.span, `activation \`${def.decl.name}\` declares its closed form twice`, `the first is at line ${decls[0]!.span.line}`);
+  for (const extra of decls.slice(1))
+    sink.error("E0213", extra.span, `activation \`${def.decl.name}\` declares its closed form twice`, `the first is at line ${decls[0]!.span.line}`);
   const d = decls[0];
   let t: TExpr | undefined;
   if (d) {

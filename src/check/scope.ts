@@ -134,8 +134,7 @@ export function activationScope(def: Extract<Def, { kind: "activation" }>, sink:
   const scope = new Scope(`activation \`${a.name}\``, def.scope, sink);
   for (const p of a.params) scope.define(p.name, p.nameSpan, (s) => ({ kind: "param", decl: p, scope: s }));
   for (const m of a.members) {
-    if (m.kind === "module")
-      scope.define(m.name, m.nameSpan, (s) => ({ kind: "module", decl: m, scope: s, qualified: `${def.qualified}.${m.name}` }));
+    if (m.kind === "module") scope.define(m.name, m.nameSpan, (s) => ({ kind: "module", decl: m, scope: s, qualified: `${def.qualified}.${m.name}` }));
     else if (m.kind !== "require" && m.kind !== "closed") scope.define(m.name, m.nameSpan, (s) => ({ kind: m.kind, decl: m, scope: s }) as Def);
   }
   return scope;

@@ -59,7 +59,9 @@ export class TemplateCompiler {
     this.active.push(def.decl);
     const scope = new Scope(`module \`${def.decl.name}\``, def.scope, this.sink);
     const params = def.decl.params.map((p) => ({ name: p.name, dual: p.dual, span: p.span }));
-    params.forEach((p, i) => scope.define(p.name, p.span, (s) => ({ kind: "species", name: p.name, span: p.span, dual: p.dual, local: false, scope: s, index: i }) as Def));
+    params.forEach((p, i) =>
+      scope.define(p.name, p.span, (s) => ({ kind: "species", name: p.name, span: p.span, dual: p.dual, local: false, scope: s, index: i }) as Def),
+    );
     const t = new BodyCompiler(this, this.sink, scope, def.qualified, def.decl.span, params, false).compile(def.decl.body);
     this.active.pop();
     this.memo.set(def.decl, t);
@@ -124,7 +126,8 @@ class BodyCompiler {
           if (!this.crnMode) break;
           for (const a of st.assigns) {
             const slot = this.species(a.species, "init");
-            if (slot) this.inits.push({ slot, value: compileExpr(a.value, { scope: this.scope, sink: this.sink, what: "initial concentration" }), span: a.span });
+            if (slot)
+              this.inits.push({ slot, value: compileExpr(a.value, { scope: this.scope, sink: this.sink, what: "initial concentration" }), span: a.span });
           }
           break;
         default:
@@ -191,7 +194,7 @@ class BodyCompiler {
     if (d) {
       const sd = d as SpeciesDef;
       const kind = sd.local ? "local" : "param";
-      const dual = sd.local ? this.locals[sd.index!]?.dual ?? false : sd.dual;
+      const dual = sd.local ? (this.locals[sd.index!]?.dual ?? false) : sd.dual;
       return this.railCheck({ kind, i: sd.index ?? -1, name: ref.name }, dual, ref, rail);
     }
     if (this.crnMode) {
@@ -201,8 +204,10 @@ class BodyCompiler {
     }
     const code = use === "law" ? "E0501" : "E0101";
     const hint =
-      didYouMean(ref.name, this.scope.visible((x) => x.kind === "species" || x.kind === "catalyst")) ??
-      `declare it as a parameter of the module or with \`local ${ref.name}\``;
+      didYouMean(
+        ref.name,
+        this.scope.visible((x) => x.kind === "species" || x.kind === "catalyst"),
+      ) ?? `declare it as a parameter of the module or with \`local ${ref.name}\``;
     this.sink.error(code, ref.nameSpan, `unknown species \`${ref.name}\` in ${this.scope.label}`, hint);
     return undefined;
   }
@@ -226,7 +231,12 @@ class BodyCompiler {
     for (const t of terms) {
       if (!t.species) {
         if (t.coeff !== 0 || terms.length > 1) {
-          this.sink.error("E0110", t.span, t.coeff === 0 ? "`0` (nothing) cannot be combined with species" : `a coefficient needs a species: \`${t.coeff}\` alone means nothing`, t.coeff === 0 ? `write the ${side} without \`0\`` : "write `0` for the empty complex");
+          this.sink.error(
+            "E0110",
+            t.span,
+            t.coeff === 0 ? "`0` (nothing) cannot be combined with species" : `a coefficient needs a species: \`${t.coeff}\` alone means nothing`,
+            t.coeff === 0 ? `write the ${side} without \`0\`` : "write `0` for the empty complex",
+          );
           ok = false;
         }
         continue;
@@ -275,18 +285,36 @@ class BodyCompiler {
     const d = this.scope.lookup(c.callee);
     if (!d || d.kind !== "module") {
       if (d) this.sink.error("E0103", c.calleeSpan, `\`${c.callee}\` is a ${kindName(d)}, not a module`);
-      else this.sink.error("E0103", c.calleeSpan, `unknown module \`${c.callee}\``, didYouMean(c.callee, this.scope.visible((x) => x.kind === "module")) ?? "is an `import` missing?");
+      else
+        this.sink.error(
+          "E0103",
+          c.calleeSpan,
+          `unknown module \`${c.callee}\``,
+          didYouMean(
+            c.callee,
+            this.scope.visible((x) => x.kind === "module"),
+          ) ?? "is an `import` missing?",
+        );
       return;
     }
     if (this.tc.isActive(d.decl)) {
-      this.sink.error("E0108", c.calleeSpan, `module \`${c.callee}\` calls itself (directly or through other modules)`, "a template expands into a fixed set of reactions, so it cannot recurse");
+      this.sink.error(
+        "E0108",
+        c.calleeSpan,
+        `module \`${c.callee}\` calls itself (directly or through other modules)`,
+        "a template expands into a fixed set of reactions, so it cannot recurse",
+      );
       return;
     }
     const callee = this.tc.module(d);
     const positional = c.args.filter((a) => !a.name);
     const named = c.args.filter((a) => a.name);
     if (positional.length !== callee.params.length) {
-      this.sink.error("E0104", c.span, `\`${c.callee}\` takes ${callee.params.length} species argument${callee.params.length === 1 ? "" : "s"} (${callee.params.map((p) => (p.dual ? `dual ${p.name}` : p.name)).join(", ")}), got ${positional.length}`);
+      this.sink.error(
+        "E0104",
+        c.span,
+        `\`${c.callee}\` takes ${callee.params.length} species argument${callee.params.length === 1 ? "" : "s"} (${callee.params.map((p) => (p.dual ? `dual ${p.name}` : p.name)).join(", ")}), got ${positional.length}`,
+      );
       return;
     }
     // Named arguments override the callee's own rate constants.
@@ -296,7 +324,13 @@ class BodyCompiler {
     for (const a of named) {
       const decl = ownRates.get(a.name!);
       if (!decl) {
-        this.sink.error("E0107", a.nameSpan, `\`${c.callee}\` has no rate constant \`${a.name}\``, didYouMean(a.name!, ownRates.keys()) ?? (ownRates.size ? `its rate constants: ${[...ownRates.keys()].join(", ")}` : `\`${c.callee}\` declares no rate constants`));
+        this.sink.error(
+          "E0107",
+          a.nameSpan,
+          `\`${c.callee}\` has no rate constant \`${a.name}\``,
+          didYouMean(a.name!, ownRates.keys()) ??
+            (ownRates.size ? `its rate constants: ${[...ownRates.keys()].join(", ")}` : `\`${c.callee}\` declares no rate constants`),
+        );
         continue;
       }
       overrides.set(decl, compileExpr(a.value, { scope: this.scope, sink: this.sink, what: "rate constant" }));
@@ -363,14 +397,24 @@ class BodyCompiler {
         ? { name: v.name, rail: v.rail, nameSpan: v.span, railSpan: v.railSpan, span: v.span }
         : { name: v.name, nameSpan: v.span, span: v.span };
     const d = this.scope.lookup(ref.name);
-    const isDual = d?.kind === "species" ? ((d as SpeciesDef).local ? this.locals[(d as SpeciesDef).index!]?.dual : d.dual) : this.crnMode && !d && this.railed.has(ref.name);
+    const isDual =
+      d?.kind === "species"
+        ? (d as SpeciesDef).local
+          ? this.locals[(d as SpeciesDef).index!]?.dual
+          : d.dual
+        : this.crnMode && !d && this.railed.has(ref.name);
     if (p.dual) {
       if (ref.rail !== undefined) {
         this.sink.error("E0106", a.span, `\`${p.name}\` of \`${callee}\` is dual: pass the whole dual species \`${ref.name}\`, not one rail`);
         return undefined;
       }
       if (d?.kind === "species" && !isDual) {
-        this.sink.error("E0105", a.span, `\`${p.name}\` of \`${callee}\` is a dual species, but \`${ref.name}\` is not dual`, d.local ? undefined : `declare it as \`dual ${ref.name}\``);
+        this.sink.error(
+          "E0105",
+          a.span,
+          `\`${p.name}\` of \`${callee}\` is a dual species, but \`${ref.name}\` is not dual`,
+          d.local ? undefined : `declare it as \`dual ${ref.name}\``,
+        );
         return undefined;
       }
       const slot = this.species({ ...ref, rail: "p" }, "reaction");

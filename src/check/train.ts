@@ -107,7 +107,13 @@ export function checkTrain(
       case "split": {
         const v = num(s);
         if (v === undefined) break;
-        if (!(v > 0 && v <= 1)) bad("E0206", s, `split is the fraction of the data used for training, in (0, 1]; got ${v}`, "e.g. `split 0.9` trains on 90% and validates on the rest");
+        if (!(v > 0 && v <= 1))
+          bad(
+            "E0206",
+            s,
+            `split is the fraction of the data used for training, in (0, 1]; got ${v}`,
+            "e.g. `split 0.9` trains on 90% and validates on the rest",
+          );
         else out.split = v;
         break;
       }
@@ -163,18 +169,36 @@ export function checkTrain(
   // Dataset.
   if (decl.dataset.kind === "path") {
     const path = resolve(dirname(sourcePath), decl.dataset.value);
-    out.dataset = { kind: "csv", path, ...(features.length ? { features: features.map((f) => f.name) } : {}), ...(targets.length ? { targets: targets.map((f) => f.name) } : {}), ...mapping };
+    out.dataset = {
+      kind: "csv",
+      path,
+      ...(features.length ? { features: features.map((f) => f.name) } : {}),
+      ...(targets.length ? { targets: targets.map((f) => f.name) } : {}),
+      ...mapping,
+    };
     if (!exists(path)) sink.error("E0401", decl.dataset.span, `cannot find dataset file \`${decl.dataset.value}\``, `looked for ${path}`);
     else checkCsv(decl, path, out.dataset, sink, shape);
   } else {
     out.dataset = { kind: "builtin", name: decl.dataset.value, ...mapping };
     const info = BUILTIN_DATASETS[decl.dataset.value];
     if (!info) {
-      sink.error("E0401", decl.dataset.span, `unknown dataset \`${decl.dataset.value}\``, didYouMean(decl.dataset.value, Object.keys(BUILTIN_DATASETS)) ?? `built-in datasets: ${Object.keys(BUILTIN_DATASETS).join(", ")}; or give a CSV file as a string: on "data.csv"`);
+      sink.error(
+        "E0401",
+        decl.dataset.span,
+        `unknown dataset \`${decl.dataset.value}\``,
+        didYouMean(decl.dataset.value, Object.keys(BUILTIN_DATASETS)) ??
+          `built-in datasets: ${Object.keys(BUILTIN_DATASETS).join(", ")}; or give a CSV file as a string: on "data.csv"`,
+      );
     } else if (shape && (shape.inputs !== info.inputs || shape.outputs !== info.outputs)) {
-      sink.error("E0402", decl.dataset.span, `dataset \`${info.name}\` has ${info.inputs} input${info.inputs === 1 ? "" : "s"} and ${info.outputs} output${info.outputs === 1 ? "" : "s"}, but network \`${decl.network}\` is ${shape.inputs} → ${shape.outputs}`, `make the network's \`input ${info.inputs}\` and its last layer \`dense ${info.outputs} ...\``);
+      sink.error(
+        "E0402",
+        decl.dataset.span,
+        `dataset \`${info.name}\` has ${info.inputs} input${info.inputs === 1 ? "" : "s"} and ${info.outputs} output${info.outputs === 1 ? "" : "s"}, but network \`${decl.network}\` is ${shape.inputs} → ${shape.outputs}`,
+        `make the network's \`input ${info.inputs}\` and its last layer \`dense ${info.outputs} ...\``,
+      );
     }
-    for (const s of [seen.get("features"), seen.get("targets")]) if (s) sink.warn("W0604", s.keySpan, `\`${s.key}\` only applies to CSV datasets; \`${decl.dataset.value}\` is built in`);
+    for (const s of [seen.get("features"), seen.get("targets")])
+      if (s) sink.warn("W0604", s.keySpan, `\`${s.key}\` only applies to CSV datasets; \`${decl.dataset.value}\` is built in`);
     // A shift that makes a built-in dataset's features negative.
     if (info && mapping.shift !== undefined && mapping.shift < 0) {
       try {
@@ -208,8 +232,18 @@ function checkCsv(decl: A.TrainDecl, path: string, spec: DatasetSpec, sink: Diag
   const at = decl.dataset.span;
   // Unnamed targets are the last columns, as many as the network has outputs (one by default).
   if (!spec.targets?.length && shape && shape.outputs > 1) {
-    const header = text.replace(/^\uFEFF/, "").split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#"));
-    const names = header?.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1").trim()) ?? [];
+    const header = text
+      .replace(/^\uFEFF/, "")
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l !== "" && !l.startsWith("#"));
+    const names =
+      header?.split(",").map((c) =>
+        c
+          .trim()
+          .replace(/^"(.*)"$/, "$1")
+          .trim(),
+      ) ?? [];
     if (names.length > shape.outputs) spec.targets = names.slice(-shape.outputs);
   }
   try {
@@ -240,7 +274,12 @@ function distribution(s: A.Setting, scope: Scope, sink: DiagnosticSink): Distrib
     return v === undefined ? undefined : { kind: "constant", value: v };
   }
   if (!known.includes(e.callee)) {
-    sink.error("E0207", e.calleeSpan, `unknown distribution \`${e.callee}\``, didYouMean(e.callee, known) ?? "use uniform(low, high), normal(mean, std) or constant(value)");
+    sink.error(
+      "E0207",
+      e.calleeSpan,
+      `unknown distribution \`${e.callee}\``,
+      didYouMean(e.callee, known) ?? "use uniform(low, high), normal(mean, std) or constant(value)",
+    );
     return undefined;
   }
   const arity = e.callee === "constant" ? 1 : 2;
@@ -286,7 +325,12 @@ function checkNoise(n: A.NoiseBlock, scope: Scope, sink: DiagnosticSink): NoiseS
       out.on = [];
       for (const nm of names) {
         if (!(NOISE_TARGETS as readonly string[]).includes(nm.name))
-          sink.error("E0207", nm.span, `unknown noise target \`${nm.name}\``, didYouMean(nm.name, NOISE_TARGETS) ?? `noise can hit: ${NOISE_TARGETS.join(", ")}`);
+          sink.error(
+            "E0207",
+            nm.span,
+            `unknown noise target \`${nm.name}\``,
+            didYouMean(nm.name, NOISE_TARGETS) ?? `noise can hit: ${NOISE_TARGETS.join(", ")}`,
+          );
         else if (!out.on.includes(nm.name)) out.on.push(nm.name);
       }
       continue;
@@ -303,7 +347,12 @@ function checkNoise(n: A.NoiseBlock, scope: Scope, sink: DiagnosticSink): NoiseS
   }
   if (out.hold > out.resample) {
     const s = n.settings.find((x) => x.key === "hold");
-    sink.error("E0207", s?.value?.span ?? n.keySpan, `hold time t1 = ${out.hold} is longer than the resample interval t0 = ${out.resample}`, "noise is redrawn every t0 and held for t1 ≤ t0 (paper eq. 18)");
+    sink.error(
+      "E0207",
+      s?.value?.span ?? n.keySpan,
+      `hold time t1 = ${out.hold} is longer than the resample interval t0 = ${out.resample}`,
+      "noise is redrawn every t0 and held for t1 ≤ t0 (paper eq. 18)",
+    );
   }
   return out;
 }

@@ -72,6 +72,8 @@ export function runFmt(files: string[], flags: FmtFlags, io: IO): number {
     io.stdout(`${f}\n`);
   }
   if (flags.check && changed > 0)
-    io.stderr(`crnnc fmt: ${changed} of ${files.length} file${files.length === 1 ? "" : "s"} ${flags.write ? "reformatted" : "not formatted (run crnnc fmt --write)"}\n`);
+    io.stderr(
+      `crnnc fmt: ${changed} of ${files.length} file${files.length === 1 ? "" : "s"} ${flags.write ? "reformatted" : "not formatted (run crnnc fmt --write)"}\n`,
+    );
   return failed || (flags.check && changed > 0) ? 1 : 0;
 }

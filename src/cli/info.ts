@@ -18,9 +18,12 @@ export function formatInfo(ir: CRN): string {
   const out: string[] = [];
   out.push(`${ir.kind} \`${ir.name}\` from ${ir.source}`);
   if (ir.layers) {
-    const acts = ir.layers
-      .slice(1)
-      .map((l) => `${l.activation?.name}(${Object.entries(l.activation?.params ?? {}).map(([k, p]) => `${k}=${ir.parameters[p]!.value}`).join(", ")})`);
+    const acts = ir.layers.slice(1).map(
+      (l) =>
+        `${l.activation?.name}(${Object.entries(l.activation?.params ?? {})
+          .map(([k, p]) => `${k}=${ir.parameters[p]!.value}`)
+          .join(", ")})`,
+    );
     const uniq = [...new Set(acts)];
     out.push(`  network        ${ir.layers.map((l) => l.size).join(" → ")}  ${uniq.length === 1 ? uniq[0] : acts.join(", ")}`);
   }
@@ -32,13 +35,24 @@ export function formatInfo(ir: CRN): string {
     const t = s.byTag[tag];
     const c = s.classByTag[tag];
     if (!t || !c) continue;
-    out.push(`  ${tag.padEnd(11)} ${String(t.reactions).padStart(10)} ${String(t.species).padStart(8)} ${String(c.catalytic).padStart(10)} ${String(c.dynamic).padStart(8)}`);
+    out.push(
+      `  ${tag.padEnd(11)} ${String(t.reactions).padStart(10)} ${String(t.species).padStart(8)} ${String(c.catalytic).padStart(10)} ${String(c.dynamic).padStart(8)}`,
+    );
   }
   out.push("");
   const mol = ["", "unimolecular", "bimolecular", "trimolecular"][s.maxMolecularity] ?? `${s.maxMolecularity}-molecular`;
   out.push(`  max molecularity   ${s.maxMolecularity} (${mol})`);
   if (ir.kind === "train") {
-    const trainMol = ir.reactions.reduce((m, r) => (r.tag === "forward" ? m : Math.max(m, r.reactants.reduce((a, t) => a + t.n, 0))), 0);
+    const trainMol = ir.reactions.reduce(
+      (m, r) =>
+        r.tag === "forward"
+          ? m
+          : Math.max(
+              m,
+              r.reactants.reduce((a, t) => a + t.n, 0),
+            ),
+      0,
+    );
     out.push(`  backward + update  at most ${trainMol}-molecular`);
   }
   out.push(`  mass action        ${s.massAction ? "yes" : "no (rate laws present)"}`);

@@ -29,4 +29,3 @@ export const defaultIO: IO = {
     return () => process.off("SIGINT", h);
   },
 };
-

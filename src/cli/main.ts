@@ -125,7 +125,23 @@ const OPTIONS = {
   write: { type: "boolean" },
 } satisfies ParseArgsConfig["options"];
 
-const SIM_ONLY = ["iterations", "method", "rtol", "atol", "readout", "order", "json", "csv", "trace", "trace-csv", "report", "until", "points", "input", "quiet"];
+const SIM_ONLY = [
+  "iterations",
+  "method",
+  "rtol",
+  "atol",
+  "readout",
+  "order",
+  "json",
+  "csv",
+  "trace",
+  "trace-csv",
+  "report",
+  "until",
+  "points",
+  "input",
+  "quiet",
+];
 const COMPILING = ["target", "seed", "annihilate"];
 
 /** The flags each command takes. */
@@ -142,7 +158,13 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
   try {
     return await run(argv, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof SimUsageError || e instanceof FmtUsageError || e instanceof SweepUsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (
+      e instanceof UsageError ||
+      e instanceof SimUsageError ||
+      e instanceof FmtUsageError ||
+      e instanceof SweepUsageError ||
+      (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
       io.stderr(`crnnc: ${(e as Error).message}\nRun \`crnnc ${e instanceof SweepUsageError ? "sweep " : ""}--help\` for usage.\n`);
       return 2;
     }
@@ -153,7 +175,11 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
 async function run(argv: string[], io: IO): Promise<number> {
   // `sweep` has options of its own: hand it everything but the command word.
   const first = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false, tokens: true }).tokens.find((t) => t.kind === "positional");
-  if (first?.kind === "positional" && first.value === "sweep") return runSweepCli(argv.filter((_, i) => i !== first.index), io);
+  if (first?.kind === "positional" && first.value === "sweep")
+    return runSweepCli(
+      argv.filter((_, i) => i !== first.index),
+      io,
+    );
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   if (values.version) {
     io.stdout(`crnnc ${VERSION}\n`);
@@ -172,49 +198,86 @@ async function run(argv: string[], io: IO): Promise<number> {
   };
   // A flag a command does not take is a usage error, never silently ignored.
   const takes = COMMAND_FLAGS[command];
-  if (takes) rejectOptions(values, Object.keys(OPTIONS).filter((o) => o !== "help" && o !== "version" && !takes.includes(o)), command);
+  if (takes)
+    rejectOptions(
+      values,
+      Object.keys(OPTIONS).filter((o) => o !== "help" && o !== "version" && !takes.includes(o)),
+      command,
+    );
   switch (command) {
     case "sim": {
       const file = one(files, command);
       if (isSbmlPath(file)) {
         rejectOptions(values, ["emit", "output", "schedule", "target", "annihilate"], command);
-        return runSbmlSim(file, { iterations: intOption(values.iterations, "--iterations", 1), seed: opts.seed, method: values.method, rtol: positive(values.rtol, "--rtol"), atol: positive(values.atol, "--atol"), readout: values.readout, order: values.order, json: values.json, csv: values.csv, trace: values.trace, traceCsv: values["trace-csv"], report: values.report, until: positive(values.until, "--until"), points: intOption(values.points, "--points", 2), input: values.input, quiet: values.quiet }, io);
+        return runSbmlSim(
+          file,
+          {
+            iterations: intOption(values.iterations, "--iterations", 1),
+            seed: opts.seed,
+            method: values.method,
+            rtol: positive(values.rtol, "--rtol"),
+            atol: positive(values.atol, "--atol"),
+            readout: values.readout,
+            order: values.order,
+            json: values.json,
+            csv: values.csv,
+            trace: values.trace,
+            traceCsv: values["trace-csv"],
+            report: values.report,
+            until: positive(values.until, "--until"),
+            points: intOption(values.points, "--points", 2),
+            input: values.input,
+            quiet: values.quiet,
+          },
+          io,
+        );
       }
       rejectOptions(values, ["emit", "output"], command);
       const iterations = intOption(values.iterations, "--iterations", 1);
       const r = compileFile(file, { ...opts, ...(iterations !== undefined ? { iterations } : {}) });
       report(r, io);
       if (!r.ir) return 1;
-      return runSim(r.ir, {
-        iterations,
-        seed: opts.seed,
-        method: values.method,
-        rtol: positive(values.rtol, "--rtol"),
-        atol: positive(values.atol, "--atol"),
-        readout: values.readout,
-        order: values.order,
-        json: values.json,
-        csv: values.csv,
-        trace: values.trace,
-        traceCsv: values["trace-csv"],
-        report: values.report,
-        until: positive(values.until, "--until"),
-        points: intOption(values.points, "--points", 2),
-        input: values.input,
-        quiet: values.quiet,
-      }, io);
+      return runSim(
+        r.ir,
+        {
+          iterations,
+          seed: opts.seed,
+          method: values.method,
+          rtol: positive(values.rtol, "--rtol"),
+          atol: positive(values.atol, "--atol"),
+          readout: values.readout,
+          order: values.order,
+          json: values.json,
+          csv: values.csv,
+          trace: values.trace,
+          traceCsv: values["trace-csv"],
+          report: values.report,
+          until: positive(values.until, "--until"),
+          points: intOption(values.points, "--points", 2),
+          input: values.input,
+          quiet: values.quiet,
+        },
+        io,
+      );
     }
     case "compile": {
       const file = one(files, command);
       const emit = values.emit ?? "reactions";
-      if (emit !== "reactions" && emit !== "json" && emit !== "sbml" && emit !== "antimony") throw new UsageError(`unknown --emit format \`${emit}\` (expected reactions, json, sbml or antimony)`);
+      if (emit !== "reactions" && emit !== "json" && emit !== "sbml" && emit !== "antimony")
+        throw new UsageError(`unknown --emit format \`${emit}\` (expected reactions, json, sbml or antimony)`);
       if (values.schedule !== undefined && emit !== "sbml" && emit !== "antimony") throw new UsageError("--schedule applies to --emit sbml or antimony");
-      if (values.schedule !== undefined && values.schedule !== "none" && values.schedule !== "events") throw new UsageError(`--schedule must be events or none, got \`${values.schedule}\``);
+      if (values.schedule !== undefined && values.schedule !== "none" && values.schedule !== "events")
+        throw new UsageError(`--schedule must be events or none, got \`${values.schedule}\``);
       if (values.output && resolve(values.output) === resolve(file)) throw new UsageError(`refusing to write the output over the input file ${file}`);
       const r = compileFile(file, opts);
       report(r, io);
       if (!r.ir) return 1;
-      const text = emit === "sbml" || emit === "antimony" ? await emitSbmlText(r.ir, emit, values.schedule, io) : emit === "json" ? emitJson(r.ir, VERSION) : emitReactions(r.ir);
+      const text =
+        emit === "sbml" || emit === "antimony"
+          ? await emitSbmlText(r.ir, emit, values.schedule, io)
+          : emit === "json"
+            ? emitJson(r.ir, VERSION)
+            : emitReactions(r.ir);
       if (values.output) {
         try {
           writeFileAtomic(values.output, text);

@@ -73,7 +73,9 @@ export async function runValidate(file: string, io: IO): Promise<number> {
     for (const e of items) out.push(`  ${file}:${e.line || "?"}: ${e.severity}${e.id ? ` ${e.id}` : ""}: ${e.message.replace(/\s*\n\s*/g, " ")}`);
   }
   const readFailed = read.some(isErr);
-  out.push(`${file}: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}${readFailed ? " (the file could not be read as SBML; consistency not checked)" : " (libSBML 5.18 consistency checks, all categories, units included)"}`);
+  out.push(
+    `${file}: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}${readFailed ? " (the file could not be read as SBML; consistency not checked)" : " (libSBML 5.18 consistency checks, all categories, units included)"}`,
+  );
   (errors ? io.stderr : io.stdout)(out.join("\n") + "\n");
   return errors ? 1 : 0;
 }
@@ -96,7 +98,11 @@ export async function runSbmlSim(file: string, f: SimFlags, io: IO): Promise<num
     // A schedule without crnnc's network annotations: walk it, print the final state.
     const period = r.period!;
     const iterations = f.iterations ?? Math.max(1, Math.ceil((f.until ?? period) / period));
-    const tr = runSchedule(ir, { ...r.protocol, iterations }, period, { rtol: f.rtol ?? 1e-8, atol: f.atol ?? 1e-12, ...(f.method ? { method: f.method as "rodas5" } : {}) });
+    const tr = runSchedule(ir, { ...r.protocol, iterations }, period, {
+      rtol: f.rtol ?? 1e-8,
+      atol: f.atol ?? 1e-12,
+      ...(f.method ? { method: f.method as "rodas5" } : {}),
+    });
     const final = tr.values[tr.values.length - 1]!;
     io.stdout(`${ir.name} at t = ${tr.t[tr.t.length - 1]}\n` + ir.species.map((s, i) => `  ${s.id}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
     return 0;

@@ -52,13 +52,18 @@ export function runProtocol(ir: CRN, f: Pick<SimFlags, "iterations" | "seed" | "
   const t = ir.train!;
   const seed = f.seed ?? t.seed;
   const order = parseOrder(f.order);
-  return makeProtocol(ir, loadDataset(t.dataset, t.split, seed), { seed, ...(order ? { order } : {}), ...(f.iterations !== undefined ? { iterations: f.iterations } : {}) });
+  return makeProtocol(ir, loadDataset(t.dataset, t.split, seed), {
+    seed,
+    ...(order ? { order } : {}),
+    ...(f.iterations !== undefined ? { iterations: f.iterations } : {}),
+  });
 }
 
 export class SimUsageError extends Error {}
 
 export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {
-  if (f.method && !METHODS.includes(f.method as (typeof METHODS)[number])) throw new SimUsageError(`unknown --method \`${f.method}\` (expected ${METHODS.join(", ")})`);
+  if (f.method && !METHODS.includes(f.method as (typeof METHODS)[number]))
+    throw new SimUsageError(`unknown --method \`${f.method}\` (expected ${METHODS.join(", ")})`);
   const solver = { method: f.method, rtol: f.rtol, atol: f.atol };
   if (f.report !== undefined && ir.kind !== "train") throw new SimUsageError(`--report applies to training runs; \`${ir.name}\` has no train block`);
   if (ir.kind === "train") return runTrain(ir, f, solver, io);
@@ -66,11 +71,22 @@ export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onS
   return runCrn(ir, f, solver, io);
 }
 
-async function runTrain(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {
+async function runTrain(
+  ir: CRN,
+  f: SimFlags,
+  solver: { method?: string; rtol?: number; atol?: number },
+  io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void },
+): Promise<number> {
   if (f.readout && f.readout !== "closed" && f.readout !== "crn") throw new SimUsageError(`--readout must be closed or crn, got \`${f.readout}\``);
   parseOrder(f.order);
-  const trace = f.trace ? f.trace.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
-  if (trace && !f.traceCsv && !f.json && !f.report) throw new SimUsageError("--trace needs --trace-csv FILE, --json FILE or --report FILE to write the trajectories to");
+  const trace = f.trace
+    ? f.trace
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
+  if (trace && !f.traceCsv && !f.json && !f.report)
+    throw new SimUsageError("--trace needs --trace-csv FILE, --json FILE or --report FILE to write the trajectories to");
   if (trace) for (const id of trace) if (!ir.species.some((s) => s.id === id)) throw new SimUsageError(`--trace: \`${ir.name}\` has no species \`${id}\``);
   const signal = { stop: false };
   const unhook = io.onSigint?.(() => {
@@ -202,10 +218,10 @@ function progressPrinter(ir: CRN, io: IO & { tty?: boolean }, quiet: boolean) {
   };
 }
 
-
 function runForward(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO): number {
   const net = NetworkLayout.of(ir);
-  if (!f.input) throw new SimUsageError(`\`${ir.name}\` has no train block: give --input with ${net.sizes[0]} comma-separated value${net.sizes[0] === 1 ? "" : "s"}`);
+  if (!f.input)
+    throw new SimUsageError(`\`${ir.name}\` has no train block: give --input with ${net.sizes[0]} comma-separated value${net.sizes[0] === 1 ? "" : "s"}`);
   const a = f.input.split(",").map((v) => Number(v.trim()));
   if (a.length !== net.sizes[0] || a.some((v) => !Number.isFinite(v) || v < 0))
     throw new SimUsageError(`--input needs ${net.sizes[0]} non-negative number${net.sizes[0] === 1 ? "" : "s"} (concentrations), got \`${f.input}\``);
@@ -215,7 +231,10 @@ function runForward(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: numb
   net.inputs.forEach((s, j) => (x[s] = a[j]!));
   const t = toSteadyState(md, integ, x, 1e-12, 1e6);
   const closed = net.noClosedForm.length ? undefined : net.forward(net.parameters(x), a);
-  if (net.noClosedForm.length) io.stderr(`crnnc: note: activation ${net.noClosedForm.map((n) => `\`${n}\``).join(", ")} declares no closed form (\`closed(z) = ...\`): only the CRN's value is shown\n`);
+  if (net.noClosedForm.length)
+    io.stderr(
+      `crnnc: note: activation ${net.noClosedForm.map((n) => `\`${n}\``).join(", ")} declares no closed form (\`closed(z) = ...\`): only the CRN's value is shown\n`,
+    );
   const lines = [`${ir.name} at input (${a.join(", ")}): forward CRN ${Number.isFinite(t) ? `steady by t = ${t}` : "did not settle"}`];
   lines.push("  output        CRN steady state    closed form        rel. difference");
   const y = net.readOutputs(x);
@@ -224,7 +243,9 @@ function runForward(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: numb
     const rel = c === undefined ? "" : (Math.abs(y[i]! - c) / Math.max(Math.abs(c), 1e-300)).toExponential(2);
     // A dual-railed output is named by its node (Y_0), not by a rail.
     const name = net.outputsM[i]! >= 0 ? ir.species[s]!.id.replace(/_p$/, "") : ir.species[s]!.id;
-    lines.push(`  ${name.padEnd(12)}  ${y[i]!.toPrecision(12).padEnd(18)}  ${c === undefined ? "(no closed form)".padEnd(18) : c.toPrecision(12).padEnd(18)} ${rel}`);
+    lines.push(
+      `  ${name.padEnd(12)}  ${y[i]!.toPrecision(12).padEnd(18)}  ${c === undefined ? "(no closed form)".padEnd(18) : c.toPrecision(12).padEnd(18)} ${rel}`,
+    );
   });
   io.stdout(lines.join("\n") + "\n");
   return Number.isFinite(t) ? 0 : 1;
@@ -251,7 +272,9 @@ function runCrn(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; 
     io.stdout(`${ir.name} at t = ${tEnd}\n` + tr.species.map((s, i) => `  ${s.padEnd(w)}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
   }
   if (tr.stopped) {
-    io.stderr(`crnnc: the run blew up at t = ${+tr.stopped.time.toPrecision(6)}: ${tr.stopped.message}. Values up to t = ${tr.t[tr.t.length - 1]} are shown.\n`);
+    io.stderr(
+      `crnnc: the run blew up at t = ${+tr.stopped.time.toPrecision(6)}: ${tr.stopped.message}. Values up to t = ${tr.t[tr.t.length - 1]} are shown.\n`,
+    );
     return 1;
   }
   return 0;

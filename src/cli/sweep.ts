@@ -12,7 +12,17 @@ import { basename, extname, join } from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
 import { compileFile } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
-import { checkAxisNames, intArg, positiveArg, parseAxes, parseSeeds, structuralOptions, sweepable, SweepUsageError, type SolverSettings } from "../sweep/grid.js";
+import {
+  checkAxisNames,
+  intArg,
+  positiveArg,
+  parseAxes,
+  parseSeeds,
+  structuralOptions,
+  sweepable,
+  SweepUsageError,
+  type SolverSettings,
+} from "../sweep/grid.js";
 import { valueProblem } from "../ir/parameters.js";
 import { METHODS } from "../sim/simulate.js";
 import { sourceHash } from "../sweep/point.js";
@@ -139,7 +149,10 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
         const err = r.diagnostics.find((d) => d.severity === "error");
         if (err) throw new SweepUsageError(`--over ${a.name}=${v}: ${err.message}`);
       } else if (can.rates.has(a.name)) {
-        const why = valueProblem(ir.parameters.find((p) => p.id === a.name)!, v);
+        const why = valueProblem(
+          ir.parameters.find((p) => p.id === a.name)!,
+          v,
+        );
         if (why) throw new SweepUsageError(`--over ${a.name}=${v}: ${why}`);
       }
     }
@@ -156,7 +169,19 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   let outcome;
   try {
     outcome = await runSweep(
-      { file, ...(target !== undefined ? { target } : {}), network: ir.name, dataset: datasetName(ir.train.dataset), axes, seeds, iterations, hash: sourceHash(base.sources), ...(Object.keys(solver).length ? { solver } : {}), workers, out },
+      {
+        file,
+        ...(target !== undefined ? { target } : {}),
+        network: ir.name,
+        dataset: datasetName(ir.train.dataset),
+        axes,
+        seeds,
+        iterations,
+        hash: sourceHash(base.sources),
+        ...(Object.keys(solver).length ? { solver } : {}),
+        workers,
+        out,
+      },
       { ...(values.quiet ? {} : { log: (l: string) => io.stderr(l + "\n") }), signal },
     );
   } finally {
@@ -164,7 +189,9 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   }
   io.stdout(summaryTable(axes, outcome.rows));
   const done = outcome.rows.reduce((a, r) => a + r.runs, 0);
-  io.stdout(`${done} of ${outcome.total} runs done${outcome.resumed ? ` (${outcome.resumed} from an earlier sweep)` : ""} in ${duration(outcome.wallMs)}; ${outcome.files.log}, ${outcome.files.json}, ${outcome.files.csv}\n`);
+  io.stdout(
+    `${done} of ${outcome.total} runs done${outcome.resumed ? ` (${outcome.resumed} from an earlier sweep)` : ""} in ${duration(outcome.wallMs)}; ${outcome.files.log}, ${outcome.files.json}, ${outcome.files.csv}\n`,
+  );
   if (values.plot) {
     const { sweepPlot } = await import("../sweep/plot.js");
     const plot = await sweepPlot(axes, outcome.rows, { network: ir.name, file, seeds: seeds.length, iterations });

@@ -30,13 +30,7 @@ export class DiagnosticSink {
 
   push(d: Diagnostic): void {
     // The same problem reached twice (e.g. a template instantiated for many layers) is reported once.
-    const dup = this.items.some(
-      (o) =>
-        o.code === d.code &&
-        o.message === d.message &&
-        o.span?.file === d.span?.file &&
-        o.span?.start === d.span?.start,
-    );
+    const dup = this.items.some((o) => o.code === d.code && o.message === d.message && o.span?.file === d.span?.file && o.span?.start === d.span?.start);
     if (!dup) this.items.push(d);
   }
 
@@ -48,10 +42,7 @@ export class DiagnosticSink {
 /** Diagnostics in reading order: by file, then position, then code. */
 export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
   return [...ds].sort(
-    (a, b) =>
-      (a.span?.file ?? "").localeCompare(b.span?.file ?? "") ||
-      (a.span?.start ?? -1) - (b.span?.start ?? -1) ||
-      a.code.localeCompare(b.code),
+    (a, b) => (a.span?.file ?? "").localeCompare(b.span?.file ?? "") || (a.span?.start ?? -1) - (b.span?.start ?? -1) || a.code.localeCompare(b.code),
   );
 }
 

@@ -40,9 +40,6 @@ export function formatDiagnostics(ds: readonly Diagnostic[], opts: FormatOptions
   const body = ds.map((d) => formatDiagnostic(d, opts)).join("\n\n");
   const errors = ds.filter((d) => d.severity === "error").length;
   const warnings = ds.length - errors;
-  const summary =
-    errors + warnings === 0
-      ? ""
-      : `\n\n${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
+  const summary = errors + warnings === 0 ? "" : `\n\n${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
   return body + summary;
 }

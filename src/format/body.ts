@@ -43,9 +43,7 @@ export interface Body {
   empty: boolean;
 }
 
-type Entry =
-  | { kind: "comment"; text: string; blank: boolean }
-  | { kind: "member"; m: Laid; trailing?: string; blank: boolean };
+type Entry = { kind: "comment"; text: string; blank: boolean } | { kind: "member"; m: Laid; trailing?: string; blank: boolean };
 
 export const commentText = (c: A.Comment): string => c.text.trimEnd();
 

@@ -50,7 +50,18 @@ export class ExprPrinter {
   /** `(a, h: 1)`, breaking one argument per line when too long. */
   args(args: A.Arg[]): Doc {
     if (args.length === 0) return "()";
-    return group(["(", indent([softline, join([",", line], args.map((a) => this.arg(a)))]), softline, ")"]);
+    return group([
+      "(",
+      indent([
+        softline,
+        join(
+          [",", line],
+          args.map((a) => this.arg(a)),
+        ),
+      ]),
+      softline,
+      ")",
+    ]);
   }
 
   arg(a: A.Arg): Doc {

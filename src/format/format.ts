@@ -40,7 +40,8 @@ export function sameProgram(before: string, after: string): string | undefined {
   const ta = toks(a);
   const tb = toks(b);
   const i = ta.findIndex((t, k) => t !== tb[k]);
-  if (i >= 0 || ta.length !== tb.length) return `token ${i >= 0 ? i : Math.min(ta.length, tb.length)} differs (\`${ta[i] ?? "end"}\` became \`${tb[i] ?? "end"}\`)`;
+  if (i >= 0 || ta.length !== tb.length)
+    return `token ${i >= 0 ? i : Math.min(ta.length, tb.length)} differs (\`${ta[i] ?? "end"}\` became \`${tb[i] ?? "end"}\`)`;
   if (comments(a).join("\n") !== comments(b).join("\n")) return "a comment was lost or moved out of order";
   if (parseText(after, "<formatted>.crnn").diagnostics.some((d) => d.severity === "error")) return "the output does not parse";
   return undefined;

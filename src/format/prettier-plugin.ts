@@ -25,7 +25,10 @@ export const languages: SupportLanguage[] = [{ name: "crnn", parsers: ["crnn"], 
 
 /** A syntax error as prettier reports it: message plus `loc` for its code frame. */
 class CrnnSyntaxError extends SyntaxError {
-  constructor(message: string, readonly loc: { start: { line: number; column: number }; end?: { line: number; column: number } }) {
+  constructor(
+    message: string,
+    readonly loc: { start: { line: number; column: number }; end?: { line: number; column: number } },
+  ) {
     super(message);
   }
 }
@@ -39,7 +42,9 @@ const parser: Parser<CrnnRoot> = {
     if (errors.length) {
       const d = errors[0]!;
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? "s" : ""})` : "";
-      const loc = d.span ? { start: { line: d.span.line, column: d.span.col }, end: { line: d.span.endLine, column: d.span.endCol + 1 } } : { start: { line: 1, column: 1 } };
+      const loc = d.span
+        ? { start: { line: d.span.line, column: d.span.col }, end: { line: d.span.endLine, column: d.span.endCol + 1 } }
+        : { start: { line: 1, column: 1 } };
       throw new CrnnSyntaxError(`error[${d.code}]: ${d.message}${more}`, loc);
     }
     return { type: "crnn-file", ast, text, start: 0, end: text.length };

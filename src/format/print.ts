@@ -23,12 +23,21 @@ type Member = A.Item | A.Statement | A.InitDecl | A.InputDecl | A.DenseDecl | A.
 
 class Printer {
   private readonly ex: ExprPrinter;
-  constructor(private readonly src: Source, private readonly opts: PrintOptions) {
+  constructor(
+    private readonly src: Source,
+    private readonly opts: PrintOptions,
+  ) {
     this.ex = new ExprPrinter(src);
   }
 
   file(): Doc {
-    const body = layoutBody(this.src, this.src.ast.items.map((it) => this.member(it, 0)), { start: 0, end: this.src.text.length, openLine: 0 }, 0, this.opts);
+    const body = layoutBody(
+      this.src,
+      this.src.ast.items.map((it) => this.member(it, 0)),
+      { start: 0, end: this.src.text.length, openLine: 0 },
+      0,
+      this.opts,
+    );
     return body.empty ? "" : [body.doc, hardline];
   }
 
@@ -53,11 +62,33 @@ class Printer {
       case "closed":
         return this.leaf(m, group(["closed(", m.arg.name, ") =", indent(line), this.ex.top(m.value)]));
       case "local":
-        return this.leaf(m, group(["local ", indent(join([",", line], m.names.map((n) => n.name)))]));
+        return this.leaf(
+          m,
+          group([
+            "local ",
+            indent(
+              join(
+                [",", line],
+                m.names.map((n) => n.name),
+              ),
+            ),
+          ]),
+        );
       case "call":
         return this.leaf(m, [m.callee, this.ex.args(m.args)]);
       case "init":
-        return this.leaf(m, group(["init ", indent(join([",", line], m.assigns.map((a) => [this.species(a.species), " = ", this.ex.top(a.value)])))]));
+        return this.leaf(
+          m,
+          group([
+            "init ",
+            indent(
+              join(
+                [",", line],
+                m.assigns.map((a) => [this.species(a.species), " = ", this.ex.top(a.value)]),
+              ),
+            ),
+          ]),
+        );
       case "input":
         return this.leaf(m, ["input ", this.ex.top(m.size)]);
       case "dense": {
@@ -109,12 +140,14 @@ class Printer {
     const rate = r.rate ? (r.rate.kind === "law" ? ["rate(", this.ex.top(r.rate.expr), ")"] : this.ex.top(r.rate.expr)) : undefined;
     // Broken: the products on the next line, indented; long sides wrap at `+`; the rate moves
     // to its own line when it does not fit after the products.
-    const side = (terms: string[]) => fill(join(line, terms.map((t, i) => (i < terms.length - 1 ? `${t} +` : t))));
-    const doc = group([
-      indent(side(lhs)),
-      " ->",
-      indent([line, side(rhs), rate ? group(indent([line, "@ ", rate])) : ""]),
-    ]);
+    const side = (terms: string[]) =>
+      fill(
+        join(
+          line,
+          terms.map((t, i) => (i < terms.length - 1 ? `${t} +` : t)),
+        ),
+      );
+    const doc = group([indent(side(lhs)), " ->", indent([line, side(rhs), rate ? group(indent([line, "@ ", rate])) : ""])]);
     const cells = [lhs.join(" + "), rhs.join(" + "), ...(rate ? [flat(rate)] : [])];
     return { ...this.leaf(r, doc, { kind: "reaction", cells }), flat: `${cells[0]} -> ${cells[1]}${rate ? ` @ ${cells[2]}` : ""}` };
   }
@@ -142,9 +175,10 @@ class Printer {
     const laid = [...members.map((x) => this.member(x, depth + 1)), ...extra].sort((a, b) => a.span.start - b.span.start);
     const body = layoutBody(this.src, laid, { start, end, openLine: lb?.startLine ?? -1 }, (depth + 1) * this.opts.tabWidth, this.opts);
     const lead = this.src.commentsIn(m.span.start, start).map(commentText);
-    const doc: Doc = body.empty && body.open === undefined
-      ? [header, " {}"]
-      : [header, " {", body.open !== undefined ? `  ${body.open}` : "", body.empty ? "" : indent([hardline, body.doc]), hardline, "}"];
+    const doc: Doc =
+      body.empty && body.open === undefined
+        ? [header, " {}"]
+        : [header, " {", body.open !== undefined ? `  ${body.open}` : "", body.empty ? "" : indent([hardline, body.doc]), hardline, "}"];
     return { span: m.span, lead, doc };
   }
 
@@ -160,7 +194,14 @@ class Printer {
   /** `eta 0.002`, `init weights normal(0, 0.1)`, `evaluate every 100`, `on backward, nodes`. */
   private setting(s: A.Setting): Laid {
     const key = s.key === "init" && s.qualifier ? `init ${s.qualifier}` : s.key;
-    const value: Doc = s.names ? join(", ", s.names.map((n) => n.name)) : s.key === "evaluate" ? ["every ", this.value(s)] : this.value(s);
+    const value: Doc = s.names
+      ? join(
+          ", ",
+          s.names.map((n) => n.name),
+        )
+      : s.key === "evaluate"
+        ? ["every ", this.value(s)]
+        : this.value(s);
     return this.leaf(s, group([key, indent([line, value])]), { kind: "setting", cells: [key, flat(value)] });
   }
 

@@ -20,7 +20,10 @@ export class Source {
   readonly callParens = new Set<number>();
   readonly comments: A.Comment[];
 
-  constructor(readonly text: string, readonly ast: A.FileAst) {
+  constructor(
+    readonly text: string,
+    readonly ast: A.FileAst,
+  ) {
     this.tokens = crnnLexer.tokenize(text).tokens;
     const open: number[] = [];
     this.tokens.forEach((t, i) => {
@@ -55,7 +58,8 @@ export class Source {
 
   /** The first token of `type` inside [start, end). */
   firstToken(start: number, end: number, type: TokenType): IToken | undefined {
-    for (let i = this.firstIndexAtOrAfter(start); i < this.tokens.length && this.tokens[i]!.startOffset < end; i++) if (this.tokens[i]!.tokenType === type) return this.tokens[i];
+    for (let i = this.firstIndexAtOrAfter(start); i < this.tokens.length && this.tokens[i]!.startOffset < end; i++)
+      if (this.tokens[i]!.tokenType === type) return this.tokens[i];
     return undefined;
   }
 

@@ -97,7 +97,10 @@ export function foldExpr<L, R>(e: Expr<L>, f: Folder<L, R>): R {
     case "bin":
       return f.bin(x.op, foldExpr(x.a, f), foldExpr(x.b, f));
     case "fn":
-      return f.fn(x.f, x.args.map((a) => foldExpr(a, f)));
+      return f.fn(
+        x.f,
+        x.args.map((a) => foldExpr(a, f)),
+      );
   }
 }
 
@@ -120,8 +123,7 @@ export function forEachLeaf<L>(e: Expr<L>, f: (l: L) => void): void {
   else if (x.k === "bin") {
     forEachLeaf(x.a, f);
     forEachLeaf(x.b, f);
-  }
-  else if (x.k === "fn") for (const a of x.args) forEachLeaf(a, f);
+  } else if (x.k === "fn") for (const a of x.args) forEachLeaf(a, f);
 }
 
 /** Does some leaf satisfy `pred`? */

@@ -17,8 +17,22 @@ export const SBML_ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * concentration and the schedule's counters.
  */
 export const RESERVED_IDS: ReadonlySet<string> = new Set([
-  "time", "avogadro", "pi", "exponentiale", "true", "false", "inf", "infinity", "nan", "notanumber", "delay", "rateof",
-  "cell", "m_ref", "iter", "pos",
+  "time",
+  "avogadro",
+  "pi",
+  "exponentiale",
+  "true",
+  "false",
+  "inf",
+  "infinity",
+  "nan",
+  "notanumber",
+  "delay",
+  "rateof",
+  "cell",
+  "m_ref",
+  "iter",
+  "pos",
 ]);
 
 export class NetworkNames {

@@ -64,11 +64,14 @@ export function withParameters(ir: CRN, changes: Readonly<Record<string, number>
   const state = new Uint8Array(params.length); // 0 new, 1 visiting, 2 done
   const visit = (i: number): number => {
     const p = params[i]!;
-    if (state[i] === 2 || !p.expr) return (state[i] = 2), p.value;
+    if (state[i] === 2 || !p.expr) return ((state[i] = 2), p.value);
     if (state[i] === 1) throw new RangeError(`parameter ${p.id} is defined in terms of itself`);
     state[i] = 1;
     forEachLeaf(p.expr, (l) => void visit(l.p));
-    p.value = constValue(p.expr, params.map((q) => q.value));
+    p.value = constValue(
+      p.expr,
+      params.map((q) => q.value),
+    );
     state[i] = 2;
     return p.value;
   };

@@ -147,10 +147,7 @@ export interface NoiseSettings {
   on: string[];
 }
 
-export type Distribution =
-  | { kind: "uniform"; low: number; high: number }
-  | { kind: "normal"; mean: number; std: number }
-  | { kind: "constant"; value: number };
+export type Distribution = { kind: "uniform"; low: number; high: number } | { kind: "normal"; mean: number; std: number } | { kind: "constant"; value: number };
 
 export type DatasetSpec = ({ kind: "builtin"; name: string } | { kind: "csv"; path: string; features?: string[]; targets?: string[] }) & {
   scale?: number;

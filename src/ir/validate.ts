@@ -40,7 +40,8 @@ export function validateIR(ir: CRN): string[] {
     else if (l.k === "arg" && !allowArg) problems.push(`${where}: an argument outside a function`);
     else if (l.k !== "param" && l.k !== "species" && l.k !== "arg") problems.push(`${where}: unknown leaf ${l.k}`);
   };
-  const checkExpr = <L extends { k: string }>(e: Expr<L>, where: string, species: boolean, arg = false) => forEachLeaf(e, leafProblem(where, species, arg) as (l: L) => void);
+  const checkExpr = <L extends { k: string }>(e: Expr<L>, where: string, species: boolean, arg = false) =>
+    forEachLeaf(e, leafProblem(where, species, arg) as (l: L) => void);
   const pids = new Set<string>();
   ir.parameters.forEach((p, i) => {
     const where = `parameter ${p.id}`;
@@ -89,7 +90,8 @@ export function validateIR(ir: CRN): string[] {
   ir.layers?.forEach((l, i) => {
     const a = l.activation;
     if (!a) return;
-    for (const [name, p] of Object.entries(a.params)) if (!(p >= 0 && p < np)) problems.push(`layer ${i}: activation parameter ${name} refers to parameter ${p}`);
+    for (const [name, p] of Object.entries(a.params))
+      if (!(p >= 0 && p < np)) problems.push(`layer ${i}: activation parameter ${name} refers to parameter ${p}`);
     if (a.closed) checkExpr(a.closed, `layer ${i}: closed form`, false, true);
   });
   if (ir.train) {

@@ -91,9 +91,7 @@ export function loadProgram(entry: string, sink: DiagnosticSink, host: SourceHos
       // The stdlib ships with the package: always read from disk, whatever host serves user files.
       const h = item.std ? fsHost : host;
       if (!h.exists(target)) {
-        const hint = item.std
-          ? `the standard library has: ${stdModules().join(", ")}`
-          : `looked for ${displayName(target)}`;
+        const hint = item.std ? `the standard library has: ${stdModules().join(", ")}` : `looked for ${displayName(target)}`;
         sink.error("E0301", item.pathSpan, `cannot find module \`${item.path}\``, hint);
         continue;
       }
@@ -122,7 +120,10 @@ export function loadProgram(entry: string, sink: DiagnosticSink, host: SourceHos
 let stdList: string[] | undefined;
 export function stdModules(): string[] {
   stdList ??= existsSync(STDLIB_DIR)
-    ? readdirSync(STDLIB_DIR).filter((f) => f.endsWith(".crnn")).map((f) => `std/${f.slice(0, -5)}`).sort()
+    ? readdirSync(STDLIB_DIR)
+        .filter((f) => f.endsWith(".crnn"))
+        .map((f) => `std/${f.slice(0, -5)}`)
+        .sort()
     : [];
   return stdList;
 }

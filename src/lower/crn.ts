@@ -15,14 +15,25 @@ import type { CRN } from "../ir/types.js";
 import { bind, instantiate, type DualArg } from "./instantiate.js";
 import { ParamTable, type RateOverride } from "./params.js";
 
-export function lowerCrn(decl: A.CrnDecl, t: CompiledTemplate, source: string, sink: DiagnosticSink, overrides: ReadonlyMap<string, RateOverride> = new Map()): CRN {
+export function lowerCrn(
+  decl: A.CrnDecl,
+  t: CompiledTemplate,
+  source: string,
+  sink: DiagnosticSink,
+  overrides: ReadonlyMap<string, RateOverride> = new Map(),
+): CRN {
   const b = new IRBuilder();
   const params = new ParamTable(sink, overrides);
   const bound = bind(t, { params, site: decl.nameSpan, sink });
   const globalIds = new Map<string, number | DualArg>();
   // Species named in the block come first, in order of appearance.
   for (const [name, g] of t.globals) {
-    globalIds.set(name, g.dual ? { p: b.add({ id: `${name}_p`, role: "species", family: name, rail: "p" }), m: b.add({ id: `${name}_m`, role: "species", family: name, rail: "m" }) } : b.add({ id: name, role: "species" }));
+    globalIds.set(
+      name,
+      g.dual
+        ? { p: b.add({ id: `${name}_p`, role: "species", family: name, rail: "p" }), m: b.add({ id: `${name}_m`, role: "species", family: name, rail: "m" }) }
+        : b.add({ id: name, role: "species" }),
+    );
   }
   const taken = (id: string) => b.has(id) || [...t.globals.keys()].some((g) => g === id || `${g}_p` === id || `${g}_m` === id);
   const fresh = (base: string) => {
@@ -30,16 +41,20 @@ export function lowerCrn(decl: A.CrnDecl, t: CompiledTemplate, source: string, s
     for (let k = 2; taken(id); k++) id = `${base}_${k}`;
     return id;
   };
-  instantiate(bound, {
-    args: [],
-    tag: "crn",
-    global: (name) => globalIds.get(name) ?? b.add({ id: name, role: "species" }),
-    local: (name, isDual) => {
-      if (!isDual) return b.add({ id: fresh(name), role: "aux", family: name });
-      const base = fresh(name);
-      return { p: b.add({ id: `${base}_p`, role: "aux", family: name, rail: "p" }), m: b.add({ id: `${base}_m`, role: "aux", family: name, rail: "m" }) };
+  instantiate(
+    bound,
+    {
+      args: [],
+      tag: "crn",
+      global: (name) => globalIds.get(name) ?? b.add({ id: name, role: "species" }),
+      local: (name, isDual) => {
+        if (!isDual) return b.add({ id: fresh(name), role: "aux", family: name });
+        const base = fresh(name);
+        return { p: b.add({ id: `${base}_p`, role: "aux", family: name, rail: "p" }), m: b.add({ id: `${base}_m`, role: "aux", family: name, rail: "m" }) };
+      },
     },
-  }, b);
+    b,
+  );
   // Initial values.
   const used = new Set<number>();
   for (const r of b.reactions) for (const x of [...r.reactants, ...r.products]) used.add(x.s);
@@ -55,7 +70,11 @@ export function lowerCrn(decl: A.CrnDecl, t: CompiledTemplate, source: string, s
     if (initSet.has(idx)) sink.error("E0102", init.span, `initial value of \`${species[idx]!.id}\` is set twice`);
     initSet.add(idx);
     if (!(v >= 0) || !Number.isFinite(v)) {
-      sink.error(Number.isFinite(v) ? "E0209" : "E0212", init.span, `initial concentration of \`${species[idx]!.id}\` must be non-negative and finite, got ${v}`);
+      sink.error(
+        Number.isFinite(v) ? "E0209" : "E0212",
+        init.span,
+        `initial concentration of \`${species[idx]!.id}\` must be non-negative and finite, got ${v}`,
+      );
       continue;
     }
     species[idx] = { ...species[idx]!, init: v };

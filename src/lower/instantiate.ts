@@ -62,7 +62,12 @@ export function bind(t: CompiledTemplate, env: BindEnv): BoundTemplate {
     const v = constValue(k, values());
     // NaN comes from a value already reported as an error: do not report it again.
     if ((!Number.isFinite(v) || v < 0) && !(Number.isNaN(v) && env.sink.hasErrors)) {
-      env.sink.error("E0203", env.site, `rate constant of a reaction of \`${t.name}\` is ${v}: rate constants must be non-negative and finite`, `the reaction is at ${r.span.file}:${r.span.line}`);
+      env.sink.error(
+        "E0203",
+        env.site,
+        `rate constant of a reaction of \`${t.name}\` is ${v}: rate constants must be non-negative and finite`,
+        `the reaction is at ${r.span.file}:${r.span.line}`,
+      );
     }
     return { reactants: r.reactants, products: r.products, rate: { kind: "mass", k } as Rate, origin };
   });
@@ -106,7 +111,12 @@ export function instantiate(b: BoundTemplate, w: Wiring, out: IRBuilder): void {
     // Arguments that name the same species can make a reaction do nothing (`m(A, A)` of
     // `X -> Y`): it has no effect on the ODE, so it is left out.
     if (sameComplex(reactants, products)) continue;
-    const rate: Rate = r.rate ?? { kind: "law", expr: mapLeaves<SlotLeaf | ParamLeaf, ParamLeaf | { k: "species"; s: number }>(r.law!, (l) => (l.k === "slot" ? { k: "species", s: resolve(l.slot) } : l)) };
+    const rate: Rate = r.rate ?? {
+      kind: "law",
+      expr: mapLeaves<SlotLeaf | ParamLeaf, ParamLeaf | { k: "species"; s: number }>(r.law!, (l) =>
+        l.k === "slot" ? { k: "species", s: resolve(l.slot) } : l,
+      ),
+    };
     out.reactions.push({ reactants, products, rate, tag: w.tag, origin: r.origin });
   }
 }

@@ -64,7 +64,15 @@ export function lowerNetwork(plan: NetworkPlan, source: string, sink: Diagnostic
       for (const [c, v] of a.catalysts) catalysts.set(c, { id: catValues.get(c)!.size > 1 ? `${c}${l}` : c, value: v });
       if (a.closed) closed[l] = params.leaves(a.closed, act, (x) => (x.k === "arg" ? { k: "arg", i: x.i } : num(NaN))) as ClosedForm;
     }
-    return { size: lp.size, site, templates, catalysts, dualOutput: lp.activation?.dualOutput ?? false, accumulator: lp.activation?.accumulator ?? false, dualSlope: lp.activation?.dualSlope ?? false };
+    return {
+      size: lp.size,
+      site,
+      templates,
+      catalysts,
+      dualOutput: lp.activation?.dualOutput ?? false,
+      accumulator: lp.activation?.accumulator ?? false,
+      dualSlope: lp.activation?.dualSlope ?? false,
+    };
   });
 
   const b = new IRBuilder();

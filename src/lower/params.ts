@@ -172,10 +172,20 @@ export class ParamTable {
       remap[p] = out.length;
       const e = this.entries[p]!;
       const unit = e.role === "protocol" ? "s" : e.role === "rate" && orders[p]!.size === 1 && !e.expr ? rateUnit([...orders[p]!][0]!) : undefined;
-      out.push({ id: ids[p]!, name: e.name, value: e.value, role: e.role, owner: e.owner, ...(unit ? { unit } : {}), ...(e.span ? { span: e.span } : {}), ...(e.expr ? { expr: e.expr } : {}) });
+      out.push({
+        id: ids[p]!,
+        name: e.name,
+        value: e.value,
+        role: e.role,
+        owner: e.owner,
+        ...(unit ? { unit } : {}),
+        ...(e.span ? { span: e.span } : {}),
+        ...(e.expr ? { expr: e.expr } : {}),
+      });
     }
     if (!compact) return { ...ir, parameters: out };
-    const re = <L>(e: Expr<L | ParamLeaf>): Expr<L | ParamLeaf> => mapLeaves(e, (l) => ((l as ParamLeaf).k === "param" ? { k: "param" as const, p: remap[(l as ParamLeaf).p]! } : l));
+    const re = <L>(e: Expr<L | ParamLeaf>): Expr<L | ParamLeaf> =>
+      mapLeaves(e, (l) => ((l as ParamLeaf).k === "param" ? { k: "param" as const, p: remap[(l as ParamLeaf).p]! } : l));
     for (const q of out) if (q.expr) q.expr = re(q.expr) as ConstExpr;
     // Shared rate objects (one per template reaction) are renumbered once.
     const done = new Map<object, ConstExpr | CRN["reactions"][number]["rate"]>();
@@ -200,7 +210,14 @@ export class ParamTable {
         : l,
     );
     const train = ir.train
-      ? { ...ir.train, params: Object.fromEntries(Object.entries(ir.train.params).map(([k, p]) => [k, p === undefined ? undefined : remap[p]!]).filter(([, p]) => p !== undefined)) as typeof ir.train.params }
+      ? {
+          ...ir.train,
+          params: Object.fromEntries(
+            Object.entries(ir.train.params)
+              .map(([k, p]) => [k, p === undefined ? undefined : remap[p]!])
+              .filter(([, p]) => p !== undefined),
+          ) as typeof ir.train.params,
+        }
       : undefined;
     return { ...ir, parameters: out, reactions, ...(layers ? { layers } : {}), ...(train ? { train } : {}) };
   }

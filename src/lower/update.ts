@@ -31,7 +31,13 @@ export function forEachParameter(ctx: Pick<NetworkContext, "layers">, f: (l: num
 }
 
 /** A weight's or bias's rails, its gradient's rails (LW or LZ) and the wiring for templates at its site. */
-export function parameterSite(b: IRBuilder, ctx: Pick<NetworkContext, "names">, l: number, i: number, j?: number): { param: DualArg; gradient: DualArg; wiring: Omit<Wiring, "args"> } {
+export function parameterSite(
+  b: IRBuilder,
+  ctx: Pick<NetworkContext, "names">,
+  l: number,
+  i: number,
+  j?: number,
+): { param: DualArg; gradient: DualArg; wiring: Omit<Wiring, "args"> } {
   const { names } = ctx;
   const weight = j !== undefined;
   return {

@@ -65,7 +65,12 @@ export function pairsSpec(samples: readonly PairsSample[], opts: PairsPlotOption
         mark: { type: "area", opacity: 0.4, line: { strokeWidth: 1 }, clip: true },
         encoding: {
           x: xEnc(j, bottom),
-          y: { field: "density", type: "quantitative", stack: null, axis: { title: left ? `${names[i]} (density)` : null, labels: false, ticks: false, grid: false } },
+          y: {
+            field: "density",
+            type: "quantitative",
+            stack: null,
+            axis: { title: left ? `${names[i]} (density)` : null, labels: false, ticks: false, grid: false },
+          },
           color,
         },
       };

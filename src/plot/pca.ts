@@ -125,7 +125,8 @@ export interface PcaPlotOptions {
 
 export function pcaSpec(points: readonly ClassPoint[], opts: PcaPlotOptions = {}): TopLevelSpec {
   const classes = opts.classes ?? [...new Set(points.flatMap((p) => [p.truth, p.predicted]))];
-  const axis = (i: number) => `principal component ${i + 1}${opts.explained?.[i] !== undefined ? ` (${(opts.explained[i]! * 100).toFixed(1)}% of variance)` : ""}`;
+  const axis = (i: number) =>
+    `principal component ${i + 1}${opts.explained?.[i] !== undefined ? ` (${(opts.explained[i]! * 100).toFixed(1)}% of variance)` : ""}`;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: BASE_CONFIG,

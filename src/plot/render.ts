@@ -68,7 +68,10 @@ export function normaliseIds(svg: string, prefix?: string): string {
 
 /** Coordinates in path data and transforms to 2 decimals (1/100 px): about a third smaller. */
 export function shortenCoordinates(svg: string): string {
-  return svg.replace(/\s(d|transform)="([^"]*)"/g, (_, name: string, v: string) => ` ${name}="${v.replace(/-?\d+\.\d{3,}/g, (x) => String(Number(Number(x).toFixed(2))))}"`);
+  return svg.replace(
+    /\s(d|transform)="([^"]*)"/g,
+    (_, name: string, v: string) => ` ${name}="${v.replace(/-?\d+\.\d{3,}/g, (x) => String(Number(Number(x).toFixed(2))))}"`,
+  );
 }
 
 /** 32-bit FNV-1a of a string, as 8 hex digits. */

@@ -34,10 +34,23 @@ export async function trainReport(r: TrainResult, ir: CRN, data: Dataset, opts: 
   parts.push(section("Outcome", table(["", "value"], outcomeRows(r))));
   parts.push(section("Settings", table(["setting", "value"], settingsRows(r, ir))));
 
-  parts.push(section("Learning curve", await plot(historySpec(r.history), "Error E(t) (paper eq. 17) and accuracy A(t) of the training and validation sets at every evaluation.")));
+  parts.push(
+    section(
+      "Learning curve",
+      await plot(historySpec(r.history), "Error E(t) (paper eq. 17) and accuracy A(t) of the training and validation sets at every evaluation."),
+    ),
+  );
   if (r.trace) {
     const n = r.trace.t.length;
-    parts.push(section("Traced species", await plot(traceSpec(r.trace), `Concentrations of ${r.trace.species.join(", ")} over ${n} integrator step${n === 1 ? "" : "s"}${n > 1500 ? " (thinned for drawing: per time bucket the first, lowest, highest and last value)" : ""}.`)));
+    parts.push(
+      section(
+        "Traced species",
+        await plot(
+          traceSpec(r.trace),
+          `Concentrations of ${r.trace.species.join(", ")} over ${n} integrator step${n === 1 ? "" : "s"}${n > 1500 ? " (thinned for drawing: per time bucket the first, lowest, highest and last value)" : ""}.`,
+        ),
+      ),
+    );
   }
   const cls = await classificationSection(r, ir, data, opts);
   if (cls) parts.push(cls);
@@ -65,7 +78,10 @@ function outcomeRows(r: TrainResult): string[][] {
   const rows: string[][] = [
     ["iterations run", `${r.iterationsRun} of ${r.settings.iterations}`],
     ["simulated time", num(r.iterationsRun * r.settings.period, 6)],
-    ["dataset", `${r.dataset.name}: ${r.dataset.train} training, ${r.dataset.validation} validation samples${r.dataset.classification ? ` (${r.dataset.classification} classification)` : " (regression)"}`],
+    [
+      "dataset",
+      `${r.dataset.name}: ${r.dataset.train} training, ${r.dataset.validation} validation samples${r.dataset.classification ? ` (${r.dataset.classification} classification)` : " (regression)"}`,
+    ],
   ];
   if (last) {
     rows.push(["final train error E", num(last.trainError)]);
@@ -87,7 +103,22 @@ function outcomeRows(r: TrainResult): string[][] {
 function settingsRows(r: TrainResult, ir: CRN): string[][] {
   const rows: string[][] = [
     ["source", ir.source],
-    ["network", (ir.layers ?? []).map((l, i) => (i === 0 ? String(l.size) : `${l.size} ${l.activation ? `${l.activation.name}(${Object.entries(l.activation.params).map(([k, p]) => `${k}: ${ir.parameters[p]!.value}`).join(", ")})` : ""}`)).join(" → ")],
+    [
+      "network",
+      (ir.layers ?? [])
+        .map((l, i) =>
+          i === 0
+            ? String(l.size)
+            : `${l.size} ${
+                l.activation
+                  ? `${l.activation.name}(${Object.entries(l.activation.params)
+                      .map(([k, p]) => `${k}: ${ir.parameters[p]!.value}`)
+                      .join(", ")})`
+                  : ""
+              }`,
+        )
+        .join(" → "),
+    ],
     ["CRN", `${ir.species.length} species, ${ir.reactions.length} reactions`],
   ];
   const rates = ir.parameters.filter((p) => p.role === "rate");
@@ -128,7 +159,10 @@ function labels(ir: CRN, d: Dataset): Labels {
     }
     if (spec?.kind === "csv") {
       const c = readCsv(spec.path, spec.features, spec.targets);
-      return { features: c.features.length === nIn ? c.features : fallback.features, classes: c.targets.length === nOut && nOut > 1 ? c.targets : fallback.classes };
+      return {
+        features: c.features.length === nIn ? c.features : fallback.features,
+        classes: c.targets.length === nOut && nOut > 1 ? c.targets : fallback.classes,
+      };
     }
   } catch {
     /* names are a nicety: fall back to x1…, class 0… */
@@ -148,7 +182,10 @@ async function classificationSection(r: TrainResult, ir: CRN, data: Dataset, opt
   const heading = "Classification";
   const net = NetworkLayout.of(ir);
   if (net.noClosedForm.length)
-    return section(heading, `<p>No classification plot: the activation ${escapeHtml(net.noClosedForm.join(", "))} has no closed form to evaluate the trained network with.</p>`);
+    return section(
+      heading,
+      `<p>No classification plot: the activation ${escapeHtml(net.noClosedForm.join(", "))} has no closed form to evaluate the trained network with.</p>`,
+    );
   const params = {
     w: r.weights.w.map((m) => Float64Array.from(m.flat())),
     b: r.weights.b.map((b) => Float64Array.from(b)),
@@ -171,12 +208,27 @@ async function classificationSection(r: TrainResult, ir: CRN, data: Dataset, opt
       classified.map((c) => ({ features: c.x, predicted: c.predicted, truth: c.truth })),
       { features: names.features, classes: names.classes },
     );
-    return section(heading, await plot(spec, `Pair plot of the ${d} input features, coloured by the class the trained network predicts, shaped by the true class; diagonal: density of each feature per predicted class. ${count}.`));
+    return section(
+      heading,
+      await plot(
+        spec,
+        `Pair plot of the ${d} input features, coloured by the class the trained network predicts, shaped by the true class; diagonal: density of each feature per predicted class. ${count}.`,
+      ),
+    );
   }
-  const p = pca(classified.map((c) => c.x), 2);
+  const p = pca(
+    classified.map((c) => c.x),
+    2,
+  );
   const spec = pcaSpec(
     classified.map((c, i) => ({ x: p.scores[i]![0]!, y: p.scores[i]![1]!, predicted: c.predicted, truth: c.truth })),
     { classes: names.classes, explained: p.explained },
   );
-  return section(heading, await plot(spec, `The ${d} inputs projected onto their first two principal components, coloured by the class the trained network predicts, shaped by the true class. ${count}.`));
+  return section(
+    heading,
+    await plot(
+      spec,
+      `The ${d} inputs projected onto their first two principal components, coloured by the class the trained network predicts, shaped by the true class. ${count}.`,
+    ),
+  );
 }

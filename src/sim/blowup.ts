@@ -23,7 +23,12 @@ export function checkState(ir: CRN, x: Float64Array, t: number, limit: number): 
     if (!Number.isFinite(v)) throw new BlowupError(`concentration of ${ir.species[q]!.id} is not finite`, t, ir.species[q]!.id);
     if (v > limit && (worst < 0 || v > x[worst]!)) worst = q;
   }
-  if (worst >= 0) throw new BlowupError(`concentration of ${ir.species[worst]!.id} ran away to ${x[worst]!.toExponential(3)} (limit ${limit.toExponential(0)})`, t, ir.species[worst]!.id);
+  if (worst >= 0)
+    throw new BlowupError(
+      `concentration of ${ir.species[worst]!.id} ran away to ${x[worst]!.toExponential(3)} (limit ${limit.toExponential(0)})`,
+      t,
+      ir.species[worst]!.id,
+    );
 }
 
 /**

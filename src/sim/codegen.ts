@@ -65,9 +65,7 @@ export function generate(md: CompiledModel, chunk = CHUNK): Generated {
   const k = md.k;
   const laws = md.lawRates;
   const law = (r: number, x: Float64Array) => laws.get(r)!(x);
-  const make = (params: string, body: string) =>
-     
-    new Function("k", "law", `return function(${params}){${body}};`)(k, law) as (...a: unknown[]) => void;
+  const make = (params: string, body: string) => new Function("k", "law", `return function(${params}){${body}};`)(k, law) as (...a: unknown[]) => void;
   const rhsFns = rhsChunks.map((b) => make("x,dx", b) as RhsFn);
   const jacFns = jacChunks.map((b) => make("x,jv,cv", b) as JacFn);
   const lawJac = md.lawJac.length > 0;

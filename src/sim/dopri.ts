@@ -103,7 +103,8 @@ export class DormandPrince implements Integrator {
       } else {
         this.stats.rejected++;
         h *= Number.isFinite(err) ? Math.max(0.1, 0.9 * err ** (-1 / 5)) : 0.1;
-        if (h < 1e-14 * Math.max(1, Math.abs(t))) throw new IntegrationError("the step size underflowed: the system is too stiff, or a concentration diverges", t);
+        if (h < 1e-14 * Math.max(1, Math.abs(t)))
+          throw new IntegrationError("the step size underflowed: the system is too stiff, or a concentration diverges", t);
       }
     }
   }

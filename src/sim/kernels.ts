@@ -78,9 +78,9 @@ export function generateGrouped(md: CompiledModel): { rhs: RhsFn; jac: JacFn; gr
     const values: unknown[] = [md.k, R, ...S, ...N, ...C];
     const jNames = J.flatMap((row, j) => row.map((_, q) => `J${j}_${q}`));
     const jValues = J.flat();
-     
+
     rhsParts.push(new Function(...names, `return function(x, dx) { ${rhsBody} };`)(...values));
-     
+
     jacParts.push(new Function(...names, ...jNames, `return function(x, jv, cv) { ${jacBody} };`)(...values, ...jValues));
   }
   const lawPart = lawRhs(md);

@@ -35,10 +35,10 @@ const lit = (v: number): string => (Object.is(v, -0) ? "(-0)" : `(${v})`);
 export function compileLaw(e: IRExpr, deps: readonly number[], p: Float64Array = new Float64Array(0)): CompiledLaw {
   const rateBody = generate(e, deps, false);
   const gradBody = generate(e, deps, true);
-   
+
   const rate = new Function("p", `return function law(x){${rateBody.lines.join("")}return ${rateBody.out.v};};`)(p) as CompiledLaw["rate"];
   const set = gradBody.out.d.map((d, i) => `g[${i}]=${d};`).join("");
-   
+
   const grad = new Function("p", `return function lawGrad(x,g){${gradBody.lines.join("")}${set}return ${gradBody.out.v};};`)(p) as CompiledLaw["grad"];
   return { rate, grad };
 }

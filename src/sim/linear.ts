@@ -265,10 +265,11 @@ export class BlockTriangularSolver {
       const outside = (t: number): [number[], number[]] => {
         const slots: number[] = [];
         const cols: number[] = [];
-        for (let q = this.rowPtr[t]!; q < this.rowPtr[t + 1]!; q++) if (this.blockOf[this.col[q]!] !== b) {
-          slots.push(q);
-          cols.push(this.col[q]!);
-        }
+        for (let q = this.rowPtr[t]!; q < this.rowPtr[t + 1]!; q++)
+          if (this.blockOf[this.col[q]!] !== b) {
+            slots.push(q);
+            cols.push(this.col[q]!);
+          }
         return [slots, cols];
       };
       const pair = this.pairs.length;
@@ -304,7 +305,7 @@ export class BlockTriangularSolver {
     }
     if (body.length) chunks.push(body.join("\n"));
     this.pairInv = new Float64Array(4 * this.pairs.length);
-     
+
     this.generated = chunks.map((b) => new Function("r", "l", "d", "jv", "self", "v", b) as NonNullable<typeof this.generated>[number]);
   }
 
@@ -404,7 +405,6 @@ export class BlockTriangularSolver {
     }
     const fns = [];
     for (let i = 0; i < loops.length; i += runsPerFunction) {
-       
       fns.push(new Function("r", "l", "d", "R", "P", "C", loops.slice(i, i + runsPerFunction).join("\n")) as NonNullable<typeof this.levels>["fns"][number]);
     }
     this.levels = {

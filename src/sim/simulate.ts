@@ -56,7 +56,8 @@ export function simulate(ir: CRN, opts: SimulateOptions): Trajectory {
       integ.integrate(x, t[t.length - 1]!, ti);
       checkState(ir, x, ti, opts.maxConcentration ?? 1e12);
     } catch (e) {
-      const b = e instanceof BlowupError ? e : e instanceof IntegrationError ? integrationBlowup(ir, x, e.message, e.t, opts.maxConcentration ?? 1e12) : undefined;
+      const b =
+        e instanceof BlowupError ? e : e instanceof IntegrationError ? integrationBlowup(ir, x, e.message, e.t, opts.maxConcentration ?? 1e12) : undefined;
       if (b) return { species, t, values, stopped: { message: b.message, time: b.time, ...(b.species ? { species: b.species } : {}) } };
       throw e;
     }

@@ -73,7 +73,8 @@ function range(name: string, spec: string): number[] {
 export function parseAxes(texts: readonly string[]): Axis[] {
   const axes = texts.map(parseAxis);
   for (let i = 0; i < axes.length; i++)
-    if (axes.findIndex((a) => a.name === axes[i]!.name) !== i) throw new SweepUsageError(`--over ${axes[i]!.name} is given twice; list all its values in one --over`);
+    if (axes.findIndex((a) => a.name === axes[i]!.name) !== i)
+      throw new SweepUsageError(`--over ${axes[i]!.name} is given twice; list all its values in one --over`);
   return axes;
 }
 
@@ -92,7 +93,8 @@ export function expandRuns(points: readonly Point[], seeds: readonly number[]): 
 /** An integer flag value in [min, 2^32). */
 export function intArg(v: string, what: string, min: number): number {
   const x = Number(v.trim());
-  if (v.trim() === "" || !Number.isInteger(x) || x < min || x > 2 ** 32 - 1) throw new SweepUsageError(`${what} needs integers in [${min}, 2^32), got \`${v}\``);
+  if (v.trim() === "" || !Number.isInteger(x) || x < min || x > 2 ** 32 - 1)
+    throw new SweepUsageError(`${what} needs integers in [${min}, 2^32), got \`${v}\``);
   return x;
 }
 
@@ -137,8 +139,14 @@ export function sweepable(ir: CRN): Sweepable {
 export function checkAxisNames(axes: readonly Axis[], network: string, can: Sweepable): void {
   for (const a of axes) {
     if ((SETTING_AXES as readonly string[]).includes(a.name) || can.activation.has(a.name) || can.rates.has(a.name)) continue;
-    const list = [...SETTING_AXES, ...[...can.activation].sort(), ...[...can.rates].filter((r) => !(SETTING_AXES as readonly string[]).includes(r)).sort()].join(", ");
-    throw new SweepUsageError(`unknown --over axis \`${a.name}\`: no setting, activation parameter or rate constant of \`${network}\` has that name (sweepable: ${list})`);
+    const list = [
+      ...SETTING_AXES,
+      ...[...can.activation].sort(),
+      ...[...can.rates].filter((r) => !(SETTING_AXES as readonly string[]).includes(r)).sort(),
+    ].join(", ");
+    throw new SweepUsageError(
+      `unknown --over axis \`${a.name}\`: no setting, activation parameter or rate constant of \`${network}\` has that name (sweepable: ${list})`,
+    );
   }
 }
 
@@ -206,7 +214,9 @@ export interface SolverSettings {
  * unchanged from before they could be given).
  */
 export function runKey(hash: string, network: string, iterations: number, point: Point, seed: number, solver: SolverSettings = {}): string {
-  const sorted = Object.keys(point).sort().map((k) => [k, point[k]]);
+  const sorted = Object.keys(point)
+    .sort()
+    .map((k) => [k, point[k]]);
   const given = (["method", "rtol", "atol"] as const).filter((k) => solver[k] !== undefined).map((k) => [k, solver[k]]);
   return JSON.stringify(given.length ? [hash, network, iterations, sorted, seed, given] : [hash, network, iterations, sorted, seed]);
 }

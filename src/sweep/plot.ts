@@ -46,7 +46,9 @@ export async function sweepPlot(
   const svg = await sensitivitySvg(data, opts);
   const html = await sensitivityReport(data, {
     ...opts,
-    notes: [`crnnc sweep ${info.file}: ${info.iterations} iterations per run, ${info.seeds} seed${info.seeds === 1 ? "" : "s"} per point; the line is the mean, the band min–max over the seeds.`],
+    notes: [
+      `crnnc sweep ${info.file}: ${info.iterations} iterations per run, ${info.seeds} seed${info.seeds === 1 ? "" : "s"} per point; the line is the mean, the band min–max over the seeds.`,
+    ],
   });
   return { svg, html };
 }

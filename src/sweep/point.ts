@@ -63,7 +63,10 @@ export function sourceHash(sources: ReadonlyMap<string, string>): string {
 
 /** A compile's error diagnostics as plain text. */
 export function diagnosticText(r: CompileResult): string {
-  return formatDiagnostics(r.diagnostics.filter((d) => d.severity === "error"), { sources: r.sources, color: false });
+  return formatDiagnostics(
+    r.diagnostics.filter((d) => d.severity === "error"),
+    { sources: r.sources, color: false },
+  );
 }
 
 export class RunError extends Error {}
@@ -133,7 +136,8 @@ export class Runner {
     }
     const last = res.history[res.history.length - 1];
     const perLayer = new Map<string, number[]>();
-    for (const l of ir.layers ?? []) for (const [k, p] of Object.entries(l.activation?.params ?? {})) perLayer.set(k, [...(perLayer.get(k) ?? []), ir.parameters[p]!.value]);
+    for (const l of ir.layers ?? [])
+      for (const [k, p] of Object.entries(l.activation?.params ?? {})) perLayer.set(k, [...(perLayer.get(k) ?? []), ir.parameters[p]!.value]);
     const params = Object.fromEntries([...perLayer].map(([k, vs]) => [k, vs.every((v) => v === vs[0]) ? vs[0]! : vs]));
     const hash = sourceHash(base.sources);
     const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
@@ -144,7 +148,13 @@ export class Runner {
       iterations: job.iterations,
       point: job.point,
       seed: job.seed,
-      settings: { eta: res.settings.eta, period: res.settings.period, epsilon: ir.train!.noise?.epsilon ?? 0, annihilate: res.settings.annihilate ?? 0, params },
+      settings: {
+        eta: res.settings.eta,
+        period: res.settings.period,
+        epsilon: ir.train!.noise?.epsilon ?? 0,
+        annihilate: res.settings.annihilate ?? 0,
+        params,
+      },
       solver: { method: res.settings.method, rtol: res.settings.rtol, atol: res.settings.atol },
       averageTrainError: num(res.averageTrainError),
       finalTrainError: num(last?.trainError),

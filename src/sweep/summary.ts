@@ -82,7 +82,13 @@ export function summaryTable(axes: readonly Axis[], rows: readonly SummaryRow[])
   };
   const hasVal = rows.some((r) => r.metrics.finalValidationError);
   const hasAcc = rows.some((r) => r.metrics.finalValidationAccuracy);
-  const header = [...axes.map((a) => a.name), "runs", "avg train E (mean ± sd [min, max])", ...(hasVal ? ["validation E"] : []), ...(hasAcc ? ["validation accuracy"] : [])];
+  const header = [
+    ...axes.map((a) => a.name),
+    "runs",
+    "avg train E (mean ± sd [min, max])",
+    ...(hasVal ? ["validation E"] : []),
+    ...(hasAcc ? ["validation accuracy"] : []),
+  ];
   const body = rows.map((r) => [
     ...axes.map((a) => String(r.point[a.name])),
     `${r.runs}${r.blowups ? ` (${r.blowups} blew up)` : ""}`,
@@ -91,6 +97,10 @@ export function summaryTable(axes: readonly Axis[], rows: readonly SummaryRow[])
     ...(hasAcc ? [spread(r.metrics.finalValidationAccuracy, true)] : []),
   ]);
   const w = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i]!)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(w[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...body.map(line)].join("\n") + "\n";
 }

@@ -177,7 +177,9 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
         const elapsed = performance.now() - t0;
         const left = pending.length - finished;
         const eta = left > 0 ? `  ETA ${duration((elapsed / finished) * left)}` : "";
-        log(`[${String(resumed + finished).padStart(String(runs.length).length)}/${runs.length}] ${pointLabel(points[run.point]!)} seed ${run.seed}: ${what}${eta}`);
+        log(
+          `[${String(resumed + finished).padStart(String(runs.length).length)}/${runs.length}] ${pointLabel(points[run.point]!)} seed ${run.seed}: ${what}${eta}`,
+        );
       };
       const fail = (run: Run, error: string, what: string) => {
         failed.push({ run, label: pointLabel(points[run.point]!), error });
@@ -225,5 +227,16 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
     compilations.compiles += c.compiles;
     compilations.models += c.models;
   }
-  return { total: runs.length, resumed, ran: finished - failed.length, failed, interrupted, rows: r, points, files, wallMs: performance.now() - t0, compilations };
+  return {
+    total: runs.length,
+    resumed,
+    ran: finished - failed.length,
+    failed,
+    interrupted,
+    rows: r,
+    points,
+    files,
+    wallMs: performance.now() - t0,
+    compilations,
+  };
 }

@@ -412,7 +412,13 @@ export class AstBuilder extends BaseVisitor {
     const [id, rail] = this.toks(ctx, "Ident");
     if (rail) return { kind: "rail", name: id?.image ?? "", rail: rail.image, span: p.span, railSpan: this.tokSpan(rail) };
     if (this.tok(ctx, "LParen"))
-      return { kind: "call", callee: id?.image ?? "", calleeSpan: this.tokSpan(id), args: this.nodes(ctx, "arg").map((n) => this.sub(n) as A.Arg), span: p.span };
+      return {
+        kind: "call",
+        callee: id?.image ?? "",
+        calleeSpan: this.tokSpan(id),
+        args: this.nodes(ctx, "arg").map((n) => this.sub(n) as A.Arg),
+        span: p.span,
+      };
     return { kind: "name", name: id?.image ?? "", span: p.span };
   }
 

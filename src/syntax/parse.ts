@@ -54,7 +54,7 @@ function prepareTokens(tokens: IToken[], file: string, sink: DiagnosticSink): bo
   let depth = 0;
   for (const t of tokens) {
     if (t.tokenType === T.UnterminatedString) {
-      sink.error("E0001", tokenSpan(file, t), "unterminated string: it needs a closing `\"` on the same line");
+      sink.error("E0001", tokenSpan(file, t), 'unterminated string: it needs a closing `"` on the same line');
       t.tokenType = T.StringLit;
       t.tokenTypeIdx = T.StringLit.tokenTypeIdx!;
       t.image += '"';
@@ -73,7 +73,13 @@ function prepareTokens(tokens: IToken[], file: string, sink: DiagnosticSink): bo
  * acceptable (a name where a name may start a statement), the mistake is in what follows it:
  * `A B` is a reaction missing its arrow, so the error goes on `B`.
  */
-function describe(e: { token: IToken; message: string }, tokens: IToken[], file: string, text: string, lines: string[]): { span: Span; message: string; hint?: string } {
+function describe(
+  e: { token: IToken; message: string },
+  tokens: IToken[],
+  file: string,
+  text: string,
+  lines: string[],
+): { span: Span; message: string; hint?: string } {
   const msg = friendly(e.message);
   const found = e.token;
   const expectsName = /a name/.test(msg);
@@ -83,7 +89,8 @@ function describe(e: { token: IToken; message: string }, tokens: IToken[], file:
     const next = i >= 0 ? tokens[i + 1] : undefined;
     const hint = "a reaction is written `A + B -> C @ k`, a module call `name(A, B)`";
     // On the same line the stray token is the mistake; across a line break, the name itself is.
-    if (next && next.startLine === found.startLine) return { span: tokenSpan(file, next), message: `expected \`->\`, \`+\` or \`(\` after \`${found.image}\`, found \`${next.image}\``, hint };
+    if (next && next.startLine === found.startLine)
+      return { span: tokenSpan(file, next), message: `expected \`->\`, \`+\` or \`(\` after \`${found.image}\`, found \`${next.image}\``, hint };
     return { span: tokenSpan(file, found), message: `\`${found.image}\` starts no reaction or call: expected \`->\`, \`+\` or \`(\` after it`, hint };
   }
   return { span: errorSpan(file, found, text, lines), message: msg };
@@ -145,7 +152,8 @@ function friendly(msg: string): string {
   const name = (t: string) => names[t] ?? `\`${t.toLowerCase()}\``;
   const foundOf = (f: string) => (f === "" ? "end of file" : `\`${f}\``);
   const single = /^Expecting token of type --> (\w+) <-- but found --> '(.*)' <--$/s.exec(msg);
-  if (single?.[1] === "EOF") return `unexpected ${foundOf(single[2]!)}: expected a declaration (import, const, rate, module, activation, crn, network or train)`;
+  if (single?.[1] === "EOF")
+    return `unexpected ${foundOf(single[2]!)}: expected a declaration (import, const, rate, module, activation, crn, network or train)`;
   if (single) return `expected ${name(single[1]!)}, found ${foundOf(single[2]!)}`;
   const many = /^Expecting: (.*)but found: '(.*)'$/s.exec(msg);
   if (many) {

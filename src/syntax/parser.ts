@@ -32,10 +32,7 @@ class CrnnParser extends CstParser {
 
   importDecl = this.RULE("importDecl", () => {
     this.CONSUME(T.Import);
-    this.OR([
-      { ALT: () => this.CONSUME(T.StringLit) },
-      { ALT: () => this.SUBRULE(this.modulePath) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(T.StringLit) }, { ALT: () => this.SUBRULE(this.modulePath) }]);
   });
 
   modulePath = this.RULE("modulePath", () => {
@@ -207,9 +204,7 @@ class CrnnParser extends CstParser {
     this.CONSUME(T.Crn);
     this.CONSUME(T.Ident);
     this.CONSUME(T.LBrace);
-    this.MANY(() =>
-      this.OR([{ ALT: () => this.SUBRULE(this.initDecl) }, { ALT: () => this.SUBRULE(this.statement) }]),
-    );
+    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.initDecl) }, { ALT: () => this.SUBRULE(this.statement) }]));
     this.CONSUME(T.RBrace);
   });
 
@@ -295,9 +290,7 @@ class CrnnParser extends CstParser {
 
   initSetting = this.RULE("initSetting", () => {
     this.CONSUME(T.Init);
-    this.OPTION(() =>
-      this.OR([{ ALT: () => this.CONSUME(T.Weights) }, { ALT: () => this.CONSUME(T.Biases) }]),
-    );
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Weights) }, { ALT: () => this.CONSUME(T.Biases) }]));
     this.SUBRULE(this.expr);
   });
 
@@ -324,11 +317,7 @@ class CrnnParser extends CstParser {
   });
 
   noiseSetting = this.RULE("noiseSetting", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Epsilon) },
-      { ALT: () => this.CONSUME(T.Resample) },
-      { ALT: () => this.CONSUME(T.Hold) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(T.Epsilon) }, { ALT: () => this.CONSUME(T.Resample) }, { ALT: () => this.CONSUME(T.Hold) }]);
     this.SUBRULE(this.expr);
   });
 

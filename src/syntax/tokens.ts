@@ -10,10 +10,8 @@ import { createToken, Lexer, type TokenType } from "chevrotain";
 
 export const Ident = createToken({ name: "Ident", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
-const reserved = (word: string): TokenType =>
-  createToken({ name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident });
-const soft = (word: string): TokenType =>
-  createToken({ name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident, categories: [Ident] });
+const reserved = (word: string): TokenType => createToken({ name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident });
+const soft = (word: string): TokenType => createToken({ name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident, categories: [Ident] });
 function cap(w: string): string {
   return w[0]!.toUpperCase() + w.slice(1);
 }

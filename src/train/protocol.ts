@@ -27,7 +27,9 @@ export function makeProtocol(ir: CRN, data: Dataset, opts: ProtocolOptions = {})
   if (n === 0) throw new RangeError(`dataset ${data.name} has no training samples`);
   const { inputs, targets } = scheduledSpecies(ir);
   if (data.train[0]!.x.length !== inputs.length || data.train[0]!.y.length !== targets.length)
-    throw new RangeError(`dataset ${data.name} has ${data.train[0]!.x.length} features and ${data.train[0]!.y.length} targets, but \`${ir.name}\` has ${inputs.length} inputs and ${targets.length} outputs`);
+    throw new RangeError(
+      `dataset ${data.name} has ${data.train[0]!.x.length} features and ${data.train[0]!.y.length} targets, but \`${ir.name}\` has ${inputs.length} inputs and ${targets.length} outputs`,
+    );
   return { order, seed, iterations, evaluate: ir.train.evaluate, data, inputs, targets, sequence: sampleSequence(order, n, seed, iterations) };
 }
 

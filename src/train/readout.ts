@@ -59,18 +59,58 @@ export class NetworkLayout {
       return out;
     };
     for (let l = 0; l <= L; l++) {
-      this.nodes.push(find((s) => (s.role === "node" || s.role === "input") && s.layer === l && s.rail !== "m", this.sizes[l]!, (s) => s.index!));
-      this.nodesM.push(find((s) => s.role === "node" && s.layer === l && s.rail === "m", this.sizes[l]!, (s) => s.index!));
+      this.nodes.push(
+        find(
+          (s) => (s.role === "node" || s.role === "input") && s.layer === l && s.rail !== "m",
+          this.sizes[l]!,
+          (s) => s.index!,
+        ),
+      );
+      this.nodesM.push(
+        find(
+          (s) => s.role === "node" && s.layer === l && s.rail === "m",
+          this.sizes[l]!,
+          (s) => s.index!,
+        ),
+      );
     }
     for (let l = 0; l < L; l++) {
       const fanIn = this.sizes[l]!;
       const n = this.sizes[l + 1]!;
-      this.wp.push(find((s) => s.role === "weight" && s.layer === l && s.rail === "p", n * fanIn, (s) => s.index! * fanIn + s.from!));
-      this.wm.push(find((s) => s.role === "weight" && s.layer === l && s.rail === "m", n * fanIn, (s) => s.index! * fanIn + s.from!));
-      this.bp.push(find((s) => s.role === "bias" && s.layer === l && s.rail === "p", n, (s) => s.index!));
-      this.bm.push(find((s) => s.role === "bias" && s.layer === l && s.rail === "m", n, (s) => s.index!));
+      this.wp.push(
+        find(
+          (s) => s.role === "weight" && s.layer === l && s.rail === "p",
+          n * fanIn,
+          (s) => s.index! * fanIn + s.from!,
+        ),
+      );
+      this.wm.push(
+        find(
+          (s) => s.role === "weight" && s.layer === l && s.rail === "m",
+          n * fanIn,
+          (s) => s.index! * fanIn + s.from!,
+        ),
+      );
+      this.bp.push(
+        find(
+          (s) => s.role === "bias" && s.layer === l && s.rail === "p",
+          n,
+          (s) => s.index!,
+        ),
+      );
+      this.bm.push(
+        find(
+          (s) => s.role === "bias" && s.layer === l && s.rail === "m",
+          n,
+          (s) => s.index!,
+        ),
+      );
     }
-    this.targets = find((s) => s.role === "target", this.sizes[L]!, (s) => s.index!);
+    this.targets = find(
+      (s) => s.role === "target",
+      this.sizes[L]!,
+      (s) => s.index!,
+    );
     this.noClosedForm = [];
     const params = paramValues(ir);
     this.activations = layers.slice(1).map((l) => {
@@ -161,7 +201,8 @@ export function forwardSubnetwork(ir: CRN, net: NetworkLayout): { sub: CRN; ids:
       ...r,
       reactants: r.reactants.map(term),
       products: r.products.map(term),
-      rate: r.rate.kind === "law" ? { kind: "law", expr: mapLeaves(r.rate.expr, (l) => (l.k === "species" ? { k: "species", s: local.get(l.s)! } : l)) } : r.rate,
+      rate:
+        r.rate.kind === "law" ? { kind: "law", expr: mapLeaves(r.rate.expr, (l) => (l.k === "species" ? { k: "species", s: local.get(l.s)! } : l)) } : r.rate,
     })),
   };
   return { sub, ids: Int32Array.from(ids) };

@@ -145,7 +145,10 @@ export function chooseReadout(ir: CRN, wanted: "closed" | "crn" = "closed"): { r
   const missing = NetworkLayout.of(ir).noClosedForm;
   if (!missing.length) return { readout: "closed" };
   const names = missing.map((n) => `\`${n}\``).join(", ");
-  return { readout: "crn", note: `activation ${names} declares no closed form (\`closed(z) = ...\`): E and accuracy are read from the forward CRN's steady state (--readout crn)` };
+  return {
+    readout: "crn",
+    note: `activation ${names} declares no closed form (\`closed(z) = ...\`): E and accuracy are read from the forward CRN's steady state (--readout crn)`,
+  };
 }
 
 /** The training loop as a generator: one `yield` per iteration. */
@@ -224,7 +227,12 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
     } catch (e) {
       if (e instanceof BlowupError || e instanceof IntegrationError) {
         const b = e instanceof BlowupError ? e : integrationBlowup(ir, x, e.message, e.t, limit);
-        stopped = { reason: "blowup", message: `${b.message} (iteration ${k}, t = ${fmt(b.time)})`, time: b.time, ...(b.species ? { species: b.species } : {}) };
+        stopped = {
+          reason: "blowup",
+          message: `${b.message} (iteration ${k}, t = ${fmt(b.time)})`,
+          time: b.time,
+          ...(b.species ? { species: b.species } : {}),
+        };
         break;
       }
       throw e;
@@ -246,13 +254,33 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
   const ann = trainParam(ir, "annihilate");
   return {
     network: ir.name,
-    settings: { ...block, iterations, seed: protocol.seed, eta: trainParam(ir, "eta")!, period: T, ...(ann !== undefined ? { annihilate: ann } : {}), order: protocol.order, method, rtol, atol, readout },
-    dataset: { name: data.name, train: data.train.length, validation: data.validation.length, ...(data.classification ? { classification: data.classification } : {}) },
+    settings: {
+      ...block,
+      iterations,
+      seed: protocol.seed,
+      eta: trainParam(ir, "eta")!,
+      period: T,
+      ...(ann !== undefined ? { annihilate: ann } : {}),
+      order: protocol.order,
+      method,
+      rtol,
+      atol,
+      readout,
+    },
+    dataset: {
+      name: data.name,
+      train: data.train.length,
+      validation: data.validation.length,
+      ...(data.classification ? { classification: data.classification } : {}),
+    },
     history,
     averageTrainError: lastTen.reduce((a, e) => a + e.trainError, 0) / lastTen.length,
     iterationsRun,
     ...solvedAt(history),
-    weights: { w: params.w.map((w, l) => Array.from({ length: net.sizes[l + 1]! }, (_, i) => [...w.subarray(i * net.sizes[l]!, (i + 1) * net.sizes[l]!)])), b: params.b.map((b) => [...b]) },
+    weights: {
+      w: params.w.map((w, l) => Array.from({ length: net.sizes[l + 1]! }, (_, i) => [...w.subarray(i * net.sizes[l]!, (i + 1) * net.sizes[l]!)])),
+      b: params.b.map((b) => [...b]),
+    },
     timings: { compileMs: tCompiled - t0, simulateMs: done - tCompiled, msPerIteration: (done - tCompiled) / Math.max(1, iterationsRun) },
     stats: sumStats(integ, noiseStepping?.stepper === integ ? undefined : noiseStepping?.stepper),
     ...(noiseStepping?.mode === "fixed" ? { fixedStepErrors: { ...noiseStepping.stepper.fixedErrors } } : {}),
@@ -285,7 +313,12 @@ function step(
  * A protocol on any CRN (e.g. an SBML schedule without crnnc's network annotations): the state
  * at t = 0, T, 2T, ... over `iterations` periods of length T.
  */
-export function runSchedule(ir: CRN, protocol: Protocol, period: number, opts: SolverOptions & { prepared?: Prepared } = {}): { t: number[]; values: Float64Array[] } {
+export function runSchedule(
+  ir: CRN,
+  protocol: Protocol,
+  period: number,
+  opts: SolverOptions & { prepared?: Prepared } = {},
+): { t: number[]; values: Float64Array[] } {
   const prepared = opts.prepared ?? prepare(ir);
   prepared.main.load(ir);
   const integ = prepared.main.integrator(opts);

@@ -29,7 +29,10 @@ export const CRNNC_NS = "https://crnnc.dev/ns/sbml/1";
 export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string> {
   const sb = await libsbml();
   const plan = planSbml(ir, opts);
-  const laws = kineticLaws(sb, plan.reactions.map((r) => r.formula));
+  const laws = kineticLaws(
+    sb,
+    plan.reactions.map((r) => r.formula),
+  );
   const doc = new sb.SBMLDocument(3, 2);
   try {
     const model = doc.createModel();
@@ -129,14 +132,26 @@ function modelAnnotation(plan: SbmlPlan, opts: SbmlOptions): string {
   if (ir.layers) {
     const layers = ir.layers.map((l) =>
       l.activation
-        ? { ...l, activation: { ...l.activation, params: Object.fromEntries(Object.entries(l.activation.params).map(([k, p]) => [k, ir.parameters[p]!.id])), ...(l.activation.closed ? { closed: exprTree(l.activation.closed, leaf) } : {}) } }
+        ? {
+            ...l,
+            activation: {
+              ...l.activation,
+              params: Object.fromEntries(Object.entries(l.activation.params).map(([k, p]) => [k, ir.parameters[p]!.id])),
+              ...(l.activation.closed ? { closed: exprTree(l.activation.closed, leaf) } : {}),
+            },
+          }
         : l,
     );
     body.push(`<crnnc:layers>${esc(JSON.stringify(layers))}</crnnc:layers>`);
   }
-  if (ir.train) body.push(`<crnnc:train>${esc(JSON.stringify({ ...ir.train, params: Object.fromEntries(Object.entries(ir.train.params).map(([k, p]) => [k, ir.parameters[p]!.id])) }))}</crnnc:train>`);
+  if (ir.train)
+    body.push(
+      `<crnnc:train>${esc(JSON.stringify({ ...ir.train, params: Object.fromEntries(Object.entries(ir.train.params).map(([k, p]) => [k, ir.parameters[p]!.id])) }))}</crnnc:train>`,
+    );
   // The parameter table's order and metadata (values are the SBML parameters'): read-back rebuilds the same table.
-  body.push(`<crnnc:parameters>${esc(JSON.stringify(ir.parameters.map(({ value: _v, span: _s, expr, ...meta }) => ({ ...meta, ...(expr ? { expr: exprTree(expr, leaf) } : {}) }))))}</crnnc:parameters>`);
+  body.push(
+    `<crnnc:parameters>${esc(JSON.stringify(ir.parameters.map(({ value: _v, span: _s, expr, ...meta }) => ({ ...meta, ...(expr ? { expr: exprTree(expr, leaf) } : {}) }))))}</crnnc:parameters>`,
+  );
   const sch = plan.schedule;
   if (sch) body.push(`<crnnc:schedule order="${sch.order}" seed="${sch.seed}" iterations="${sch.iterations}" sequence="${sch.sequence.join(" ")}"/>`);
   return `<annotation><crnnc:model xmlns:crnnc="${CRNNC_NS}" ${attrs.join(" ")}>${body.join("")}</crnnc:model></annotation>`;
@@ -145,15 +160,32 @@ function modelAnnotation(plan: SbmlPlan, opts: SbmlOptions): string {
 function notes(plan: SbmlPlan, opts: SbmlOptions): string[] {
   const ir = plan.ir;
   const p: string[] = [];
-  p.push(`Written by crnnc ${opts.version ?? ""} from ${ir.source}: the ${ir.kind} \`${ir.name}\`, ${ir.species.length} species, ${ir.reactions.length} reactions (Kang &amp; Kim 2024, noise-robust CRNs that train neural networks).`);
-  if (ir.layers) p.push(`Network shape: ${ir.layers.map((l) => l.size).join("-")} (${ir.layers.slice(1).map((l) => l.activation?.name ?? "?").join(", ")}).`);
-  p.push("Rate law: mass action without combinatorial factors; a reaction of order n has a rate constant in M^(1-n)/s; concentrations in mole/litre in one compartment `cell` of 1 litre. Rate constants are global parameters named as in the source (k, k_div, eta, ...; two different values of one name are told apart by their owner, e.g. k_fast_relu), as are the activations' parameters (h, alpha, ...) and the period T; a constant used at several orders has copies name_oN = name / M_ref^(N - base order) set by initial assignments.");
+  p.push(
+    `Written by crnnc ${opts.version ?? ""} from ${ir.source}: the ${ir.kind} \`${ir.name}\`, ${ir.species.length} species, ${ir.reactions.length} reactions (Kang &amp; Kim 2024, noise-robust CRNs that train neural networks).`,
+  );
+  if (ir.layers)
+    p.push(
+      `Network shape: ${ir.layers.map((l) => l.size).join("-")} (${ir.layers
+        .slice(1)
+        .map((l) => l.activation?.name ?? "?")
+        .join(", ")}).`,
+    );
+  p.push(
+    "Rate law: mass action without combinatorial factors; a reaction of order n has a rate constant in M^(1-n)/s; concentrations in mole/litre in one compartment `cell` of 1 litre. Rate constants are global parameters named as in the source (k, k_div, eta, ...; two different values of one name are told apart by their owner, e.g. k_fast_relu), as are the activations' parameters (h, alpha, ...) and the period T; a constant used at several orders has copies name_oN = name / M_ref^(N - base order) set by initial assignments.",
+  );
   const roles = [...new Set(ir.species.map((s) => s.role))];
-  p.push("Species: " + roles.map((r) => `${r}: ${ROLE_TEXT[r] ?? r}`).join("; ") + ". Ids follow the paper: X0_j inputs, X{l}_i nodes, Y_i outputs, Yhat_i targets, W{l}_{i}_{j}_p|m weights, B{l}_{i}_p|m biases, H catalyst, DX/DY slopes, LY/LZ/LX/LW gradients.");
-  if (ir.kind === "train") p.push("Weights read back as w = W.p - W.m (e.g. W0_1_0_p - W0_1_0_m is the weight from input node 0 to hidden node 1), biases as b = B.p - B.m.");
+  p.push(
+    "Species: " +
+      roles.map((r) => `${r}: ${ROLE_TEXT[r] ?? r}`).join("; ") +
+      ". Ids follow the paper: X0_j inputs, X{l}_i nodes, Y_i outputs, Yhat_i targets, W{l}_{i}_{j}_p|m weights, B{l}_{i}_p|m biases, H catalyst, DX/DY slopes, LY/LZ/LX/LW gradients.",
+  );
+  if (ir.kind === "train")
+    p.push("Weights read back as w = W.p - W.m (e.g. W0_1_0_p - W0_1_0_m is the weight from input node 0 to hidden node 1), biases as b = B.p - B.m.");
   const sch = plan.schedule;
   if (sch)
-    p.push(`Training schedule: event next_sample fires at t = ${sch.periodId}, 2${sch.periodId}, ... (${sch.periodId} = ${formatNumber(sch.period)} s) and puts the next training sample on the inputs and targets. ${orderText(sch)} Parameter pos is the position of the sample now in the pot (iteration k uses position (k - 1) mod ${sch.values.length}). Simulate to t = iterations x ${sch.periodId} = ${formatNumber(sch.iterations * sch.period)} s for the run's ${sch.iterations} iterations.`);
+    p.push(
+      `Training schedule: event next_sample fires at t = ${sch.periodId}, 2${sch.periodId}, ... (${sch.periodId} = ${formatNumber(sch.period)} s) and puts the next training sample on the inputs and targets. ${orderText(sch)} Parameter pos is the position of the sample now in the pot (iteration k uses position (k - 1) mod ${sch.values.length}). Simulate to t = iterations x ${sch.periodId} = ${formatNumber(sch.iterations * sch.period)} s for the run's ${sch.iterations} iterations.`,
+    );
   else if (ir.kind === "train") p.push("No training schedule: the inputs and targets keep their initial values.");
   return p;
 }
@@ -164,7 +196,15 @@ function patch(xml: string, paras: string[]): string {
   if (at < 0) throw new Error("libSBML wrote no <model>");
   const end = xml.indexOf(">", at);
   const head = xml.slice(at, end).replace("<model ", '<model substanceUnits="mole" timeUnits="second" volumeUnits="litre" extentUnits="mole" ');
-  const body = paras.map((t) => `        <p>${t.replace(/&(?!amp;)/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</p>`).join("\n");
+  const body = paras
+    .map(
+      (t) =>
+        `        <p>${t
+          .replace(/&(?!amp;)/g, "&amp;")
+          .replace(/</g, "&lt;")
+          .replace(/>/g, "&gt;")}</p>`,
+    )
+    .join("\n");
   const notesXml = `\n    <notes>\n      <body xmlns="http://www.w3.org/1999/xhtml">\n${body}\n      </body>\n    </notes>`;
   return xml.slice(0, at) + head + ">" + notesXml + xml.slice(end + 1);
 }

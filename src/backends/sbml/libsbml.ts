@@ -101,7 +101,15 @@ export async function checkSbml(xml: string): Promise<{ read: SbmlIssue[]; consi
   const doc = new sb.SBMLReader().readSBMLFromString(xml);
   const read = documentIssues(sb, doc);
   if (read.some((e) => e.severity === "error" || e.severity === "fatal")) return { read, consistency: [] };
-  for (const c of ["GENERAL_CONSISTENCY", "IDENTIFIER_CONSISTENCY", "UNITS_CONSISTENCY", "MATHML_CONSISTENCY", "SBO_CONSISTENCY", "OVERDETERMINED_MODEL", "MODELING_PRACTICE"])
+  for (const c of [
+    "GENERAL_CONSISTENCY",
+    "IDENTIFIER_CONSISTENCY",
+    "UNITS_CONSISTENCY",
+    "MATHML_CONSISTENCY",
+    "SBO_CONSISTENCY",
+    "OVERDETERMINED_MODEL",
+    "MODELING_PRACTICE",
+  ])
     doc.setConsistencyChecks(sb[`LIBSBML_CAT_${c}`], true);
   const before = doc.getNumErrors() as number;
   doc.checkConsistency();

@@ -149,7 +149,8 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
     params.push({ id: g.id, value, dim: [1 - os[0]!, -1], constant: true, note: `rate constant of order ${os[0]}` });
     copies(g.id, value, os);
   }
-  if (needRef) params.push({ id: "M_ref", value: 1, dim: [1, 0], constant: true, note: "unit concentration: converts a rate constant to another reaction order" });
+  if (needRef)
+    params.push({ id: "M_ref", value: 1, dim: [1, 0], constant: true, note: "unit concentration: converts a rate constant to another reaction order" });
 
   const reactions: SbmlPlan["reactions"] = ir.reactions.map((r, i) => {
     const net = new Map<number, { r: number; p: number }>();
@@ -170,7 +171,8 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
       const o = reactionOrder(r);
       const s = simple(r.rate.k);
       let k: string;
-      if (s?.p !== undefined) k = `${s.scale !== undefined && s.scale !== 1 ? `${formatNumber(s.scale)} dimensionless * ` : ""}${pid.get(`${ir.parameters[s.p]!.id}|${o}`)!}`;
+      if (s?.p !== undefined)
+        k = `${s.scale !== undefined && s.scale !== 1 ? `${formatNumber(s.scale)} dimensionless * ` : ""}${pid.get(`${ir.parameters[s.p]!.id}|${o}`)!}`;
       else if (s?.literal !== undefined) k = pid.get(`${literals.get(s.literal)!.id}|${o}`)!;
       else k = lawFormula(r.rate.k, lawParts, [1 - o, -1]);
       formula = ["cell", k, ...r.reactants.map((t) => (t.n === 1 ? ids[t.s]! : `${ids[t.s]}^${t.n}`))].join(" * ");
@@ -189,7 +191,17 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
     const species = [...pr.inputs, ...pr.targets];
     const values = Array.from(pr.sequence, (i) => [...pr.data.train[i]!.x, ...pr.data.train[i]!.y]);
     const T = ir.parameters[ir.train.params.period]!;
-    schedule = { period: T.value, periodId: T.id, species, values, sequence: pr.sequence, order: pr.order, iterations: pr.iterations, seed: pr.seed, samples: pr.data.train.length };
+    schedule = {
+      period: T.value,
+      periodId: T.id,
+      species,
+      values,
+      sequence: pr.sequence,
+      order: pr.order,
+      iterations: pr.iterations,
+      seed: pr.seed,
+      samples: pr.data.train.length,
+    };
     species.forEach((s, q) => (inits[s] = values[0]![q]!));
     useDim([1, 0]);
   }
@@ -231,7 +243,8 @@ export function scheduleFormula(sch: ScheduleData, q: number, unit: string, num:
 /** The sample order in words, with the command that runs the same sequence. */
 export function orderText(sch: ScheduleData): string {
   const n = sch.samples;
-  if (sch.order === "cyclic") return `Sample order: one seeded permutation of the ${n} training samples (seed ${sch.seed}), walked in order and repeated every epoch (crnnc sim FILE.crnn --order cyclic --seed ${sch.seed} runs the same order).`;
+  if (sch.order === "cyclic")
+    return `Sample order: one seeded permutation of the ${n} training samples (seed ${sch.seed}), walked in order and repeated every epoch (crnnc sim FILE.crnn --order cyclic --seed ${sch.seed} runs the same order).`;
   const how = sch.order === "epoch" ? "a fresh seeded permutation of them every epoch" : "drawn independently, with replacement";
   return `Sample order: the run's ${sch.values.length} samples from the ${n} training samples, ${how} (seed ${sch.seed}; crnnc sim FILE.crnn --order ${sch.order} --seed ${sch.seed} runs the same sequence).`;
 }
@@ -279,7 +292,11 @@ function dimOf(e: LawExpr, pdim: readonly (Dim | undefined)[]): Dim | undefined 
       return d(e.a);
     case "fn":
       if (e.f === "min" || e.f === "max" || e.f === "abs") return e.args.map(d).find((x) => x);
-      if (e.f === "piecewise") return e.args.filter((_, i) => i % 2 === 0 || i === e.args.length - 1).map(d).find((x) => x);
+      if (e.f === "piecewise")
+        return e.args
+          .filter((_, i) => i % 2 === 0 || i === e.args.length - 1)
+          .map(d)
+          .find((x) => x);
       if (e.f === "sqrt") {
         const a = d(e.args[0]!);
         return a ? [a[0] / 2, a[1] / 2] : undefined;
@@ -291,7 +308,7 @@ function dimOf(e: LawExpr, pdim: readonly (Dim | undefined)[]): Dim | undefined 
       const b = d(e.b);
       if (e.op === "+" || e.op === "-") return a ?? b;
       if (e.op === "*") return a && b ? add(a, b) : (a ?? b);
-      if (e.op === "/") return a && b ? sub(a, b) : a ?? (b ? sub([0, 0], b) : undefined);
+      if (e.op === "/") return a && b ? sub(a, b) : (a ?? (b ? sub([0, 0], b) : undefined));
       if (e.op === "^") return a && e.b.k === "num" ? [a[0] * e.b.v, a[1] * e.b.v] : a ? a : undefined;
       return undefined;
     }

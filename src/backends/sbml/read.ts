@@ -32,14 +32,28 @@ class Unsupported extends Error {}
 export async function readSbml(xml: string, file: string): Promise<ReadResult> {
   const sb = await libsbml();
   const diagnostics: Diagnostic[] = [];
-  const fail = (code: Code, message: string, hint?: string): ReadResult => ({ diagnostics: [...diagnostics, { code, severity: "error", message, ...(hint ? { hint } : {}) }] });
+  const fail = (code: Code, message: string, hint?: string): ReadResult => ({
+    diagnostics: [...diagnostics, { code, severity: "error", message, ...(hint ? { hint } : {}) }],
+  });
   const doc = new sb.SBMLReader().readSBMLFromString(xml);
   try {
     const bad = documentIssues(sb, doc).filter((e) => e.severity === "error" || e.severity === "fatal");
-    if (bad.length) return fail("E0701", `${file} is not readable SBML: ${bad.slice(0, 3).map((e) => `line ${e.line || "?"}: ${e.message.split("\n")[0]}`).join("; ")}`);
+    if (bad.length)
+      return fail(
+        "E0701",
+        `${file} is not readable SBML: ${bad
+          .slice(0, 3)
+          .map((e) => `line ${e.line || "?"}: ${e.message.split("\n")[0]}`)
+          .join("; ")}`,
+      );
     const model = doc.getModel();
     if (!model || !model.ptr) return fail("E0701", `${file} has no <model>`);
-    const E = (what: string, hint?: string) => fail("E0702", `${file}: ${what} is outside what crnnc reads`, hint ?? "crnnc reads mass-action reactions, the rate laws it writes and its own schedule event");
+    const E = (what: string, hint?: string) =>
+      fail(
+        "E0702",
+        `${file}: ${what} is outside what crnnc reads`,
+        hint ?? "crnnc reads mass-action reactions, the rate laws it writes and its own schedule event",
+      );
     if (model.getNumRules() > 0) {
       const rule = model.getRule(0);
       return E(`the rule for \`${rule.getVariable?.() ?? rule.getId?.() ?? "?"}\` (a rate, assignment or algebraic rule)`);
@@ -89,7 +103,10 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
     for (const [i, m] of (meta.parameters ?? []).entries()) {
       const raw = (m as { expr?: unknown }).expr;
       if (raw === undefined) continue;
-      const e = exprFromTree(raw, (x) => { const l = byId(x); return l?.k === "param" ? l : undefined; });
+      const e = exprFromTree(raw, (x) => {
+        const l = byId(x);
+        return l?.k === "param" ? l : undefined;
+      });
       if (!e) return E(`the crnnc annotation's expression of parameter \`${m.id}\``, hand);
       table[i] = { ...table[i]!, expr: e };
     }
@@ -98,7 +115,8 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
       const a = l.activation as unknown as { params: Record<string, unknown>; closed?: unknown };
       const ps: Record<string, number> = {};
       for (const [k, id] of Object.entries(a.params)) {
-        if (typeof id !== "string" || !tableIndex.has(id)) return E(`the crnnc annotation's layers, whose parameter \`${String(id)}\` the model does not have`, hand);
+        if (typeof id !== "string" || !tableIndex.has(id))
+          return E(`the crnnc annotation's layers, whose parameter \`${String(id)}\` the model does not have`, hand);
         ps[k] = tableIndex.get(id)!;
       }
       const closed = a.closed === undefined ? undefined : exprFromTree(a.closed, byId);
@@ -109,7 +127,8 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
       const ps = meta.train.params as unknown as Record<string, unknown>;
       const out: Record<string, number> = {};
       for (const [k, id] of Object.entries(ps ?? {})) {
-        if (typeof id !== "string" || !tableIndex.has(id)) return E(`the crnnc annotation's train settings, whose parameter \`${String(id)}\` the model does not have`, hand);
+        if (typeof id !== "string" || !tableIndex.has(id))
+          return E(`the crnnc annotation's train settings, whose parameter \`${String(id)}\` the model does not have`, hand);
         out[k] = tableIndex.get(id)!;
       }
       meta.train = { ...meta.train, params: out as unknown as NonNullable<CRN["train"]>["params"] };
@@ -154,7 +173,8 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
       };
       const reactants = side(r.getNumReactants(), (j) => r.getReactant(j));
       const products = side(r.getNumProducts(), (j) => r.getProduct(j));
-      if (typeof reactants === "string" || typeof products === "string") return E(`the ${typeof reactants === "string" ? reactants : products} in reaction \`${rid}\``);
+      if (typeof reactants === "string" || typeof products === "string")
+        return E(`the ${typeof reactants === "string" ? reactants : products} in reaction \`${rid}\``);
       const modifiers = new Set<number>();
       for (let j = 0; j < r.getNumModifiers(); j++) {
         const s = index.get(r.getModifier(j).getSpecies());
@@ -176,7 +196,11 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
         continue;
       }
       const marked = /crnnc:law/.test(String(kl.getAnnotationString?.() ?? "") + String(r.getAnnotationString?.() ?? ""));
-      if (!marked) return E(`the kinetic law of reaction \`${rid}\` (${kl.getFormula?.() ?? "not mass action"}), which is not mass action`, "crnnc reads mass-action laws (k * A * B, k * X^2) and the rate laws it writes itself");
+      if (!marked)
+        return E(
+          `the kinetic law of reaction \`${rid}\` (${kl.getFormula?.() ?? "not mass action"}), which is not mass action`,
+          "crnnc reads mass-action laws (k * A * B, k * X^2) and the rate laws it writes itself",
+        );
       try {
         const expr = toIR(stripCompartment(law, cid), params, index, paramLeaf);
         reactions.push({ reactants, products, rate: { kind: "law", expr }, tag: tagOf(r.getName()), origin });
@@ -209,7 +233,14 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
       const nIn = train ? meta.layers![0]!.size : schedule.species.length;
       const samples = schedule.values.map((v) => ({ x: Float64Array.from(v.slice(0, nIn)), y: Float64Array.from(v.slice(nIn)) }));
       const binary = samples.every((s) => [...s.y].every((v) => v === 0 || v === 1));
-      const classification = !train || !binary ? undefined : samples[0]!.y.length === 1 ? ("threshold" as const) : samples.every((s) => s.y.reduce((a, b) => a + b, 0) === 1) ? ("onehot" as const) : undefined;
+      const classification =
+        !train || !binary
+          ? undefined
+          : samples[0]!.y.length === 1
+            ? ("threshold" as const)
+            : samples.every((s) => s.y.reduce((a, b) => a + b, 0) === 1)
+              ? ("onehot" as const)
+              : undefined;
       const P = schedule.values.length;
       protocol = {
         order: meta.schedule?.order ?? "cyclic",
@@ -221,7 +252,8 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
         targets: Int32Array.from(schedule.species.slice(nIn)),
         sequence: Int32Array.from({ length: P }, (_, i) => i),
       };
-      if (train && ir.parameters[train.params.period]?.value !== schedule.period) return E(`the schedule event, whose trigger reads a period other than the train block's`);
+      if (train && ir.parameters[train.params.period]?.value !== schedule.period)
+        return E(`the schedule event, whose trigger reads a period other than the train block's`);
     }
     return { ir, ...(protocol ? { protocol, period: schedule!.period } : {}), diagnostics };
   } finally {
@@ -252,7 +284,12 @@ function speciesMeta(ann: string): Partial<Species> & { role?: Role } {
 }
 
 function unesc(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 }
 
 interface Meta {
@@ -282,7 +319,10 @@ function modelMeta(ann: string): Meta {
   const sch = /<crnnc:schedule\b([^>]*)\/>/.exec(m[2]!)?.[1];
   const sattr = (k: string) => (sch ? new RegExp(`\\b${k}="([^"]*)"`).exec(sch)?.[1] : undefined);
   const order = sattr("order");
-  const schedule = order && (SAMPLE_ORDERS as readonly string[]).includes(order) ? { order: order as SampleOrder, seed: Number(sattr("seed") ?? 0), iterations: Number(sattr("iterations") ?? 0) } : undefined;
+  const schedule =
+    order && (SAMPLE_ORDERS as readonly string[]).includes(order)
+      ? { order: order as SampleOrder, seed: Number(sattr("seed") ?? 0), iterations: Number(sattr("iterations") ?? 0) }
+      : undefined;
   const out: Meta = { kind: attr("kind"), name: attr("name"), layers: el("layers"), train: el("train"), parameters: el("parameters") };
   if (schedule && Number.isInteger(schedule.seed) && Number.isInteger(schedule.iterations) && schedule.iterations > 0) out.schedule = schedule;
   return out;
@@ -298,10 +338,26 @@ function tree(sb: Libsbml, ast: Libsbml): Node {
   if (type === sb.AST_NAME) return { t: "name", id: ast.getName() };
   if (type === sb.AST_NAME_TIME) return { t: "time" };
   const ops: [string, string][] = [
-    ["AST_PLUS", "+"], ["AST_MINUS", "-"], ["AST_TIMES", "*"], ["AST_DIVIDE", "/"], ["AST_POWER", "^"], ["AST_FUNCTION_POWER", "^"],
-    ["AST_FUNCTION_PIECEWISE", "piecewise"], ["AST_RELATIONAL_EQ", "=="], ["AST_RELATIONAL_NEQ", "!="], ["AST_RELATIONAL_GEQ", ">="], ["AST_RELATIONAL_GT", ">"],
-    ["AST_RELATIONAL_LEQ", "<="], ["AST_RELATIONAL_LT", "<"], ["AST_FUNCTION_FLOOR", "floor"], ["AST_FUNCTION_EXP", "exp"],
-    ["AST_FUNCTION_LN", "log"], ["AST_FUNCTION_ABS", "abs"], ["AST_FUNCTION_MIN", "min"], ["AST_FUNCTION_MAX", "max"], ["AST_FUNCTION_ROOT", "sqrt"],
+    ["AST_PLUS", "+"],
+    ["AST_MINUS", "-"],
+    ["AST_TIMES", "*"],
+    ["AST_DIVIDE", "/"],
+    ["AST_POWER", "^"],
+    ["AST_FUNCTION_POWER", "^"],
+    ["AST_FUNCTION_PIECEWISE", "piecewise"],
+    ["AST_RELATIONAL_EQ", "=="],
+    ["AST_RELATIONAL_NEQ", "!="],
+    ["AST_RELATIONAL_GEQ", ">="],
+    ["AST_RELATIONAL_GT", ">"],
+    ["AST_RELATIONAL_LEQ", "<="],
+    ["AST_RELATIONAL_LT", "<"],
+    ["AST_FUNCTION_FLOOR", "floor"],
+    ["AST_FUNCTION_EXP", "exp"],
+    ["AST_FUNCTION_LN", "log"],
+    ["AST_FUNCTION_ABS", "abs"],
+    ["AST_FUNCTION_MIN", "min"],
+    ["AST_FUNCTION_MAX", "max"],
+    ["AST_FUNCTION_ROOT", "sqrt"],
   ];
   for (const [k, op] of ops) if (type === sb[k]) return { t: "op", op, args: kids() };
   throw new Unsupported(`MathML element of type ${type}`);
@@ -355,7 +411,15 @@ function massAction(
     else if (f.t === "name" && f.id === cid && !sawCompartment) sawCompartment = true;
     else if (f.t === "name" && params.has(f.id)) names.push(f.id);
     else if (f.t === "name" && index.has(f.id)) pow.set(index.get(f.id)!, (pow.get(index.get(f.id)!) ?? 0) + 1);
-    else if (f.t === "op" && f.op === "^" && f.args[0]!.t === "name" && index.has(f.args[0]!.id) && f.args[1]!.t === "num" && Number.isInteger(f.args[1]!.v) && f.args[1]!.v > 0) {
+    else if (
+      f.t === "op" &&
+      f.op === "^" &&
+      f.args[0]!.t === "name" &&
+      index.has(f.args[0]!.id) &&
+      f.args[1]!.t === "num" &&
+      Number.isInteger(f.args[1]!.v) &&
+      f.args[1]!.v > 0
+    ) {
       const s = index.get(f.args[0]!.id)!;
       pow.set(s, (pow.get(s) ?? 0) + f.args[1]!.v);
     } else return undefined;
@@ -363,10 +427,11 @@ function massAction(
   if (!sawCompartment) return undefined;
   for (const t of reactants) if (pow.get(t.s) !== t.n) return undefined;
   const catalysts: Term[] = [];
-  for (const [s, n] of pow) if (!reactants.some((t) => t.s === s)) {
-    if (!modifiers.has(s)) return undefined;
-    catalysts.push({ s, n });
-  }
+  for (const [s, n] of pow)
+    if (!reactants.some((t) => t.s === s)) {
+      if (!modifiers.has(s)) return undefined;
+      catalysts.push({ s, n });
+    }
   // crnnc's per-order copy `k_o2 = k / M_ref` (M_ref = 1) is k itself, unless its value was edited.
   const base = (id: string) => {
     const b = /^(.*)_o\d+$/.exec(id)?.[1];
@@ -455,8 +520,31 @@ function readSchedule(sb: Libsbml, model: Libsbml, params: Map<string, number>, 
   // time >= (iter + 1) * T, T a parameter: the period.
   const period = trig.t === "op" && trig.op === ">=" && trig.args[1]?.t === "op" && trig.args[1].op === "*" ? trig.args[1].args[1] : undefined;
   const T = period?.t === "name" ? params.get(period.id) : undefined;
-  const expect = (id: string) => JSON.stringify({ t: "op", op: ">=", args: [{ t: "time" }, { t: "op", op: "*", args: [{ t: "op", op: "+", args: [{ t: "name", id: "iter" }, { t: "num", v: 1 }] }, { t: "name", id }] }] });
-  if (T === undefined || period?.t !== "name" || JSON.stringify(trig) !== expect(period.id)) return not("its trigger is not time >= (iter + 1) * T for a parameter T");
+  const expect = (id: string) =>
+    JSON.stringify({
+      t: "op",
+      op: ">=",
+      args: [
+        { t: "time" },
+        {
+          t: "op",
+          op: "*",
+          args: [
+            {
+              t: "op",
+              op: "+",
+              args: [
+                { t: "name", id: "iter" },
+                { t: "num", v: 1 },
+              ],
+            },
+            { t: "name", id },
+          ],
+        },
+      ],
+    });
+  if (T === undefined || period?.t !== "name" || JSON.stringify(trig) !== expect(period.id))
+    return not("its trigger is not time >= (iter + 1) * T for a parameter T");
   if (!(T > 0 && Number.isFinite(T))) return not(`its period ${period.id} = ${T} is not a positive number`);
   const assigned: { s: number; at: (p: number) => number }[] = [];
   let N = 1;
@@ -470,14 +558,45 @@ function readSchedule(sb: Libsbml, model: Libsbml, params: Map<string, number>, 
       return not(`the assignment to ${v}`);
     }
     if (v === "iter") {
-      if (JSON.stringify(m) !== JSON.stringify({ t: "op", op: "+", args: [{ t: "name", id: "iter" }, { t: "num", v: 1 }] })) return not("the assignment to iter is not iter + 1");
+      if (
+        JSON.stringify(m) !==
+        JSON.stringify({
+          t: "op",
+          op: "+",
+          args: [
+            { t: "name", id: "iter" },
+            { t: "num", v: 1 },
+          ],
+        })
+      )
+        return not("the assignment to iter is not iter + 1");
       continue;
     }
     if (v === "pos") {
       // pos + 1, back to 0 after the last position: piecewise(pos + 1, pos < N − 1, 0).
-      const next = JSON.stringify({ t: "op", op: "+", args: [{ t: "name", id: "pos" }, { t: "num", v: 1 }] });
+      const next = JSON.stringify({
+        t: "op",
+        op: "+",
+        args: [
+          { t: "name", id: "pos" },
+          { t: "num", v: 1 },
+        ],
+      });
       if (m.t === "num" && m.v === 0) N = 1;
-      else if (m.t === "op" && m.op === "piecewise" && m.args.length === 3 && JSON.stringify(m.args[0]) === next && m.args[1]!.t === "op" && m.args[1]!.op === "<" && JSON.stringify(m.args[1]!.args[0]) === JSON.stringify({ t: "name", id: "pos" }) && m.args[1]!.args[1]!.t === "num" && Number.isInteger(m.args[1]!.args[1]!.v) && m.args[1]!.args[1]!.v >= 1 && m.args[2]!.t === "num" && m.args[2]!.v === 0)
+      else if (
+        m.t === "op" &&
+        m.op === "piecewise" &&
+        m.args.length === 3 &&
+        JSON.stringify(m.args[0]) === next &&
+        m.args[1]!.t === "op" &&
+        m.args[1]!.op === "<" &&
+        JSON.stringify(m.args[1]!.args[0]) === JSON.stringify({ t: "name", id: "pos" }) &&
+        m.args[1]!.args[1]!.t === "num" &&
+        Number.isInteger(m.args[1]!.args[1]!.v) &&
+        m.args[1]!.args[1]!.v >= 1 &&
+        m.args[2]!.t === "num" &&
+        m.args[2]!.v === 0
+      )
         N = m.args[1]!.args[1]!.v + 1;
       else return not("the assignment to pos is not the cycle pos + 1, back to 0 after the last position");
       continue;
@@ -492,7 +611,8 @@ function readSchedule(sb: Libsbml, model: Libsbml, params: Map<string, number>, 
       for (let j = 0; j + 1 < m.args.length; j += 2) {
         const val = m.args[j]!;
         const c = m.args[j + 1]!;
-        if (val.t !== "num" || c.t !== "op" || c.op !== "==" || c.args[0]!.t !== "name" || c.args[0]!.id !== "pos" || c.args[1]!.t !== "num") return not(`the assignment to ${v}`);
+        if (val.t !== "num" || c.t !== "op" || c.op !== "==" || c.args[0]!.t !== "name" || c.args[0]!.id !== "pos" || c.args[1]!.t !== "num")
+          return not(`the assignment to ${v}`);
         if (!table.has(c.args[1]!.v)) table.set(c.args[1]!.v, val.v);
       }
       const last = m.args[m.args.length - 1]!;

@@ -100,4 +100,3 @@ export function cnLines(lit: string, unit: string): string[] {
   }
   return neg ? ["<apply>", "  <minus/>", "  " + cn, "</apply>"] : [cn];
 }
-

@@ -183,14 +183,30 @@ export function wasmKernels(md: CompiledModel, arena: Arena, plan: SolvePlan | u
       (f, i, [acc, d]) => {
         if (i >= n) {
           const q = i - n;
-          f.op(OP.i32Const).i32(0).op(OP.localGet).u32(0).op(OP.f64Load).mem(8 * plan.lSlot[q]!).op(OP.f64Store).mem(L + 8 * q);
+          f.op(OP.i32Const)
+            .i32(0)
+            .op(OP.localGet)
+            .u32(0)
+            .op(OP.f64Load)
+            .mem(8 * plan.lSlot[q]!)
+            .op(OP.f64Store)
+            .mem(L + 8 * q);
           return;
         }
         const slot = plan.diagSlot[i]!;
         f.op(OP.i32Const).i32(0);
         f.op(OP.f64Const).f64(1).op(OP.localGet).u32(1);
-        if (slot >= 0) f.op(OP.localGet).u32(0).op(OP.f64Load).mem(8 * slot).op(OP.f64Sub);
-        f.op(OP.f64Div).op(OP.localTee).u32(d!).op(OP.f64Store).mem(D + 8 * i);
+        if (slot >= 0)
+          f.op(OP.localGet)
+            .u32(0)
+            .op(OP.f64Load)
+            .mem(8 * slot)
+            .op(OP.f64Sub);
+        f.op(OP.f64Div)
+          .op(OP.localTee)
+          .u32(d!)
+          .op(OP.f64Store)
+          .mem(D + 8 * i);
         f.op(OP.localGet).u32(acc!).op(OP.localGet).u32(d!).op(OP.localGet).u32(d!).op(OP.f64Sub).op(OP.f64Add).op(OP.localSet).u32(acc!);
       },
       true,

@@ -281,7 +281,11 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
       indexed(0, col);
       f.op(OP.f64Load).mem(0).op(OP.f64Mul).op(OP.f64Add).op(OP.f64Store).mem(0);
       f.op(OP.localGet).u32(q).op(OP.i32Const).i32(4).op(OP.i32Add).op(OP.localTee).u32(q);
-      f.op(OP.i32Const).i32(4 * cv.length).op(OP.i32LtU).op(OP.brIf).u32(0);
+      f.op(OP.i32Const)
+        .i32(4 * cv.length)
+        .op(OP.i32LtU)
+        .op(OP.brIf)
+        .u32(0);
       f.op(OP.end);
     }
     f.op(OP.end);
