@@ -42,7 +42,7 @@ import crnjson  # noqa: E402
 def run(net, ma, rows, ni, nt, method, iterations, max_seconds, check_k, rtol, atol):
     inputs = crnjson.role_indices(net, "input")
     targets = crnjson.role_indices(net, "target")
-    T = float(net["train"]["period"])
+    T = crnjson.period(net)
     x = ma.x0.copy()
     ma.nfev = ma.njev = 0
     jac = ma.jac_dense if method == "LSODA" else ma.jac_sparse
@@ -111,7 +111,7 @@ def main():
     rows, ni, nt = crnjson.read_samples(a.samples)
     iterations = min(a.iterations, rows.shape[0])
     print(f"{net['name']}: {ma.n} species, {ma.m} reactions, Jacobian nnz {ma.nnz} (with diagonal); "
-          f"T = {net['train']['period']}; scipy {scipy.__version__}, numpy {np.__version__}", flush=True)
+          f"T = {crnjson.period(net)}; scipy {scipy.__version__}, numpy {np.__version__}", flush=True)
     ref = None
     if a.check:
         ids, ref = crnjson.read_state(a.check)

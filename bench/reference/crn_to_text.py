@@ -36,7 +36,7 @@ def main():
     inputs = crnjson.role_indices(net, "input")
     targets = crnjson.role_indices(net, "target")
     assert (ni, nt) == (len(inputs), len(targets)), "samples file does not fit the network"
-    out = ["crnref 1", f"{n} {m} {float(net['train']['period'])!r}"]
+    out = ["crnref 1", f"{n} {m} {crnjson.period(net)!r}"]
     out.append(" ".join(repr(float(s["init"])) for s in net["species"]))
     for r in net["reactions"]:
         if r["rate"]["kind"] != "mass":

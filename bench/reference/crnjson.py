@@ -21,6 +21,12 @@ def load(path):
         return json.load(f)
 
 
+def period(net):
+    """The period T: the train block's parameter (the IR JSON names it by id in train.params)."""
+    pid = net["train"]["params"]["period"]
+    return float(next(p["value"] for p in net["parameters"] if p["id"] == pid))
+
+
 def role_indices(net, role):
     """Species indices of a role, ordered by the species' "index" field."""
     idx = [(s.get("index", 0), q) for q, s in enumerate(net["species"]) if s["role"] == role]

@@ -32,7 +32,12 @@ const term = ([id, n]) => ({ s: index.get(id), n });
 const ir = {
   ...net,
   species: net.species,
-  reactions: net.reactions.map((r) => ({ ...r, reactants: r.reactants.map(term), products: r.products.map(term) })),
+  // The JSON names parameters by id and gives each mass-action reaction its constant: the constant is all the engine needs here.
+  parameters: [],
+  reactions: net.reactions.map((r) => {
+    if (r.rate.kind !== "mass") throw new Error("the reference runs take mass-action networks only");
+    return { ...r, reactants: r.reactants.map(term), products: r.products.map(term), rate: { kind: "mass", k: { k: "num", v: r.rate.k } } };
+  }),
 };
 const byIndex = (role) =>
   net.species
@@ -48,7 +53,7 @@ const [nIt, ni, nt] = lines[0].split(/\s+/).map(Number);
 if (ni !== inputs.length || nt !== targets.length) throw new Error(`samples file has ${ni}+${nt} columns, network ${inputs.length}+${targets.length}`);
 const K = Number(args.iterations);
 if (K > nIt) throw new Error(`samples file has only ${nIt} iterations`);
-const T = net.train.period;
+const T = net.parameters.find((p) => p.id === net.train.params.period).value;
 
 const md = compileModel(ir, { splitUpdateCatalysis: true });
 const opts = { rtol: Number(args.rtol), atol: Number(args.atol) };
