@@ -36,7 +36,8 @@ Commands:
   compile   Compile FILE and print the CRN (default: --emit reactions), or write it to OUT.
   check     Report every error and warning in each FILE; exit 1 if there are errors.
   info      Summarise the compiled CRN: counts per sub-network, molecularity, catalytic and
-            dynamic species (Definition 2.2), the feedback-free check (Remark 3.1), dual rails.
+            dynamic species (Definition 2.2), the feedback-free check (Remark 3.1), dual rails,
+            and the parameter table (value, role, unit, owner, where it is set).
   sim       Run what FILE defines: a train block trains the network in one pot (progress,
             summary, results); a crn is integrated to --until; a network without a train
             block is evaluated at --input by its forward CRN's steady state.
@@ -69,7 +70,8 @@ Options of sim:
   --readout R        closed (default: the network's closed form with the current weights)
                      or crn (the forward CRN's steady state for every data point; slower)
   --order O          random (default: iid draws), epoch (a fresh permutation each epoch) or
-                     sbml (the fixed permutation the SBML schedule encodes, repeated)
+                     cyclic (alias sbml: one seeded permutation, repeated — what --emit sbml
+                     writes); an SBML model runs the sequence its schedule event encodes
   --json OUT         write settings, history, final weights, timings (and traces) as JSON
   --csv OUT          write the history (E and accuracy per evaluation) as CSV
   --trace S1,S2,...  record these species at every step (needs --trace-csv, --json or --report)
