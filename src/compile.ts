@@ -178,6 +178,8 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
 
   let ir: CRN;
   const after = (pass: string, x: CRN): CRN => (opts.onPass?.(pass, x), x);
+  // Between lowering steps the table is only needed by whoever watches the steps (the tests).
+  const current = (params: ParamTable, x: CRN): CRN => (opts.onPass ? params.current(x) : x);
   if (target.kind === "crn") {
     // A crn block's own `rate NAME = v` also sets, by name, the rates of the modules it calls.
     const own = new Map<string, RateOverride>();
@@ -206,14 +208,14 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
     const params = new ParamTable(sink, overrides);
     const period = train ? params.protocol("T", train.settings.period.value, train.settings.period.span, "train") : undefined;
     const { ir: fwd, ctx } = lowerNetwork(plan, root.display, sink, params);
-    ir = after("forward", params.current(fwd));
+    ir = after("forward", current(params, fwd));
     if (train) {
       const lib = backpropLib(program, scopes, tc, sink, params, target.span);
       if (!lib) return result();
-      ir = after("backward", params.current(addBackward(ir, ctx, lib)));
-      ir = after("update", params.current(addUpdate(ir, ctx, lib)));
+      ir = after("backward", current(params, addBackward(ir, ctx, lib)));
+      ir = after("update", current(params, addUpdate(ir, ctx, lib)));
       const annihilating = ann !== undefined && ann.value > 0;
-      if (annihilating) ir = after("annihilate", params.current(addAnnihilation(ir, ctx, lib)));
+      if (annihilating) ir = after("annihilate", current(params, addAnnihilation(ir, ctx, lib)));
       const t = train.settings;
       const settings: TrainSettings = {
         dataset: t.dataset,

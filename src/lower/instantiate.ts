@@ -13,6 +13,7 @@ import { evalTExpr, type Slot } from "../check/expr.js";
 import type { IRBuilder } from "../ir/builder.js";
 import { mapLeaves, num, type Expr } from "../ir/expr.js";
 import { constValue } from "../ir/parameters.js";
+import { paramsInExpr } from "../ir/queries.js";
 import type { Origin, ParamLeaf, Rate, Species, Tag, Term } from "../ir/types.js";
 import type { ActivationEnv, ParamTable } from "./params.js";
 
@@ -26,7 +27,18 @@ type SlotLaw = Expr<SlotLeaf | ParamLeaf>;
 
 export interface BoundTemplate {
   t: CompiledTemplate;
-  reactions: { reactants: TTerm[]; products: TTerm[]; rate: Rate | undefined; law?: SlotLaw; origin: Origin }[];
+  reactions: BoundReaction[];
+}
+
+export interface BoundReaction {
+  reactants: TTerm[];
+  products: TTerm[];
+  rate: Rate | undefined;
+  law?: SlotLaw;
+  origin: Origin;
+  /** The parameters its rate reads, and how many reactions were made from it (the table counts uses from these). */
+  params: number[];
+  made: number;
 }
 
 export interface BindEnv {
@@ -51,12 +63,12 @@ export function bind(t: CompiledTemplate, env: BindEnv): BoundTemplate {
     }
   }
   const origins = new Map<unknown, Origin>();
-  const reactions = t.reactions.map((r) => {
+  const reactions = t.reactions.map((r): BoundReaction => {
     let origin = origins.get(r.span);
     if (!origin) origins.set(r.span, (origin = { template: r.template, span: r.span, site: env.site, ...(r.rateSpan ? { lawSpan: r.rateSpan } : {}) }));
     if (r.law) {
       const law = env.params.leaves<SlotLeaf>(r.rate, env.act, (l) => (l.k === "species" ? { k: "slot", slot: l.slot } : num(NaN)));
-      return { reactants: r.reactants, products: r.products, rate: undefined, law, origin };
+      return { reactants: r.reactants, products: r.products, rate: undefined, law, origin, params: [...paramsInExpr(law)], made: 0 };
     }
     const k = env.params.constExpr(r.rate, env.act);
     const v = constValue(k, values());
@@ -69,9 +81,11 @@ export function bind(t: CompiledTemplate, env: BindEnv): BoundTemplate {
         `the reaction is at ${r.span.file}:${r.span.line}`,
       );
     }
-    return { reactants: r.reactants, products: r.products, rate: { kind: "mass", k } as Rate, origin };
+    return { reactants: r.reactants, products: r.products, rate: { kind: "mass", k } as Rate, origin, params: [...paramsInExpr(k)], made: 0 };
   });
-  return { t, reactions };
+  const bound = { t, reactions };
+  env.params.bound.push(bound);
+  return bound;
 }
 
 export interface Wiring {
@@ -118,6 +132,7 @@ export function instantiate(b: BoundTemplate, w: Wiring, out: IRBuilder): void {
       ),
     };
     out.reactions.push({ reactants, products, rate, tag: w.tag, origin: r.origin });
+    r.made++;
   }
 }
 

@@ -14,10 +14,10 @@ import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { compileConst, hasError, type TExpr, type TLeaf } from "../check/expr.js";
 import type { Scope } from "../check/scope.js";
 import { exprText, mapLeaves, num, type Expr } from "../ir/expr.js";
-import { constValue, rateUnit, reactionOrder } from "../ir/parameters.js";
-import { paramsInExpr, paramsOfReaction } from "../ir/queries.js";
+import { constValue, rateUnit } from "../ir/parameters.js";
+import { paramsInExpr } from "../ir/queries.js";
 import { RESERVED_IDS, SBML_ID } from "../ir/naming.js";
-import type { ConstExpr, CRN, ParamLeaf, ParamRole, Parameter } from "../ir/types.js";
+import type { ConstExpr, CRN, ParamLeaf, ParamRole, Parameter, Rate } from "../ir/types.js";
 import type { Span } from "../ir/span.js";
 
 /** A value set from outside a template by name: a network's or crn block's `rate`, the train block's η, `--annihilate`. */
@@ -25,6 +25,14 @@ export interface RateOverride {
   value: number;
   span?: Span;
   owner: string;
+}
+
+/** A bound template reaction as the table counts it: the parameters it reads, its order, its instances. */
+export interface CountedReaction {
+  params: number[];
+  rate: Rate | undefined;
+  reactants: readonly { n: number }[];
+  made: number;
 }
 
 /** The numeric parameters of one layer's activation: their values and parameter indices. */
@@ -47,6 +55,8 @@ export class ParamTable {
   private readonly byKey = new Map<string, number>();
   private readonly memo = new Map<A.ValueDecl, Map<ActivationEnv | undefined, number>>();
   private readonly active = new Set<A.ValueDecl>();
+  /** The templates bound against this table (bind registers them; their reactions count their instances). */
+  readonly bound: { reactions: CountedReaction[] }[] = [];
 
   constructor(
     private readonly sink: DiagnosticSink,
@@ -86,11 +96,16 @@ export class ParamTable {
 
   /** A named rate constant as it binds where `act` is in effect: an override of its name, else its declaration. */
   rate(l: Extract<TLeaf, { k: "rate" }>, act: ActivationEnv | undefined): number {
-    const o = this.overrides.get(l.name);
-    if (o) return this.intern({ name: l.name, value: o.value, role: "rate", owner: o.owner, ...(o.span ? { span: o.span } : {}) });
     let perEnv = this.memo.get(l.decl);
     const hit = perEnv?.get(act);
     if (hit !== undefined) return hit;
+    if (!perEnv) this.memo.set(l.decl, (perEnv = new Map()));
+    const o = this.overrides.get(l.name);
+    if (o) {
+      const i = this.intern({ name: l.name, value: o.value, role: "rate", owner: o.owner, ...(o.span ? { span: o.span } : {}) });
+      perEnv.set(act, i);
+      return i;
+    }
     if (this.active.has(l.decl)) {
       this.sink.error("E0207", l.decl.nameSpan, `rate \`${l.decl.name}\` is defined in terms of itself`);
       return this.intern({ name: l.name, value: NaN, role: "rate", owner: ownerOf(l.scope), span: l.decl.nameSpan });
@@ -102,7 +117,6 @@ export class ParamTable {
     const plain = expr.k === "num";
     const value = constValue(expr, this.values);
     const i = this.intern({ name: l.name, value, role: "rate", owner: ownerOf(l.scope), span: l.decl.nameSpan, ...(plain ? {} : { expr }) });
-    if (!perEnv) this.memo.set(l.decl, (perEnv = new Map()));
     perEnv.set(act, i);
     return i;
   }
@@ -146,25 +160,37 @@ export class ParamTable {
       const e = this.entries[p]!.expr;
       if (e) for (const q of paramsInExpr(e)) mark(q);
     };
+    // Uses are counted from the bound templates (every instance of a template reaction reads
+    // the same parameters), not reaction by reaction.
     const uses = new Int32Array(n);
     const orders: Set<number>[] = this.entries.map(() => new Set());
-    const seen = new Set<number>();
-    for (const r of ir.reactions) {
-      seen.clear();
-      paramsOfReaction(r, seen);
-      for (const p of seen) {
-        uses[p]!++;
-        mark(p);
+    for (const b of this.bound)
+      for (const r of b.reactions) {
+        if (r.made === 0) continue;
+        for (const p of r.params) {
+          uses[p]! += r.made;
+          mark(p);
+        }
+        if (r.rate?.kind === "mass" && r.rate.k.k === "param") orders[r.rate.k.p]!.add(r.reactants.reduce((a, t) => a + t.n, 0));
       }
-      if (r.rate.kind === "mass" && r.rate.k.k === "param") orders[r.rate.k.p]!.add(reactionOrder(r));
-    }
     this.entries.forEach((e, p) => {
       if (e.role !== "rate") mark(p);
     });
     for (const l of ir.layers ?? []) if (l.activation?.closed) for (const p of paramsInExpr(l.activation.closed)) mark(p);
     if (ir.train) for (const p of Object.values(ir.train.params)) if (p !== undefined) mark(p);
 
-    const ids = this.names(keep, uses, new Set(ir.species.map((s) => s.id)));
+    // The ids `names` will try, checked against the species in one scan (not a set of 300 000 ids);
+    // an unexpected one (a third clash) costs a scan of its own.
+    const candidates = new Set<string>();
+    this.entries.forEach((e, p) => {
+      if (!keep[p]) return;
+      const base = sid(e.name);
+      candidates.add(base);
+      candidates.add(`${base}_${sid(e.owner)}`);
+    });
+    const clashes = new Set<string>();
+    for (const sp of ir.species) if (candidates.has(sp.id)) clashes.add(sp.id);
+    const ids = this.names(keep, uses, { has: (id: string) => (candidates.has(id) ? clashes.has(id) : ir.species.some((x) => x.id === id)) });
     const remap = new Int32Array(n).fill(-1);
     const out: Parameter[] = [];
     for (let p = 0; p < n; p++) {
@@ -183,7 +209,10 @@ export class ParamTable {
         ...(e.expr ? { expr: e.expr } : {}),
       });
     }
-    if (!compact) return { ...ir, parameters: out };
+    // Nothing to renumber when the parameters dropped were the last ones made (the usual case).
+    let identity = true;
+    for (let p = 0; p < n; p++) if (keep[p] && remap[p] !== p) identity = false;
+    if (!compact || identity) return { ...ir, parameters: out };
     const re = <L>(e: Expr<L | ParamLeaf>): Expr<L | ParamLeaf> =>
       mapLeaves(e, (l) => ((l as ParamLeaf).k === "param" ? { k: "param" as const, p: remap[(l as ParamLeaf).p]! } : l));
     for (const q of out) if (q.expr) q.expr = re(q.expr) as ConstExpr;
@@ -226,7 +255,7 @@ export class ParamTable {
    * Ids: within a name, the parameter most reactions read keeps the name (ties: the first made);
    * the others are `name_owner`, then `name_owner_2`, ... Never a species id or a reserved id.
    */
-  private names(keep: Uint8Array, uses: Int32Array, species: ReadonlySet<string>): string[] {
+  private names(keep: Uint8Array, uses: Int32Array, species: { has(id: string): boolean }): string[] {
     const ids: string[] = [];
     const taken = new Set<string>();
     const free = (id: string) => SBML_ID.test(id) && !taken.has(id) && !species.has(id) && !RESERVED_IDS.has(id.toLowerCase());
@@ -267,6 +296,13 @@ function sid(s: string): string {
 
 /** Who declares a rate, for names and notes: the activation, or the file of a module (`arith`). */
 export function ownerOf(scope: Scope): string {
+  let o = owners.get(scope);
+  if (o === undefined) owners.set(scope, (o = findOwner(scope)));
+  return o;
+}
+const owners = new WeakMap<Scope, string>();
+
+function findOwner(scope: Scope): string {
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     const m = /^activation `(.*)`$/.exec(s.label) ?? /^crn `(.*)`$/.exec(s.label);
     if (m) return m[1]!;
