@@ -237,3 +237,29 @@ describe("a sweep over a named rate constant changes values, it does not recompi
     expect(runner.compiles).toBe(1);
   }, 60000);
 });
+
+describe("the stdlib is parsed once per process", () => {
+  it("shares frozen stdlib ASTs between compilations, and a second compilation reports what the first did", async () => {
+    const { compile } = await import("../src/compile.js");
+    const { loadProgram } = await import("../src/load/loader.js");
+    const { DiagnosticSink } = await import("../src/diagnostics/diagnostic.js");
+    const a = loadProgram(resolve(ROOT, "examples/xor.crnn"), new DiagnosticSink());
+    const b = loadProgram(resolve(ROOT, "examples/xor.crnn"), new DiagnosticSink());
+    const std = [...a.files.values()].filter((f) => f.display.startsWith("std/"));
+    expect(std.length).toBeGreaterThan(0);
+    for (const f of std) {
+      expect(Object.isFrozen(f.ast)).toBe(true);
+      expect([...b.files.values()].find((g) => g.path === f.path)!.ast).toBe(f.ast);
+    }
+    // The user's file is parsed afresh each time (and not frozen).
+    expect(Object.isFrozen(a.root.ast)).toBe(false);
+    // A stdlib text with a check error (an unknown name in a closed form): both compilations say so.
+    const path = resolve(ROOT, "stdlib/smooth_relu.crnn");
+    const broken = smoothRelu.replace(/closed\(z\) = /, "closed(z) = nope + ");
+    expect(broken).not.toBe(smoothRelu);
+    const codes = () => compile(broken, { file: path }).diagnostics.map((d) => `${d.code}@${d.span?.start}`);
+    const first = codes();
+    expect(first.some((c) => c.startsWith("E0101"))).toBe(true);
+    expect(codes()).toEqual(first);
+  });
+});

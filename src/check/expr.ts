@@ -43,7 +43,23 @@ export interface ExprContext {
 }
 
 const constStack: A.ValueDecl[] = [];
-const constMemo = new WeakMap<A.ValueDecl, TExpr>();
+/**
+ * A memo that lives as long as one compilation (one sink): ASTs can be shared between
+ * compilations (the stdlib's are parsed once per process), and a memo that outlived its
+ * compilation would keep the next one from reporting the same declaration's errors.
+ */
+export function compilationMemo<K extends object, V>(): { get(sink: DiagnosticSink, k: K): V | undefined; set(sink: DiagnosticSink, k: K, v: V): void } {
+  const bySink = new WeakMap<DiagnosticSink, WeakMap<K, V>>();
+  return {
+    get: (sink, k) => bySink.get(sink)?.get(k),
+    set: (sink, k, v) => {
+      let m = bySink.get(sink);
+      if (!m) bySink.set(sink, (m = new WeakMap()));
+      m.set(k, v);
+    },
+  };
+}
+const constMemo = compilationMemo<A.ValueDecl, TExpr>();
 
 export function compileExpr(e: A.Expr, cx: ExprContext): TExpr {
   switch (e.kind) {
@@ -123,7 +139,7 @@ function nameToExpr(d: Def, e: { name: string; span: A.Span }, cx: ExprContext):
 }
 
 export function compileConst(decl: A.ValueDecl, scope: Scope, sink: DiagnosticSink): TExpr {
-  const memo = constMemo.get(decl);
+  const memo = constMemo.get(sink, decl);
   if (memo) return memo;
   if (constStack.includes(decl)) {
     sink.error("E0207", decl.nameSpan, `\`${decl.name}\` is defined in terms of itself`);
@@ -132,7 +148,7 @@ export function compileConst(decl: A.ValueDecl, scope: Scope, sink: DiagnosticSi
   constStack.push(decl);
   try {
     const t = compileExpr(decl.value, { scope, sink, what: "constant", defining: decl.name });
-    constMemo.set(decl, t);
+    constMemo.set(sink, decl, t);
     return t;
   } finally {
     constStack.pop();

@@ -9,7 +9,7 @@ import type * as A from "../syntax/ast.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/diagnostic.js";
 import { activationScope, Scope, type Def } from "./scope.js";
-import { evalStatic, compileConst, compileExpr, evalTExpr, hasError, type TExpr } from "./expr.js";
+import { evalStatic, compileConst, compileExpr, compilationMemo, evalTExpr, hasError, type TExpr } from "./expr.js";
 import { exprText, forEachLeaf } from "../ir/expr.js";
 import { forEachName } from "../syntax/walk.js";
 import type { CompiledTemplate, TemplateCompiler } from "./templates.js";
@@ -269,7 +269,7 @@ function activation(m: A.DenseDecl, scope: Scope, tc: TemplateCompiler, sink: Di
  * of every file, used or not, and memoised.
  */
 export function closedForm(def: Extract<Def, { kind: "activation" }>, aScope: Scope, sink: DiagnosticSink): TExpr | undefined {
-  const memo = closedMemo.get(def.decl);
+  const memo = closedMemo.get(sink, def.decl);
   if (memo) return memo.t;
   const decls = def.decl.members.filter((m): m is A.ClosedDecl => m.kind === "closed");
   for (const extra of decls.slice(1))
@@ -282,7 +282,7 @@ export function closedForm(def: Extract<Def, { kind: "activation" }>, aScope: Sc
     const c = compileExpr(d.value, { scope, sink, what: "closed form" });
     if (!hasError(c)) t = c;
   }
-  closedMemo.set(def.decl, { t });
+  closedMemo.set(sink, def.decl, { t });
   return t;
 }
-const closedMemo = new WeakMap<A.ActivationDecl, { t: TExpr | undefined }>();
+const closedMemo = compilationMemo<A.ActivationDecl, { t: TExpr | undefined }>();

@@ -10,7 +10,7 @@ import { dirname, resolve, relative, isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FileAst, ImportDecl } from "../syntax/ast.js";
 import { parseFile } from "../syntax/parse.js";
-import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
+import { DiagnosticSink } from "../diagnostics/diagnostic.js";
 
 /** The package's stdlib folder (two levels up from dist/load/ or src/load/). */
 export const STDLIB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../stdlib");
@@ -68,7 +68,7 @@ export function loadProgram(entry: string, sink: DiagnosticSink, host: SourceHos
     const display = displayName(path);
     sources.set(display, src);
     const before = sink.items.length;
-    const ast = parseFile(src, display, sink);
+    const ast = parseStd(path, src) ?? parseFile(src, display, sink);
     // A file with syntax errors is not followed into its imports: a broken import line would
     // only add a misleading "cannot find module".
     const broken = sink.items.slice(before).some((d) => d.severity === "error");
@@ -115,6 +115,31 @@ export function loadProgram(entry: string, sink: DiagnosticSink, host: SourceHos
     extras.set(std, files.get(target) ?? load(target, fsHost.readFile(target)));
   }
   return { root, extras, files, sources };
+}
+
+// The stdlib ships with the package and every compile imports it: its files are parsed once per
+// process and their ASTs shared (frozen, so a stage that mutated one would throw in the tests
+// instead of leaking into the next compile). A changed text (a developer editing stdlib/) is
+// parsed afresh; a file with parse errors is never cached, so its diagnostics are always reported.
+const stdAsts = new Map<string, { text: string; ast: FileAst }>();
+function parseStd(path: string, text: string): FileAst | undefined {
+  const hit = stdAsts.get(path);
+  if (hit?.text === text) return hit.ast;
+  const display = displayName(path);
+  if (!display.startsWith("std/")) return undefined;
+  const probe = new DiagnosticSink();
+  const ast = parseFile(text, display, probe);
+  if (probe.items.length) return undefined;
+  stdAsts.set(path, { text, ast: deepFreeze(ast) });
+  return ast;
+}
+
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === "object" && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
 }
 
 let stdList: string[] | undefined;
