@@ -447,6 +447,16 @@ const CASES: Case[] = [
     hint: "required by `smooth_relu` at std/smooth_relu.crnn:8",
     others: "allowed",
   },
+  {
+    what: "leaky_relu(beta: 0): the plain ReLU's slope cannot be read from its output, so it is refused",
+    src: NET("")
+      .replace("import std/smooth_relu", "import std/smooth_relu\nimport std/leaky_relu")
+      .replace("dense 3 smooth_relu(h: 1)", "dense 3 leaky_relu(alpha: 1, ⟪beta: 0⟫)"),
+    code: "E0202",
+    message:
+      "the slope beta (z < 0) must be positive: with beta = 0 the output is 0 for every z < 0, and the slope, read from the output's sign, would be alpha there (use std/smooth_relu for a ReLU)",
+    hint: "required by `leaky_relu` at std/leaky_relu.crnn:16",
+  },
   // Fixed (was a known bug).
   {
     what: "smooth_relu(h: -1) gives the failed `require` alone, not also a negative catalyst",
