@@ -5,6 +5,7 @@
 //   new DormandPrince(model, { rtol: 1e-8 }).integrate(x, 0, 10)
 
 import { rhs, type CompiledModel } from "./model.js";
+import { SwitchTracker } from "./switches.js";
 import { clearStats, IntegrationError, startingStep, type Integrator, type StepperOptions, type StepperStats } from "./rosenbrock.js";
 
 const A: number[][] = [
@@ -20,7 +21,7 @@ const B = [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0];
 const BHAT = [5179 / 57600, 0, 7571 / 16695, 393 / 640, -92097 / 339200, 187 / 2100, 1 / 40];
 
 export class DormandPrince implements Integrator {
-  readonly stats: StepperStats = { steps: 0, rejected: 0, rhsEvals: 0, jacEvals: 0, singular: 0 };
+  readonly stats: StepperStats = { steps: 0, rejected: 0, rhsEvals: 0, jacEvals: 0, singular: 0, crossings: 0 };
   private readonly k: Float64Array[];
   private readonly ytmp: Float64Array;
   private readonly ynew: Float64Array;
@@ -29,6 +30,8 @@ export class DormandPrince implements Integrator {
   private readonly hmax: number;
   private readonly maxSteps: number;
   lastH = 0;
+  /** The rate laws' switches, located during integration (switches.ts); undefined without any. */
+  private readonly tracker: SwitchTracker | undefined;
 
   reset(): void {
     clearStats(this.stats);
@@ -46,46 +49,83 @@ export class DormandPrince implements Integrator {
     this.k = Array.from({ length: 7 }, () => new Float64Array(md.n));
     this.ytmp = new Float64Array(md.n);
     this.ynew = new Float64Array(md.n);
+    this.tracker = md.switches ? new SwitchTracker(md.switches) : undefined;
   }
 
   integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
+    if (!(t1 - t0 > 0)) return;
+    const tr = this.tracker;
+    tr?.freeze(x);
+    try {
+      this.run(x, t0, t1, onStep);
+    } finally {
+      tr?.release();
+    }
+  }
+
+  /** One step of size h from x (k[0] = f(x)) into ynew; returns the error norm. */
+  private attempt(x: Float64Array, h: number): number {
     const { md, k, ytmp, ynew, rtol, atol } = this;
     const n = md.n;
+    for (let i = 1; i < 7; i++) {
+      ytmp.set(x);
+      const ai = A[i]!;
+      for (let j = 0; j < i; j++) {
+        const a = ai[j]! * h;
+        if (a === 0) continue;
+        const kj = k[j]!;
+        for (let q = 0; q < n; q++) ytmp[q]! += a * kj[q]!;
+      }
+      rhs(md, ytmp, k[i]!);
+      this.stats.rhsEvals++;
+    }
+    // Stage 7's argument is the 5th-order solution (FSAL).
+    ynew.set(ytmp);
+    let sum = 0;
+    for (let q = 0; q < n; q++) {
+      let e = 0;
+      for (let i = 0; i < 7; i++) e += (B[i]! - BHAT[i]!) * k[i]![q]!;
+      e *= h;
+      const sc = atol + rtol * Math.max(Math.abs(x[q]!), Math.abs(ynew[q]!));
+      sum += (e / sc) ** 2;
+    }
+    return Math.sqrt(sum / n);
+  }
+
+  private run(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
+    const { md, k, ynew, rtol, atol } = this;
+    const tr = this.tracker;
+    const n = md.n;
     const span = t1 - t0;
-    if (!(span > 0)) return;
     rhs(md, x, k[0]!);
     this.stats.rhsEvals++;
     let h = this.lastH > 0 ? Math.min(this.lastH, span) : Math.min(startingStep(x, k[0]!, rtol, atol, span), span);
     h = Math.min(h, this.hmax);
     let t = t0;
     let steps = 0;
+    const trial = (hh: number) => {
+      const e = this.attempt(x, hh);
+      return Number.isFinite(e) ? ynew : undefined;
+    };
     while (t < t1) {
       if (++steps > this.maxSteps) throw new IntegrationError(`too many steps (${this.maxSteps}) between t = ${t0} and ${t1}`, t);
-      const last = t + h >= t1;
+      let last = t + h >= t1;
       if (last) h = t1 - t;
-      for (let i = 1; i < 7; i++) {
-        ytmp.set(x);
-        const ai = A[i]!;
-        for (let j = 0; j < i; j++) {
-          const a = ai[j]! * h;
-          if (a === 0) continue;
-          const kj = k[j]!;
-          for (let q = 0; q < n; q++) ytmp[q]! += a * kj[q]!;
+      let err = this.attempt(x, h);
+      // A switch flipped within the step: stop the step at the earliest crossing (switches.ts).
+      let resume = 0;
+      let switched = false;
+      if (err <= 1 && tr?.crossed(ynew)) {
+        const hc = tr.locate(h, x, trial, 1e-10 * h);
+        if (hc < h) {
+          resume = h;
+          h = hc;
+          last = false;
         }
-        rhs(md, ytmp, k[i]!);
-        this.stats.rhsEvals++;
+        err = this.attempt(x, h);
+        switched = err <= 1;
+        this.stats.crossings++;
       }
-      // Stage 7's argument is the 5th-order solution (FSAL).
-      ynew.set(ytmp);
-      let sum = 0;
-      for (let q = 0; q < n; q++) {
-        let e = 0;
-        for (let i = 0; i < 7; i++) e += (B[i]! - BHAT[i]!) * k[i]![q]!;
-        e *= h;
-        const sc = atol + rtol * Math.max(Math.abs(x[q]!), Math.abs(ynew[q]!));
-        sum += (e / sc) ** 2;
-      }
-      const err = Math.sqrt(sum / n);
       if (err <= 1 && Number.isFinite(err)) {
         t = last ? t1 : t + h;
         let clipped = false;
@@ -94,12 +134,19 @@ export class DormandPrince implements Integrator {
           if (v < 0) clipped = true;
           x[q] = v > 0 ? v : 0;
         }
-        if (clipped) rhs(md, x, k[0]!);
-        else k[0]!.set(k[6]!);
+        if (switched) {
+          tr!.freeze(x);
+          tr!.afterCrossing(h, span, x);
+        }
+        // After a switch f(x) is another function: evaluate it afresh (no FSAL).
+        if (clipped || switched) {
+          rhs(md, x, k[0]!);
+          this.stats.rhsEvals++;
+        } else k[0]!.set(k[6]!);
         this.stats.steps++;
         onStep?.(t, x);
         if (!last) this.lastH = h;
-        h = Math.min(this.hmax, h * Math.min(5, Math.max(0.2, 0.9 * (err === 0 ? 1e-10 : err) ** (-1 / 5))));
+        h = Math.min(this.hmax, resume > 0 ? resume : h * Math.min(5, Math.max(0.2, 0.9 * (err === 0 ? 1e-10 : err) ** (-1 / 5))));
       } else {
         this.stats.rejected++;
         h *= Number.isFinite(err) ? Math.max(0.1, 0.9 * err ** (-1 / 5)) : 0.1;

@@ -31,19 +31,29 @@ interface Val {
 
 const lit = (v: number): string => (Object.is(v, -0) ? "(-0)" : `(${v})`);
 
-/** Compile a law over species `deps` (the ones it reads) and parameters, read from `p` at each call. */
-export function compileLaw(e: IRExpr, deps: readonly number[], p: Float64Array = new Float64Array(0)): CompiledLaw {
-  const rateBody = generate(e, deps, false);
-  const gradBody = generate(e, deps, true);
+/**
+ * The switches a law reads (sim/switches.ts): node → switch index, and the modes the integrators
+ * freeze (2 live, 1 true, 0 false). A live switch is evaluated exactly as without this map.
+ */
+export interface LawSwitches {
+  index: Map<IRExpr, number>;
+  mode: Uint8Array;
+}
 
-  const rate = new Function("p", `return function law(x){${rateBody.lines.join("")}return ${rateBody.out.v};};`)(p) as CompiledLaw["rate"];
+/** Compile a law over species `deps` (the ones it reads) and parameters, read from `p` at each call. */
+export function compileLaw(e: IRExpr, deps: readonly number[], p: Float64Array = new Float64Array(0), sw?: LawSwitches): CompiledLaw {
+  const rateBody = generate(e, deps, false, sw?.index);
+  const gradBody = generate(e, deps, true, sw?.index);
+  const M = sw?.mode ?? new Uint8Array(0);
+
+  const rate = new Function("p", "M", `return function law(x){${rateBody.lines.join("")}return ${rateBody.out.v};};`)(p, M) as CompiledLaw["rate"];
   const set = gradBody.out.d.map((d, i) => `g[${i}]=${d};`).join("");
 
-  const grad = new Function("p", `return function lawGrad(x,g){${gradBody.lines.join("")}${set}return ${gradBody.out.v};};`)(p) as CompiledLaw["grad"];
+  const grad = new Function("p", "M", `return function lawGrad(x,g){${gradBody.lines.join("")}${set}return ${gradBody.out.v};};`)(p, M) as CompiledLaw["grad"];
   return { rate, grad };
 }
 
-function generate(root: IRExpr, deps: readonly number[], withGrad: boolean): { lines: string[]; out: Val } {
+function generate(root: IRExpr, deps: readonly number[], withGrad: boolean, switches?: Map<IRExpr, number>): { lines: string[]; out: Val } {
   const lines: string[] = [];
   let n = 0;
   const zero = () => deps.map(() => "0");
@@ -55,6 +65,12 @@ function generate(root: IRExpr, deps: readonly number[], withGrad: boolean): { l
     return name;
   };
   const grads = (f: (i: number) => string): string[] => (withGrad ? deps.map((_, i) => bind(f(i))) : zero());
+  /** A switch's truth: `live` when it is live (or not a switch), its frozen mode otherwise. */
+  const cond = (node: IRExpr, live: string): string => {
+    const j = switches?.get(node);
+    return bind(j === undefined ? `(${live})` : `(M[${j}]>1?(${live}):M[${j}]===1)`);
+  };
+  const frozen = (node: IRExpr) => switches?.get(node);
   const walk = (e: IRExpr): Val => {
     if (isLeaf(e)) {
       if (e.k === "param") return { v: `p[${e.p}]`, d: zero() };
@@ -100,7 +116,8 @@ function generate(root: IRExpr, deps: readonly number[], withGrad: boolean): { l
           }
           default: {
             const op = e.op === "==" ? "===" : e.op;
-            return { v: bind(`(${a.v}${op}${b.v}?1:0)`), d: zero() };
+            if (frozen(e) === undefined) return { v: bind(`(${a.v}${op}${b.v}?1:0)`), d: zero() };
+            return { v: bind(`(${cond(e, `${a.v}${op}${b.v}`)}?1:0)`), d: zero() };
           }
         }
       }
@@ -122,17 +139,25 @@ function generate(root: IRExpr, deps: readonly number[], withGrad: boolean): { l
             return { v, d: grads((i) => (ad(i) === "0" ? "0" : `${ad(i)}/${a.v}`)) };
           }
           case "abs": {
-            const v = bind(`Math.abs(${a.v})`);
-            return { v, d: grads((i) => (ad(i) === "0" ? "0" : `Math.sign(${a.v})*${ad(i)}`)) };
+            const j = frozen(e);
+            if (j === undefined) {
+              const v = bind(`Math.abs(${a.v})`);
+              return { v, d: grads((i) => (ad(i) === "0" ? "0" : `Math.sign(${a.v})*${ad(i)}`)) };
+            }
+            const c = cond(e, `${a.v}>=0`);
+            const v = bind(`(M[${j}]>1?Math.abs(${a.v}):${c}?${a.v}:-${a.v})`);
+            return { v, d: grads((i) => (ad(i) === "0" ? "0" : `(M[${j}]>1?Math.sign(${a.v}):${c}?1:-1)*${ad(i)}`)) };
           }
           case "min":
           case "max": {
             const b = args[1]!;
-            const cond = bind(`${a.v}${e.f === "min" ? "<=" : ">="}${b.v}`);
-            return { v: bind(`Math.${e.f}(${a.v},${b.v})`), d: grads((i) => (ad(i) === "0" && b.d[i] === "0" ? "0" : `${cond}?${ad(i)}:${b.d[i]}`)) };
+            const j = frozen(e);
+            const c = cond(e, `${a.v}${e.f === "min" ? "<=" : ">="}${b.v}`);
+            const v = j === undefined ? `Math.${e.f}(${a.v},${b.v})` : `(M[${j}]>1?Math.${e.f}(${a.v},${b.v}):${c}?${a.v}:${b.v})`;
+            return { v: bind(v), d: grads((i) => (ad(i) === "0" && b.d[i] === "0" ? "0" : `${c}?${ad(i)}:${b.d[i]}`)) };
           }
           case "step":
-            return { v: bind(`${a.v}>=0?1:0`), d: zero() };
+            return { v: bind(frozen(e) === undefined ? `${a.v}>=0?1:0` : `${cond(e, `${a.v}>=0`)}?1:0`), d: zero() };
           case "piecewise": {
             // c1 ? v1 : c2 ? v2 : ... : otherwise — JavaScript's truthiness is `holds` (not 0, not NaN).
             const pick = (k: (x: Val) => string) => {

@@ -6,6 +6,7 @@
 //   2 X -> X @ k   →  reactant (X, order 2), net change (X, −1), Jacobian slot J[X, X] += −1·2k·x
 
 import { compileLaw, type CompiledLaw } from "./law-codegen.js";
+import { findSwitches, type SwitchSet } from "./switches.js";
 import type { ConstExpr, CRN, IRExpr } from "../ir/types.js";
 import { netChange, speciesInExpr } from "../ir/queries.js";
 import { constValue } from "../ir/parameters.js";
@@ -52,6 +53,8 @@ export interface CompiledModel {
   isLaw: Uint8Array;
   /** Scratch for reaction rates. */
   v: Float64Array;
+  /** The rate laws' switches (step, comparisons, max/min/abs kinks), which the integrators locate; absent when there are none. */
+  switches?: SwitchSet;
 }
 
 export interface ModelOptions {
@@ -169,7 +172,8 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     }
   }
   ceStart[rs.length] = ceIdxA.length;
-  const compiled = new Map([...laws].map(([r, e]) => [r, compileLaw(e, lawDeps.get(r) ?? [], params)]));
+  const switches = findSwitches(laws.values(), params);
+  const compiled = new Map([...laws].map(([r, e]) => [r, compileLaw(e, lawDeps.get(r) ?? [], params, switches)]));
   const lawJac = [...lawDeps].map(([r, deps]) => ({
     r,
     deps,
@@ -209,6 +213,7 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     ceCoef: Float64Array.from(ceCoefA),
     isLaw: Uint8Array.from({ length: m }, (_, r) => (laws.has(r) ? 1 : 0)),
     v: new Float64Array(m),
+    ...(switches ? { switches } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { generateGrouped } from "./kernels.js";
 import { BlockTriangularSolver } from "./linear.js";
 import { Arena, wasmKernels, type WasmKernels } from "./wasm/kernels.js";
 import { stageKernels, type StageKernels } from "./wasm/stages.js";
+import { SwitchTracker } from "./switches.js";
 
 /**
  * A Rosenbrock method in Hairer–Wanner's transformed form: stage i solves
@@ -207,6 +208,8 @@ export interface StepperStats {
   rhsEvals: number;
   jacEvals: number;
   singular: number;
+  /** Switch crossings located (see switches.ts). */
+  crossings: number;
 }
 
 export class IntegrationError extends Error {
@@ -229,7 +232,7 @@ export interface Integrator {
 
 /** Zero a stats record in place. */
 export function clearStats(s: StepperStats): void {
-  s.steps = s.rejected = s.rhsEvals = s.jacEvals = s.singular = 0;
+  s.steps = s.rejected = s.rhsEvals = s.jacEvals = s.singular = s.crossings = 0;
 }
 
 export class Rosenbrock implements Integrator {
@@ -239,6 +242,7 @@ export class Rosenbrock implements Integrator {
     rhsEvals: 0,
     jacEvals: 0,
     singular: 0,
+    crossings: 0,
   };
   readonly solver: BlockTriangularSolver;
   readonly tableau: Tableau;
@@ -265,6 +269,8 @@ export class Rosenbrock implements Integrator {
   sweeps = 0;
   /** Step size the last integrate() ended with: a good first guess for the next interval. */
   lastH = 0;
+  /** The rate laws' switches, located during integration (switches.ts); undefined without any. */
+  private readonly tracker: SwitchTracker | undefined;
 
   constructor(
     private readonly md: CompiledModel,
@@ -313,6 +319,7 @@ export class Rosenbrock implements Integrator {
       this.f = jsEvaluators(md, js);
     }
     this.coupling = opts.coupling ?? "iterate";
+    this.tracker = md.switches ? new SwitchTracker(md.switches) : undefined;
     const { inc, incM } = incremental(this.tableau);
     const coupling = { cv: this.cv, row: arena.int32(md.cRow), col: arena.int32(md.cCol) };
     this.vk = stageKernels({ ...this.tableau, inc, incM }, { x: this.xw, ytmp: this.ytmp, ynew: this.ynew, wt: this.wt, u: this.u, coupling }, arena);
@@ -375,7 +382,18 @@ export class Rosenbrock implements Integrator {
   }
 
   private run(x: Float64Array, xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void, memo?: { h: number }): void {
+    const tr = this.tracker;
+    tr?.freeze(x);
+    try {
+      this.steps(x, xOut, t0, t1, onStep, memo);
+    } finally {
+      tr?.release();
+    }
+  }
+
+  private steps(x: Float64Array, xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void, memo?: { h: number }): void {
     const T = this.tableau;
+    const tr = this.tracker;
     const span = t1 - t0;
     // A W-method may ignore J_U; the Rodas methods need the exact Jacobian.
     const coupled = !T.w && this.md.cRow.length > 0 && this.coupling === "iterate";
@@ -384,33 +402,58 @@ export class Rosenbrock implements Integrator {
     let firstAccepted = 0;
     let steps = 0;
     let rejectedInRow = 0;
+    let switched = false;
+    const trial = (hh: number) => {
+      const e = this.attempt(x, hh, coupled, false);
+      return e >= 0 && Number.isFinite(e) ? this.ynew : undefined;
+    };
     while (t < t1) {
       if (++steps > this.maxSteps) throw new IntegrationError(`too many steps (${this.maxSteps}) between t = ${t0} and ${t1}`, t);
-      const last = t + h >= t1 * (1 - 1e-14) - 1e-300;
+      let last = t + h >= t1 * (1 - 1e-14) - 1e-300;
       if (last) h = t1 - t;
       // After a rejection x is unchanged, and so is its Jacobian: only h changes. On a noise
-      // segment (memo) the W-method keeps the segment's first Jacobian throughout.
-      const errNorm = this.attempt(x, h, coupled, memo && T.w ? steps === 1 : rejectedInRow === 0);
+      // segment (memo) the W-method keeps the segment's first Jacobian throughout. After a
+      // switch the law's derivatives changed: a fresh Jacobian.
+      let errNorm = this.attempt(x, h, coupled, switched || (memo && T.w ? steps === 1 : rejectedInRow === 0));
+      switched = false;
       if (errNorm === -1) {
         this.stats.singular++;
         h *= 0.25;
         continue;
       }
-      if (errNorm <= 1) {
+      // A switch flipped within the step: stop the step at the earliest crossing (switches.ts).
+      let resume = 0;
+      if (errNorm <= 1 && tr?.crossed(this.ynew)) {
+        const hc = tr.locate(h, x, trial, 1e-10 * h);
+        if (hc < h) {
+          resume = h;
+          h = hc;
+          last = false;
+        }
+        errNorm = this.attempt(x, h, coupled, false);
+        switched = errNorm >= 0 && errNorm <= 1;
+        this.stats.crossings++;
+      }
+      if (errNorm >= 0 && errNorm <= 1) {
         t = last ? t1 : t + h;
         this.accept();
         rejectedInRow = 0;
+        if (switched) {
+          tr!.freeze(x);
+          tr!.afterCrossing(h, span, x);
+        }
         this.report(onStep, t, x, xOut);
         const fac = errNorm === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * errNorm ** (-1 / T.q)));
         if (!last) this.lastH = h;
         // The next segment of the same kind starts, like this one, just after a switch: it is
         // offered this segment's first accepted step, allowed to grow at most twofold.
         if (firstAccepted === 0) firstAccepted = h * Math.min(fac, 2);
-        h = Math.min(h * fac, this.hmax);
+        // After a located crossing, go on with the step that was tried (the short one says nothing about what follows).
+        h = Math.min(resume > 0 ? resume : h * fac, this.hmax);
       } else {
         this.stats.rejected++;
         if (++rejectedInRow > 60) throw new IntegrationError("the step size underflowed: the system is too stiff, or a concentration diverges", t);
-        h *= Number.isFinite(errNorm) ? Math.max(0.1, 0.9 * errNorm ** (-1 / T.q)) : 0.1;
+        h *= Number.isFinite(errNorm) && errNorm >= 0 ? Math.max(0.1, 0.9 * errNorm ** (-1 / T.q)) : 0.1;
       }
     }
     if (memo) memo.h = Math.min(firstAccepted, this.hmax);

@@ -1,0 +1,193 @@
+// The switches of a model's rate laws, and how the integrators step across them exactly.
+//
+// `step(a)`, the comparisons, and the kinks of `max`, `min` and `abs` make a rate law's
+// right-hand side jump (or its derivative jump) where a switching function g(x) changes sign:
+// step(a) at a = 0, max(a, b) at a − b = 0. An adaptive method stepping over such a point
+// loses its order and its error estimate, and the answer is wrong at any tolerance (issue 12's
+// `0 -> c @ rate(k3 * step(a - 1))`: 0.1404 instead of 0.2·ln 2 = 0.1386). So the integrators
+// freeze every switch in the state it has at a step's start (the law code reads `mode`), which
+// makes the right-hand side smooth within the step; after the step they look for a switch whose
+// truth changed, locate the earliest crossing by re-taking the step with a shorter h (Illinois
+// on the switching functions: the crossing is found to the method's own accuracy, without an
+// interpolant), stop there, and go on with the switch flipped. Outside an integration every
+// switch is live, so a steady-state readout or a plain rate evaluation sees the law as written.
+//
+//   0 -> c @ rate(k3 * step(a - 1))  →  one switch, g = a − 1, true while g ≥ 0
+
+import { exprTree, forEachLeaf } from "../ir/expr.js";
+import type { IRExpr } from "../ir/types.js";
+import { compileLaw } from "./law-codegen.js";
+
+/** Switch j's mode: 2 evaluated live, 1 frozen true, 0 frozen false. */
+export const LIVE = 2;
+
+export interface SwitchSet {
+  count: number;
+  mode: Uint8Array;
+  /** Truth of switch j is g_j(x) > 0 when strict, g_j(x) ≥ 0 otherwise. */
+  strict: Uint8Array;
+  g: ((x: Float64Array) => number)[];
+  /** The law nodes that read each switch (the law code generator's map). */
+  index: Map<IRExpr, number>;
+  /** g_j as text, for diagnostics. */
+  text: string[];
+}
+
+const COMPARE: Record<string, { flip: boolean; strict: boolean }> = {
+  "<": { flip: true, strict: true },
+  "<=": { flip: true, strict: false },
+  ">": { flip: false, strict: true },
+  ">=": { flip: false, strict: false },
+};
+
+/** The switches of these laws (undefined if there are none): one per distinct switching function. */
+export function findSwitches(laws: Iterable<IRExpr>, params: Float64Array): SwitchSet | undefined {
+  const index = new Map<IRExpr, number>();
+  const byKey = new Map<string, number>();
+  const gs: IRExpr[] = [];
+  const strict: number[] = [];
+  const minus = (a: IRExpr, b: IRExpr): IRExpr => ({ k: "bin", op: "-", a, b });
+  const readsSpecies = (e: IRExpr) => {
+    let yes = false;
+    forEachLeaf(e, (l) => {
+      if (l.k === "species") yes = true;
+    });
+    return yes;
+  };
+  const add = (node: IRExpr, g: IRExpr, isStrict: boolean) => {
+    if (!readsSpecies(g)) return;
+    const key = `${isStrict ? ">" : ">="} ${JSON.stringify(exprTree(g, (l) => l))}`;
+    let j = byKey.get(key);
+    if (j === undefined) {
+      byKey.set(key, (j = gs.length));
+      gs.push(g);
+      strict.push(isStrict ? 1 : 0);
+    }
+    index.set(node, j);
+  };
+  const walk = (e: IRExpr): void => {
+    if (e.k === "bin") {
+      walk(e.a);
+      walk(e.b);
+      const c = COMPARE[e.op];
+      if (c) add(e, c.flip ? minus(e.b, e.a) : minus(e.a, e.b), c.strict);
+    } else if (e.k === "neg") walk(e.a);
+    else if (e.k === "fn") {
+      for (const a of e.args) walk(a);
+      const [a, b] = e.args;
+      if (e.f === "step" || e.f === "abs") add(e, a!, false);
+      else if (e.f === "max") add(e, minus(a!, b!), false);
+      else if (e.f === "min") add(e, minus(b!, a!), false);
+    }
+  };
+  for (const law of laws) walk(law);
+  if (!gs.length) return undefined;
+  return {
+    count: gs.length,
+    mode: new Uint8Array(gs.length).fill(LIVE),
+    strict: Uint8Array.from(strict),
+    g: gs.map((g) => compileLaw(g, [], params).rate),
+    index,
+    text: gs.map((g) => JSON.stringify(exprTree(g, (l) => l))),
+  };
+}
+
+/**
+ * An integrator's view of the switches over one integration: freeze them at a step's start,
+ * see whether a step crossed one, and locate the earliest crossing.
+ */
+export class SwitchTracker {
+  /** Crossings located (diagnostics, tests). */
+  crossings = 0;
+  /** Switches left live because they flipped in ever tinier steps (sliding). */
+  private readonly chatter: Uint8Array;
+  private tinyInRow = 0;
+
+  constructor(readonly sw: SwitchSet) {
+    this.chatter = new Uint8Array(sw.count);
+  }
+
+  private truth(j: number, x: Float64Array): boolean {
+    const g = this.sw.g[j]!(x);
+    return this.sw.strict[j] ? g > 0 : g >= 0;
+  }
+
+  /** Freeze every switch (but the sliding ones) in its state at x. */
+  freeze(x: Float64Array): void {
+    const { mode } = this.sw;
+    for (let j = 0; j < mode.length; j++) mode[j] = this.chatter[j] ? LIVE : this.truth(j, x) ? 1 : 0;
+  }
+
+  /** Every switch live again (the end of an integration). */
+  release(): void {
+    this.sw.mode.fill(LIVE);
+    this.chatter.fill(0);
+    this.tinyInRow = 0;
+  }
+
+  /** Some frozen switch has another truth at x. */
+  crossed(x: Float64Array): boolean {
+    const { mode } = this.sw;
+    for (let j = 0; j < mode.length; j++) if (mode[j] !== LIVE && this.truth(j, x) !== (mode[j] === 1)) return true;
+    return false;
+  }
+
+  /** The smallest distance of a frozen switch from flipping (≤ 0 where one has flipped). */
+  private margin(x: Float64Array): number {
+    const { mode, g } = this.sw;
+    let m = Infinity;
+    for (let j = 0; j < mode.length; j++) {
+      if (mode[j] === LIVE) continue;
+      const v = g[j]!(x);
+      const s = mode[j] === 1 ? v : -v;
+      if (s < m) m = s;
+    }
+    return m;
+  }
+
+  /**
+   * The step size, at most h, whose end lies just past the earliest crossing (within `tol` of it).
+   * `trial(h')` takes the step of size h' from the same start and returns its end state, or
+   * undefined if it failed. Known: the step of size h crossed.
+   */
+  locate(h: number, x0: Float64Array, trial: (h: number) => Float64Array | undefined, tol: number): number {
+    let lo = 0;
+    let hi = h;
+    let flo = Math.max(this.margin(x0), 0);
+    const end = trial(h);
+    let fhi = end ? Math.min(this.margin(end), 0) : -1;
+    let side = 0;
+    for (let it = 0; it < 80 && hi - lo > tol; it++) {
+      let c = flo - fhi > 0 ? lo + ((hi - lo) * flo) / (flo - fhi) : 0.5 * (lo + hi);
+      // Keep the trial strictly inside, and bisect when regula falsi stalls at one end.
+      if (!(c > lo + 0.01 * (hi - lo) && c < hi - 0.01 * (hi - lo))) c = 0.5 * (lo + hi);
+      const y = trial(c);
+      if (y && !this.crossed(y)) {
+        lo = c;
+        flo = Math.max(this.margin(y), 0);
+        if (side === 1) fhi *= 0.5;
+        side = 1;
+      } else {
+        hi = c;
+        fhi = y ? Math.min(this.margin(y), 0) : fhi;
+        if (side === -1) flo *= 0.5;
+        side = -1;
+      }
+    }
+    this.crossings++;
+    return hi;
+  }
+
+  /**
+   * After a located crossing at step `hi` of an interval of length `span`: a switch that keeps
+   * flipping within ever tinier steps slides along its surface; leave the frozen ones that
+   * flipped at x live from now on, so the integration goes on (as without location).
+   */
+  afterCrossing(hi: number, span: number, x: Float64Array): void {
+    this.tinyInRow = hi < 1e-9 * span ? this.tinyInRow + 1 : 0;
+    if (this.tinyInRow < 20) return;
+    const { mode } = this.sw;
+    for (let j = 0; j < mode.length; j++) if (mode[j] !== LIVE && this.truth(j, x) !== (mode[j] === 1)) this.chatter[j] = 1;
+    this.tinyInRow = 0;
+  }
+}
