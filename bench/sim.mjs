@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineInfo, writeSection } from "./lib.mjs";
+import { MNIST, XOR_NOISE } from "./cases.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
@@ -32,17 +33,6 @@ const REFERENCE = { lsoda40: 28, lsoda3000: 75, cvodeKlu300: 6.7, cvodeDense300:
 const TARGETS = { xor300: 2, xorFullMinutes: 2, mnist: 10 };
 /** src/sim/rosenbrock.ts: WASM_MAX_REACTIONS (WebAssembly kernels up to this size). */
 const WASM_MAX = 50_000;
-
-const MNIST = (noise) => `import std/smooth_relu
-network mnist_net { input 64  dense 4 smooth_relu(h: 1)  dense 2 smooth_relu(h: 1)  rate k_div = 10 }
-train mnist_net on mnist01 { eta 0.0001  period 50  iterations 2000  split 0.9  init uniform(-0.5, 0.5)  seed 1
-  ${noise ? "noise { epsilon 0.1  resample 0.05  hold 0.005  on backward, nodes }" : ""} }
-`;
-const XOR_NOISE = `import std/smooth_relu
-network xor_net { input 2  dense 10 smooth_relu(h: 3)  dense 1 smooth_relu(h: 3)  rate k_div = 10 }
-train xor_net on xor { eta 0.002  period 50  iterations 36000  seed 1
-  noise { epsilon 0.1  resample 0.05  hold 0.005  on backward, nodes } }
-`;
 
 // ---- worker: one case in this process ---------------------------------------------------------
 

@@ -68,7 +68,9 @@ describe("integrators against analytic solutions", () => {
     expect(tr.t).toEqual([0, 0.5]);
     expect(rel(tr.values[1]![0]!, 2)).toBeLessThan(1e-5); // at the default rtol 1e-6
     expect(tr.stopped?.species).toBe("X");
-    expect(tr.stopped?.message).toMatch(/^concentration of X ran away to \S+ \(limit 1e\+12\); the step size underflowed/);
+    expect(tr.stopped?.message).toMatch(
+      /^concentration of X ran away to \S+ \(limit 1e\+12\); the step (size underflowed|gave non-finite values in \d+ attempts in a row)/,
+    );
     expect(Math.abs(tr.stopped!.time - 1)).toBeLessThan(1e-3);
   });
 

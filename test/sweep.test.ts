@@ -134,7 +134,7 @@ describe("crnnc sweep", () => {
       [["--over", "epsilon=a"], /`a` is not a number/],
       [["--over", "h=1", "--workers", "0"], /--workers needs integers/],
       [["--bogus"], /Unknown option '--bogus'/],
-      [["--method", "euler"], /unknown --method `euler` \(expected rodas5, rodas4, ros34pw2, dopri5\)/],
+      [["--method", "euler"], /unknown --method `euler` \(expected rodas5, rodas5p, rodas4, ros34pw2, dopri5\)/],
       [["--rtol", "0"], /--rtol needs a positive number, got `0`/],
       [["--atol=-1e-9"], /--atol needs a positive number/],
     ];

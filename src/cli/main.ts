@@ -65,7 +65,7 @@ Options:
 Options of sim:
   --iterations N     training iterations (default: the train block's)
   --seed N           seed of the initial weights, the sample order and the noise
-  --method M         rodas5 (default; stiff, order 5), rodas4, ros34pw2 (W-method) or dopri5 (explicit)
+  --method M         rodas5 (default; stiff, order 5), rodas5p (order 5), rodas4, ros34pw2 (W-method) or dopri5 (explicit)
   --rtol X, --atol X error tolerances (default 1e-6 and 1e-9 for training)
   --readout R        closed (default: the network's closed form with the current weights)
                      or crn (the forward CRN's steady state for every data point; slower)

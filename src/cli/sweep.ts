@@ -55,7 +55,7 @@ Options:
   --seeds N            seeds 1..N (default: the train block's seed)
   --seed-list a,b,...  these seeds instead
   --iterations N       training iterations per run (default: the train block's)
-  --method M           integrator of every run: rodas5 (default), rodas4, ros34pw2, dopri5
+  --method M           integrator of every run: rodas5 (default), rodas5p, rodas4, ros34pw2, dopri5
   --rtol X, --atol X   its error tolerances (default 1e-6 and 1e-9); given ones are part of
                        each run's resume key, so a sweep at another tolerance is new runs
   --workers N          worker threads (default: ${availableParallelism()}, the available parallelism)

@@ -95,7 +95,10 @@ function outcomeRows(r: TrainResult): string[][] {
   rows.push(
     ["compile time", `${num(r.timings.compileMs / 1000, 3)} s`],
     ["simulation time", `${num(r.timings.simulateMs / 1000, 3)} s (${num(r.timings.msPerIteration, 3)} ms/iteration)`],
-    ["integrator steps", `${r.stats.steps} accepted, ${r.stats.rejected} rejected; ${r.stats.rhsEvals} rate, ${r.stats.jacEvals} Jacobian evaluations`],
+    [
+      "integrator steps",
+      `${r.stats.steps} accepted, ${r.stats.rejected} rejected; ${r.stats.rhsEvals} rate, ${r.stats.jacEvals} Jacobian evaluations${r.stats.crossings ? `; ${r.stats.crossings} rate-law switch crossings located` : ""}`,
+    ],
   );
   return rows;
 }

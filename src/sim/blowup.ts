@@ -38,13 +38,15 @@ export function checkState(ir: CRN, x: Float64Array, t: number, limit: number): 
  *
  *   integrationBlowup(ir, x, "the step size underflowed: …", 31468.7, 1e12)
  *     →  BlowupError("concentration of LX1_1_m ran away to 2.2e268 (limit 1e12); the step size underflowed: …")
+ * When the state is still finite and bounded, the species the integrator saw fail first (its index) is named.
  */
-export function integrationBlowup(ir: CRN, x: Float64Array, message: string, t: number, limit: number): BlowupError {
+export function integrationBlowup(ir: CRN, x: Float64Array, message: string, t: number, limit: number, species?: number): BlowupError {
   try {
     checkState(ir, x, t, limit);
   } catch (e) {
     if (e instanceof BlowupError) return new BlowupError(`${e.message}; ${message}`, t, e.species);
     throw e;
   }
-  return new BlowupError(message, t);
+  const id = species === undefined ? undefined : ir.species[species]?.id;
+  return id ? new BlowupError(`${message}; first in ${id}`, t, id) : new BlowupError(message, t);
 }

@@ -6,7 +6,17 @@
 
 import { rhs, type CompiledModel } from "./model.js";
 import { SwitchTracker } from "./switches.js";
-import { clearStats, IntegrationError, startingStep, type Integrator, type StepperOptions, type StepperStats } from "./rosenbrock.js";
+import { StepController } from "./controller.js";
+import {
+  clearStats,
+  IntegrationError,
+  MAX_FAILED_ATTEMPTS,
+  MAX_INTERIOR_RETRIES,
+  startingStep,
+  type Integrator,
+  type StepperOptions,
+  type StepperStats,
+} from "./rosenbrock.js";
 
 const A: number[][] = [
   [],
@@ -32,6 +42,7 @@ export class DormandPrince implements Integrator {
   lastH = 0;
   /** The rate laws' switches, located during integration (switches.ts); undefined without any. */
   private readonly tracker: SwitchTracker | undefined;
+  private readonly controller: StepController;
 
   reset(): void {
     clearStats(this.stats);
@@ -50,6 +61,7 @@ export class DormandPrince implements Integrator {
     this.ytmp = new Float64Array(md.n);
     this.ynew = new Float64Array(md.n);
     this.tracker = md.switches ? new SwitchTracker(md.switches) : undefined;
+    this.controller = new StepController(5, opts.controller ?? "pi");
   }
 
   integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
@@ -103,8 +115,15 @@ export class DormandPrince implements Integrator {
     h = Math.min(h, this.hmax);
     let t = t0;
     let steps = 0;
+    let failedInRow = 0;
+    let interiorInRow = 0;
+    const ctl = this.controller;
+    ctl.start();
+    const tried = { h: NaN, err: NaN };
     const trial = (hh: number) => {
       const e = this.attempt(x, hh);
+      tried.h = hh;
+      tried.err = e;
       return Number.isFinite(e) ? ynew : undefined;
     };
     while (t < t1) {
@@ -112,22 +131,54 @@ export class DormandPrince implements Integrator {
       let last = t + h >= t1;
       if (last) h = t1 - t;
       let err = this.attempt(x, h);
+      if (!Number.isFinite(err)) {
+        this.stats.rejected++;
+        if (++failedInRow > MAX_FAILED_ATTEMPTS || h < 1e-14 * Math.max(1, Math.abs(t))) {
+          let q = ynew.findIndex((z) => !Number.isFinite(z));
+          if (q < 0) q = k.map((v) => v.findIndex((z) => !Number.isFinite(z))).find((j) => j >= 0) ?? -1;
+          throw new IntegrationError(
+            `the step gave non-finite values${failedInRow > 1 ? ` in ${failedInRow} attempts in a row` : ""} (last h = ${h.toExponential(2)}): a concentration diverges or a rate law is not finite`,
+            t,
+            q >= 0 ? q : undefined,
+          );
+        }
+        ctl.failed();
+        h *= 0.25;
+        continue;
+      }
+      failedInRow = 0;
       // A switch flipped within the step: stop the step at the earliest crossing (switches.ts).
       let resume = 0;
       let switched = false;
-      if (err <= 1 && tr?.crossed(ynew)) {
-        const hc = tr.locate(h, x, trial, 1e-10 * h);
-        if (hc < h) {
-          resume = h;
-          h = hc;
-          last = false;
+      if (err <= 1 && tr) {
+        if (tr.crossed(ynew)) {
+          const guess = tr.firstFlip(x, k[0]!, ynew, k[6]!, h, this.ytmp, true);
+          const hc = tr.locate(h, x, ynew, trial, 1e-10 * h, guess);
+          if (hc < h) {
+            resume = h;
+            h = hc;
+            last = false;
+          }
+          // The last trial is often the step to the crossing itself.
+          err = tried.h === h ? tried.err : this.attempt(x, h);
+          switched = err <= 1;
+          this.stats.crossings++;
+        } else if (interiorInRow < MAX_INTERIOR_RETRIES) {
+          // A pulse crossed twice within the step: the interpolant on f(x) = k₀ and f(y₁) = k₆ (FSAL) shows it.
+          const th = tr.firstFlip(x, k[0]!, ynew, k[6]!, h, this.ytmp, false);
+          if (th > 0) {
+            interiorInRow++;
+            this.stats.rejected++;
+            ctl.failed();
+            h *= th;
+            continue;
+          }
         }
-        err = this.attempt(x, h);
-        switched = err <= 1;
-        this.stats.crossings++;
       }
-      if (err <= 1 && Number.isFinite(err)) {
+      if (err <= 1) {
         t = last ? t1 : t + h;
+        interiorInRow = 0;
+        // Clip at zero (why it is safe: Rosenbrock.accept in rosenbrock.ts); after a clip f(x) is not k₆.
         let clipped = false;
         for (let q = 0; q < n; q++) {
           const v = ynew[q]!;
@@ -137,6 +188,7 @@ export class DormandPrince implements Integrator {
         if (switched) {
           tr!.freeze(x);
           tr!.afterCrossing(h, span, x);
+          ctl.start();
         }
         // After a switch f(x) is another function: evaluate it afresh (no FSAL).
         if (clipped || switched) {
@@ -146,10 +198,10 @@ export class DormandPrince implements Integrator {
         this.stats.steps++;
         onStep?.(t, x);
         if (!last) this.lastH = h;
-        h = Math.min(this.hmax, resume > 0 ? resume : h * Math.min(5, Math.max(0.2, 0.9 * (err === 0 ? 1e-10 : err) ** (-1 / 5))));
+        h = Math.min(this.hmax, resume > 0 ? resume : h * ctl.accepted(h, err));
       } else {
         this.stats.rejected++;
-        h *= Number.isFinite(err) ? Math.max(0.1, 0.9 * err ** (-1 / 5)) : 0.1;
+        h *= ctl.rejected(err);
         if (h < 1e-14 * Math.max(1, Math.abs(t)))
           throw new IntegrationError("the step size underflowed: the system is too stiff, or a concentration diverges", t);
       }

@@ -34,7 +34,17 @@ export class Engine {
 
   /** An integrator with these options, as new: made once per options and reset on every call. */
   integrator(opts: SolverOptions = {}): Integrator {
-    const key = JSON.stringify([opts.method ?? "rodas5", opts.rtol, opts.atol, opts.hmax, opts.maxSteps, opts.evaluation, opts.solve, opts.coupling]);
+    const key = JSON.stringify([
+      opts.method ?? "rodas5",
+      opts.rtol,
+      opts.atol,
+      opts.hmax,
+      opts.maxSteps,
+      opts.evaluation,
+      opts.solve,
+      opts.coupling,
+      opts.controller,
+    ]);
     let integ = this.integrators.get(key);
     if (!integ) this.integrators.set(key, (integ = makeIntegrator(this.md, opts)));
     integ.reset();

@@ -1,10 +1,13 @@
-// The stiff integrator: ROS34PW2 (Rang & Angermann 2005), a 4-stage, order-3 Rosenbrock-W
-// method with an embedded order-2 solution, L-stable and stiffly accurate. "W" matters here:
-// the method keeps its order with an approximate Jacobian, so the slow update feedback can be
-// left out of J (see model.ts), which makes every linear solve a sparse forward substitution
-// (linear.ts). Written in Hairer–Wanner's transformed variables, so no J·v products are needed:
+// The stiff integrators: Rosenbrock methods in Hairer–Wanner's transformed variables, so no
+// J·v products are needed:
 //   (1/(hγ) I − J) u_i = f(y + Σ_j ã_ij u_j) + Σ_j (c_ij / h) u_j,   y₁ = y + Σ m_i u_i.
-// Adaptive steps with error control on rtol/atol; concentrations are clipped at zero.
+// Rodas5 (default), Rodas5P and Rodas4 (order 5, 5, 4, stiffly accurate) and ROS34PW2 (Rang &
+// Angermann 2005, order 3), a W-method: it keeps its order with an approximate Jacobian, so the
+// slow update feedback can be left out of J (see model.ts), which makes every linear solve a
+// sparse forward substitution (linear.ts). Adaptive steps with error control on rtol/atol and
+// the step controller of controller.ts; rate-law switches located and stepped across exactly
+// (switches.ts); failing attempts capped (MAX_FAILED_ATTEMPTS); concentrations clipped at zero
+// (see `accept` for why that is safe).
 //
 //   new Rosenbrock(model, { rtol: 1e-6, atol: 1e-9 }).integrate(x, 0, 300)
 
@@ -15,6 +18,7 @@ import { BlockTriangularSolver } from "./linear.js";
 import { Arena, wasmKernels, type WasmKernels } from "./wasm/kernels.js";
 import { stageKernels, type StageKernels } from "./wasm/stages.js";
 import { SwitchTracker } from "./switches.js";
+import { StepController, type Controller } from "./controller.js";
 
 /**
  * A Rosenbrock method in Hairer–Wanner's transformed form: stage i solves
@@ -123,8 +127,46 @@ const RODAS5: Tableau = (() => {
   };
 })();
 
+/**
+ * Rodas5P (Steinebach 2023, BIT 63:27), Rodas5's structure with coefficients chosen for a
+ * smaller error constant and better behaviour with inexact Jacobians and on index-1 problems;
+ * OrdinaryDiffEq's recommended Rosenbrock method. Published transformed coefficients.
+ */
+const RODAS5P: Tableau = (() => {
+  const a6 = [-7.502846399306121, 2.561846144803919, -11.627539656261098, -0.18268767659942256, 0.030198172008377946];
+  return {
+    name: "rodas5p",
+    gamma: 0.21193756319429014,
+    at: [
+      [],
+      [3.0],
+      [2.849394379747939, 0.45842242204463923],
+      [-6.954028509809101, 2.489845061869568, -10.358996098473584],
+      [2.8029986275628964, 0.5072464736228206, -0.3988312541770524, -0.04721187230404641],
+      a6,
+      [...a6, 1],
+      [...a6, 1, 1],
+    ],
+    c: [
+      [],
+      [-14.155112264123755],
+      [-17.97296035885952, -2.859693295451294],
+      [147.12150275711716, -1.41221402718213, 71.68940251302358],
+      [165.43517024871676, -0.4592823456491126, 42.90938336958603, -5.961986721573306],
+      [24.854864614690072, -3.0009227002832186, 47.4931110020768, 5.5814197821558125, -0.6610691825249471],
+      [30.91273214028599, -3.1208243349937974, 77.79954646070892, 34.28646028294783, -19.097331116725623, -28.087943162872662],
+      [37.80277123390563, -3.2571969029072276, 112.26918849496327, 66.9347231244047, -40.06618937091002, -54.66780262877968, -9.48861652309627],
+    ],
+    m: [...a6, 1, 1, 1],
+    e: [0, 0, 0, 0, 0, 0, 0, 1],
+    q: 5,
+    w: false,
+  };
+})();
+
 export const TABLEAUS: Record<string, Tableau> = {
   rodas5: RODAS5,
+  rodas5p: RODAS5P,
   rodas4: RODAS4,
   ros34pw2: ROS34PW2,
 };
@@ -200,6 +242,8 @@ export interface StepperOptions {
   hmax?: number;
   /** Give up after this many steps in one `integrate` call. */
   maxSteps?: number;
+  /** The step-size controller (controller.ts; default "predictive" for Rosenbrock, "pi" for Dopri5). */
+  controller?: Controller;
 }
 
 export interface StepperStats {
@@ -216,10 +260,22 @@ export class IntegrationError extends Error {
   constructor(
     message: string,
     readonly t: number,
+    /** The species (index) where the failure showed first, when one is known. */
+    readonly species?: number,
   ) {
     super(message);
   }
 }
+
+/**
+ * Consecutive failed attempts (singular matrix, non-finite stage or result) after which an
+ * integration stops: each one quarters h, so 12 of them shrink it 1.7·10⁷-fold, past any step
+ * a finite, stiff CRN needs; a loop of them is a state that has left the numbers.
+ */
+export const MAX_FAILED_ATTEMPTS = 12;
+
+/** Shortenings of a step whose interpolant shows a switch flip that its end does not (a pulse inside the step). */
+export const MAX_INTERIOR_RETRIES = 8;
 
 /** One-step interface shared by the integrators, so schedules can use either. */
 export interface Integrator {
@@ -320,6 +376,7 @@ export class Rosenbrock implements Integrator {
     }
     this.coupling = opts.coupling ?? "iterate";
     this.tracker = md.switches ? new SwitchTracker(md.switches) : undefined;
+    this.controller = new StepController(this.tableau.q, opts.controller ?? "predictive");
     const { inc, incM } = incremental(this.tableau);
     const coupling = { cv: this.cv, row: arena.int32(md.cRow), col: arena.int32(md.cCol) };
     this.vk = stageKernels({ ...this.tableau, inc, incM }, { x: this.xw, ytmp: this.ytmp, ynew: this.ynew, wt: this.wt, u: this.u, coupling }, arena);
@@ -394,6 +451,7 @@ export class Rosenbrock implements Integrator {
   private steps(x: Float64Array, xOut: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void, memo?: { h: number }): void {
     const T = this.tableau;
     const tr = this.tracker;
+    const ctl = this.controller;
     const span = t1 - t0;
     // A W-method may ignore J_U; the Rodas methods need the exact Jacobian.
     const coupled = !T.w && this.md.cRow.length > 0 && this.coupling === "iterate";
@@ -402,9 +460,15 @@ export class Rosenbrock implements Integrator {
     let firstAccepted = 0;
     let steps = 0;
     let rejectedInRow = 0;
+    let failedInRow = 0;
+    let interiorInRow = 0;
     let switched = false;
+    ctl.start();
+    const tried = { h: NaN, err: NaN };
     const trial = (hh: number) => {
       const e = this.attempt(x, hh, coupled, false);
+      tried.h = hh;
+      tried.err = e;
       return e >= 0 && Number.isFinite(e) ? this.ynew : undefined;
     };
     while (t < t1) {
@@ -416,34 +480,59 @@ export class Rosenbrock implements Integrator {
       // switch the law's derivatives changed: a fresh Jacobian.
       let errNorm = this.attempt(x, h, coupled, switched || (memo && T.w ? steps === 1 : rejectedInRow === 0));
       switched = false;
-      if (errNorm === -1) {
-        this.stats.singular++;
+      if (errNorm === -1 || !Number.isFinite(errNorm)) {
+        // A singular matrix or a non-finite stage: retry with a quarter of the step, a bounded number of times.
+        if (errNorm === -1) this.stats.singular++;
+        else this.stats.rejected++;
+        if (++failedInRow > MAX_FAILED_ATTEMPTS || h < 1e-14 * Math.max(1, Math.abs(t))) throw this.failure(errNorm === -1, t, h, failedInRow);
+        ctl.failed();
+        rejectedInRow++;
         h *= 0.25;
         continue;
       }
+      failedInRow = 0;
       // A switch flipped within the step: stop the step at the earliest crossing (switches.ts).
       let resume = 0;
-      if (errNorm <= 1 && tr?.crossed(this.ynew)) {
-        const hc = tr.locate(h, x, trial, 1e-10 * h);
-        if (hc < h) {
-          resume = h;
-          h = hc;
-          last = false;
+      if (errNorm <= 1 && tr) {
+        if (tr.crossed(this.ynew)) {
+          this.f.rhs(this.ynew, this.rhsBuf);
+          this.stats.rhsEvals++;
+          const guess = tr.firstFlip(x, this.f0, this.ynew, this.rhsBuf, h, this.prev, true);
+          const hc = tr.locate(h, x, this.ynew, trial, 1e-10 * h, guess);
+          if (hc < h) {
+            resume = h;
+            h = hc;
+            last = false;
+          }
+          // The last trial is often the step to the crossing itself.
+          errNorm = tried.h === h ? tried.err : this.attempt(x, h, coupled, false);
+          switched = errNorm >= 0 && errNorm <= 1;
+          this.stats.crossings++;
+        } else if (interiorInRow < MAX_INTERIOR_RETRIES) {
+          // A switch crossed twice within the step (a pulse) leaves its end unchanged: if the
+          // step's interpolant shows a flip, shorten the step to end there.
+          const th = tr.firstFlip(x, this.f0, this.ynew, undefined, h, this.prev, false);
+          if (th > 0) {
+            interiorInRow++;
+            this.stats.rejected++;
+            ctl.failed();
+            h *= th;
+            continue;
+          }
         }
-        errNorm = this.attempt(x, h, coupled, false);
-        switched = errNorm >= 0 && errNorm <= 1;
-        this.stats.crossings++;
       }
       if (errNorm >= 0 && errNorm <= 1) {
         t = last ? t1 : t + h;
         this.accept();
         rejectedInRow = 0;
+        interiorInRow = 0;
         if (switched) {
           tr!.freeze(x);
           tr!.afterCrossing(h, span, x);
+          ctl.start();
         }
         this.report(onStep, t, x, xOut);
-        const fac = errNorm === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * errNorm ** (-1 / T.q)));
+        const fac = ctl.accepted(h, errNorm);
         if (!last) this.lastH = h;
         // The next segment of the same kind starts, like this one, just after a switch: it is
         // offered this segment's first accepted step, allowed to grow at most twofold.
@@ -452,14 +541,28 @@ export class Rosenbrock implements Integrator {
         h = Math.min(resume > 0 ? resume : h * fac, this.hmax);
       } else {
         this.stats.rejected++;
-        if (++rejectedInRow > 60) throw new IntegrationError("the step size underflowed: the system is too stiff, or a concentration diverges", t);
-        h *= Number.isFinite(errNorm) && errNorm >= 0 ? Math.max(0.1, 0.9 * errNorm ** (-1 / T.q)) : 0.1;
+        if (++rejectedInRow > 60 || h < 1e-14 * Math.max(1, Math.abs(t)))
+          throw new IntegrationError("the step size underflowed: the system is too stiff, or a concentration diverges", t);
+        h *= ctl.rejected(errNorm);
       }
     }
     if (memo) memo.h = Math.min(firstAccepted, this.hmax);
   }
 
+  /** The error that ends a run after failed attempts (too many in a row, a step too small, or one fixed step), naming the first non-finite species. */
+  private failure(singular: boolean, t: number, h: number, attempts: number): IntegrationError {
+    const { ynew, u } = this;
+    let q = -1;
+    for (const v of [ynew, ...u]) {
+      q = v.findIndex((z) => !Number.isFinite(z));
+      if (q >= 0) break;
+    }
+    const what = `${singular ? "the matrix I/(γh) − J was singular" : "the step gave non-finite values"}${attempts > 1 ? ` in ${attempts} attempts in a row` : ""}`;
+    return new IntegrationError(`${what} (last h = ${h.toExponential(2)}): a concentration diverges or a rate law is not finite`, t, q >= 0 ? q : undefined);
+  }
+
   private factoredH = NaN;
+  private readonly controller: StepController;
 
   /**
    * Fixed steps without error control, for the noise grid (many short, equal intervals): one
@@ -468,7 +571,14 @@ export class Rosenbrock implements Integrator {
    */
   fixedSteps(xOut: Float64Array, t0: number, t1: number, steps: number, onStep?: (t: number, x: Float64Array) => void): void {
     if (!this.tableau.w) throw new Error("fixed steps need a W-method (ros34pw2)");
-    this.withState(xOut, t0, t1, (x) => this.runFixed(x, xOut, t0, t1, steps, onStep));
+    this.withState(xOut, t0, t1, (x) => {
+      this.tracker?.freeze(x);
+      try {
+        this.runFixed(x, xOut, t0, t1, steps, onStep);
+      } finally {
+        this.tracker?.release();
+      }
+    });
   }
 
   /** Fixed steps taken, how many of them their own error estimate put above the tolerance, and its largest value (diagnostics). */
@@ -483,19 +593,62 @@ export class Rosenbrock implements Integrator {
     this.f.jac(x, this.jv, undefined);
     this.stats.jacEvals++;
     this.factoredH = NaN;
+    const tr = this.tracker;
+    const fe = this.fixedErrors;
+    const take = (hh: number, at: number): number => {
+      const e = this.attempt(x, hh, false, false);
+      if (e === -1 || !Number.isFinite(e)) throw this.failure(e === -1, at, hh, 1);
+      return e;
+    };
+    const trial = (hh: number) => {
+      const e = this.attempt(x, hh, false, false);
+      return e >= 0 && Number.isFinite(e) ? this.ynew : undefined;
+    };
     for (let i = 0; i < steps; i++) {
-      const e = this.attempt(x, h, false, false);
-      if (e === -1 || !Number.isFinite(e)) throw new IntegrationError("a fixed step gave a non-finite state: a concentration diverges", t0 + i * h);
-      const fe = this.fixedErrors;
-      fe.steps++;
-      if (e > 1) fe.overTolerance++;
-      if (e > fe.max) fe.max = e;
-      this.accept();
+      // A step that crosses a switch is split at the crossing (switches.ts), with a fresh
+      // Jacobian after it; the pieces still end at the grid point.
+      let done = 0;
+      for (;;) {
+        const hh = done === 0 ? h : h - done;
+        let e = take(hh, t0 + i * h + done);
+        let hc = hh;
+        if (tr?.crossed(this.ynew)) {
+          this.f.rhs(this.ynew, this.rhsBuf);
+          this.stats.rhsEvals++;
+          const guess = tr.firstFlip(x, this.f0, this.ynew, this.rhsBuf, hh, this.prev, true);
+          hc = tr.locate(hh, x, this.ynew, trial, 1e-10 * hh, guess);
+          e = take(hc, t0 + i * h + done);
+          this.stats.crossings++;
+        }
+        fe.steps++;
+        if (e > 1) fe.overTolerance++;
+        if (e > fe.max) fe.max = e;
+        this.accept();
+        if (hc === hh) break;
+        tr!.freeze(x);
+        tr!.afterCrossing(hc, t1 - t0, x);
+        this.f.jac(x, this.jv, undefined);
+        this.stats.jacEvals++;
+        this.factoredH = NaN;
+        done += hc;
+      }
       this.report(onStep, t0 + (i + 1) * h, x, xOut);
     }
   }
 
-  /** x = ynew, clipped at zero (x is the arena's copy, which the kernel writes). */
+  /**
+   * x = ynew, clipped at zero (x is the arena's copy, which the kernel writes).
+   *
+   * The clip at zero: an accepted step can leave a concentration slightly negative (a species
+   * decaying to 0 is overshot by about the local tolerance). Mass-action rates of negative
+   * concentrations are not chemistry and can feed on themselves (two negative reactants make a
+   * positive rate), so the negative part is set to 0. What it does to the method: the exact
+   * solution is ≥ 0, and projecting onto the non-negative orthant never moves a state further
+   * from any non-negative point, so the clip cannot increase the error; it moves x by less than
+   * the accepted local error, so the step's order and its error estimate stand. It does change
+   * f(x), which is why the next step evaluates f afresh (Dopri5 drops FSAL after a clip), and it
+   * can add mass up to the tolerance per step, which conservation checks must allow for.
+   */
   private accept(): void {
     this.vk.accept();
     this.stats.steps++;
@@ -527,6 +680,8 @@ export class Rosenbrock implements Integrator {
       vk.arg(i);
       const ui = u[i]!;
       this.f.rhs(T.at[i]!.length ? ytmp : x, ui);
+      // f(x), kept for the interpolant that checks the step's interior for switches.
+      if (i === 0 && this.tracker) this.f0.set(ui);
       this.stats.rhsEvals++;
       vk.couple(i, invh);
       ok = coupled ? this.coupledSolve(ui) : (this.solver.solve(jv, ui), true);

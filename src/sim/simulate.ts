@@ -12,7 +12,7 @@ import { DormandPrince } from "./dopri.js";
 export const METHODS = [...Object.keys(TABLEAUS), "dopri5"] as const;
 
 export interface SolverOptions extends StepperOptions {
-  /** rodas5 (default), rodas4, ros34pw2 or dopri5. */
+  /** rodas5 (default), rodas5p, rodas4, ros34pw2 or dopri5. */
   method?: (typeof METHODS)[number];
 }
 
@@ -57,7 +57,11 @@ export function simulate(ir: CRN, opts: SimulateOptions): Trajectory {
       checkState(ir, x, ti, opts.maxConcentration ?? 1e12);
     } catch (e) {
       const b =
-        e instanceof BlowupError ? e : e instanceof IntegrationError ? integrationBlowup(ir, x, e.message, e.t, opts.maxConcentration ?? 1e12) : undefined;
+        e instanceof BlowupError
+          ? e
+          : e instanceof IntegrationError
+            ? integrationBlowup(ir, x, e.message, e.t, opts.maxConcentration ?? 1e12, e.species)
+            : undefined;
       if (b) return { species, t, values, stopped: { message: b.message, time: b.time, ...(b.species ? { species: b.species } : {}) } };
       throw e;
     }

@@ -9,7 +9,9 @@
 // makes the right-hand side smooth within the step; after the step they look for a switch whose
 // truth changed, locate the earliest crossing by re-taking the step with a shorter h (Illinois
 // on the switching functions: the crossing is found to the method's own accuracy, without an
-// interpolant), stop there, and go on with the switch flipped. Outside an integration every
+// interpolant), stop there, and go on with the switch flipped. A pulse crossed twice within one
+// step leaves the end unchanged; the step's interpolant, sampled at eighths, shows it, and the
+// step is shortened to end inside it. Outside an integration every
 // switch is live, so a steady-state readout or a plain rate evaluation sees the law as written.
 //
 //   0 -> c @ rate(k3 * step(a - 1))  →  one switch, g = a − 1, true while g ≥ 0
@@ -20,6 +22,16 @@ import { compileLaw } from "./law-codegen.js";
 
 /** Switch j's mode: 2 evaluated live, 1 frozen true, 0 frozen false. */
 export const LIVE = 2;
+
+/** An accepted step's interpolant is checked at θ = k/8 (see `SwitchTracker.firstFlip`). */
+const INTERIOR_SAMPLES = 8;
+
+/**
+ * `locate` first tries θ·h·(1 ± this) around the interpolant's crossing: the cubic Hermite
+ * interpolant is good to about this much on the steps the tolerances allow, so the two trials
+ * usually bracket the crossing and the Illinois iterations start from a narrow interval.
+ */
+const GUESS_WIDTH = 1e-4;
 
 export interface SwitchSet {
   count: number;
@@ -132,12 +144,61 @@ export class SwitchTracker {
     return false;
   }
 
-  /** The smallest distance of a frozen switch from flipping (≤ 0 where one has flipped). */
-  private margin(x: Float64Array): number {
+  /**
+   * The first θ ∈ (0, 1] at which a frozen switch has flipped on the step's interpolant, or 0
+   * if none has: sampled at eighths (the end is x1 itself), then, with `refine`, bisected to
+   * 2⁻²¹ between the samples. The interpolant is the cubic Hermite one through (x0, f0) and
+   * (x1, f1), or without f1 the quadratic through x0, f0 and x1 (no extra rate evaluation: the
+   * Rosenbrock methods check every step's interior with it). Without `refine` it finds a pulse
+   * crossed twice within a step, which leaves the end unchanged; with it, `locate`'s first
+   * guess. `buf` is scratch.
+   */
+  firstFlip(x0: Float64Array, f0: Float64Array, x1: Float64Array, f1: Float64Array | undefined, h: number, buf: Float64Array, refine: boolean): number {
+    const at = (th: number): Float64Array => {
+      const t2 = th * th;
+      if (!f1) {
+        const a = th * h;
+        for (let q = 0; q < buf.length; q++) buf[q] = x0[q]! + a * f0[q]! + t2 * (x1[q]! - x0[q]! - h * f0[q]!);
+        return buf;
+      }
+      const t3 = t2 * th;
+      const h00 = 2 * t3 - 3 * t2 + 1;
+      const h10 = (t3 - 2 * t2 + th) * h;
+      const h01 = -2 * t3 + 3 * t2;
+      const h11 = (t3 - t2) * h;
+      for (let q = 0; q < buf.length; q++) buf[q] = h00 * x0[q]! + h10 * f0[q]! + h01 * x1[q]! + h11 * f1[q]!;
+      return buf;
+    };
+    let prev = 0;
+    for (let k = 1; k <= INTERIOR_SAMPLES; k++) {
+      const th = k / INTERIOR_SAMPLES;
+      if (!this.crossed(k === INTERIOR_SAMPLES ? x1 : at(th))) {
+        prev = th;
+        continue;
+      }
+      if (!refine) return th;
+      let lo = prev;
+      let hi = th;
+      for (let it = 0; it < 21; it++) {
+        const mid = 0.5 * (lo + hi);
+        if (this.crossed(at(mid))) hi = mid;
+        else lo = mid;
+      }
+      return hi;
+    }
+    return 0;
+  }
+
+  /**
+   * The smallest distance from flipping of the switches in `set` (≤ 0 where one has flipped).
+   * `locate` follows only the switches that flipped over the step: a switch that sits at g = 0
+   * without flipping (both rails of a leaky ReLU at 0) would pin the margin at 0 and turn the
+   * Illinois iterations into plain bisection.
+   */
+  private margin(x: Float64Array, set: readonly number[]): number {
     const { mode, g } = this.sw;
     let m = Infinity;
-    for (let j = 0; j < mode.length; j++) {
-      if (mode[j] === LIVE) continue;
+    for (const j of set) {
       const v = g[j]!(x);
       const s = mode[j] === 1 ? v : -v;
       if (s < m) m = s;
@@ -148,28 +209,47 @@ export class SwitchTracker {
   /**
    * The step size, at most h, whose end lies just past the earliest crossing (within `tol` of it).
    * `trial(h')` takes the step of size h' from the same start and returns its end state, or
-   * undefined if it failed. Known: the step of size h crossed.
+   * undefined if it failed. Known: the step of size h, which ended at `end`, crossed. `guess`
+   * (θ ∈ (0, 1), from `firstFlip`) brackets the crossing with two trials around θh first.
    */
-  locate(h: number, x0: Float64Array, trial: (h: number) => Float64Array | undefined, tol: number): number {
+  locate(h: number, x0: Float64Array, end: Float64Array, trial: (h: number) => Float64Array | undefined, tol: number, guess = 0): number {
+    const { mode } = this.sw;
+    const set: number[] = [];
+    for (let j = 0; j < mode.length; j++) if (mode[j] !== LIVE && this.truth(j, end) !== (mode[j] === 1)) set.push(j);
     let lo = 0;
     let hi = h;
-    let flo = Math.max(this.margin(x0), 0);
-    const end = trial(h);
-    let fhi = end ? Math.min(this.margin(end), 0) : -1;
+    let flo = Math.max(this.margin(x0, set), 0);
+    let fhi = Math.min(this.margin(end, set), 0);
     let side = 0;
+    if (guess > 0 && guess < 1) {
+      for (const c of [guess * h * (1 + GUESS_WIDTH), guess * h * (1 - GUESS_WIDTH)]) {
+        if (!(c > lo && c < hi)) continue;
+        const y = trial(c);
+        if (y && !this.crossed(y)) {
+          lo = c;
+          flo = Math.max(this.margin(y, set), 0);
+        } else {
+          hi = c;
+          if (y) fhi = Math.min(this.margin(y, set), 0);
+        }
+      }
+    }
     for (let it = 0; it < 80 && hi - lo > tol; it++) {
       let c = flo - fhi > 0 ? lo + ((hi - lo) * flo) / (flo - fhi) : 0.5 * (lo + hi);
-      // Keep the trial strictly inside, and bisect when regula falsi stalls at one end.
-      if (!(c > lo + 0.01 * (hi - lo) && c < hi - 0.01 * (hi - lo))) c = 0.5 * (lo + hi);
+      if (!(c > lo && c < hi)) c = 0.5 * (lo + hi);
+      // Regula falsi approaches the root from one side; a trial tol/2 inside the far end then
+      // closes the bracket (as CVODE's root finder does).
+      if (c - lo < 0.5 * tol) c = lo + 0.5 * tol;
+      else if (hi - c < 0.5 * tol) c = hi - 0.5 * tol;
       const y = trial(c);
       if (y && !this.crossed(y)) {
         lo = c;
-        flo = Math.max(this.margin(y), 0);
+        flo = Math.max(this.margin(y, set), 0);
         if (side === 1) fhi *= 0.5;
         side = 1;
       } else {
         hi = c;
-        fhi = y ? Math.min(this.margin(y), 0) : fhi;
+        fhi = y ? Math.min(this.margin(y, set), 0) : fhi;
         if (side === -1) flo *= 0.5;
         side = -1;
       }

@@ -99,7 +99,8 @@ export interface TrainResult {
   /** Final weights w[ℓ][i][j] (node i of layer ℓ+1 from node j of layer ℓ) and biases b[ℓ][i]. */
   weights: { w: number[][][]; b: number[][] };
   timings: { compileMs: number; simulateMs: number; msPerIteration: number };
-  stats: { steps: number; rejected: number; rhsEvals: number; jacEvals: number };
+  /** Integrator work; `crossings`: rate-law switch crossings located (sim/switches.ts). */
+  stats: { steps: number; rejected: number; rhsEvals: number; jacEvals: number; crossings: number };
   /** With `noiseIntegration: "fixed"`: its steps, how many exceeded the tolerance by their own error estimate, and the largest estimate. */
   fixedStepErrors?: { steps: number; overTolerance: number; max: number };
   stopped?: { reason: "interrupted" | "blowup"; message: string; time: number; species?: string };
@@ -178,7 +179,11 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
   // restarts at every switch.
   const noiseStepping =
     noise && noiseMode === "fixed"
-      ? { stepper: prepared.main.integrator({ method: "ros34pw2", rtol, atol }) as Rosenbrock, mode: "fixed" as const, substeps: opts.noiseSubsteps ?? 1 }
+      ? {
+          stepper: prepared.main.integrator({ method: "ros34pw2", rtol, atol, ...(opts.controller ? { controller: opts.controller } : {}) }) as Rosenbrock,
+          mode: "fixed" as const,
+          substeps: opts.noiseSubsteps ?? 1,
+        }
       : noise && noiseMode === "controlled" && integ instanceof Rosenbrock
         ? { stepper: integ, mode: "controlled" as const, substeps: 1 }
         : undefined;
@@ -226,7 +231,7 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
       checkState(ir, x, ta + T, limit);
     } catch (e) {
       if (e instanceof BlowupError || e instanceof IntegrationError) {
-        const b = e instanceof BlowupError ? e : integrationBlowup(ir, x, e.message, e.t, limit);
+        const b = e instanceof BlowupError ? e : integrationBlowup(ir, x, e.message, e.t, limit, e.species);
         stopped = {
           reason: "blowup",
           message: `${b.message} (iteration ${k}, t = ${fmt(b.time)})`,
@@ -334,7 +339,7 @@ export function runSchedule(
 }
 
 function sumStats(...xs: (Integrator | undefined)[]): TrainResult["stats"] {
-  const out = { steps: 0, rejected: 0, rhsEvals: 0, jacEvals: 0 };
+  const out = { steps: 0, rejected: 0, rhsEvals: 0, jacEvals: 0, crossings: 0 };
   for (const x of xs) if (x) for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] += x.stats[k];
   return out;
 }
