@@ -4,6 +4,7 @@
 //   base        another build (--base DIR: the one before the controller changed),
 //   standard    this build, plain controller h·0.9·err^(−1/q) (no growth after a rejection),
 //   predictive  this build's default (Gustafsson for Rosenbrock; PI for Dopri5),
+//   rodas5p     this build with Rodas5P in place of Rodas5,
 // all in one process, the variants alternating round by round (a noisy machine hits all
 // alike). Prints and writes to docs/performance.md ("Step controller") the median ms per
 // iteration, the median of the pairwise ratios to base, and steps and rejections per iteration.
@@ -54,28 +55,31 @@ const VARIANTS = [
   { name: "base", build: A, opts: {} },
   { name: "standard", build: B, opts: { controller: "standard" } },
   { name: "predictive", build: B, opts: {} },
+  // Rodas5P (Steinebach 2023) in place of Rodas5, with the default controller.
+  { name: "rodas5p", build: B, opts: { method: "rodas5p" }, rosenbrockOnly: true },
 ];
 const med = (x) => [...x].sort((p, q) => p - q)[x.length >> 1];
 
 const rows = [];
 for (const c of CASES) {
-  const irs = VARIANTS.map((v) => v.build.compileFile(c.file, { iterations: c.iterations }).ir);
-  const ms = VARIANTS.map(() => []);
+  const variants = VARIANTS.filter((v) => !(v.rosenbrockOnly && c.solver?.method === "dopri5"));
+  const irs = variants.map((v) => v.build.compileFile(c.file, { iterations: c.iterations }).ir);
+  const ms = variants.map(() => []);
   const stats = [];
   const once = (i) => {
     globalThis.gc?.();
-    const r = VARIANTS[i].build.train(irs[i], { ...c.solver, ...VARIANTS[i].opts });
+    const r = variants[i].build.train(irs[i], { ...c.solver, ...variants[i].opts });
     stats[i] = { ...r.stats, iterations: r.iterationsRun };
     return r.timings.msPerIteration;
   };
-  VARIANTS.forEach((_, i) => once(i)); // warm-up
+  variants.forEach((_, i) => once(i)); // warm-up
   for (let k = 0; k < rounds; k++) {
-    const order = VARIANTS.map((_, i) => (i + k) % VARIANTS.length);
+    const order = variants.map((_, i) => (i + k) % variants.length);
     for (const i of order) ms[i].push(once(i));
   }
   const row = {
     name: c.name,
-    variants: VARIANTS.map((v, i) => ({
+    variants: variants.map((v, i) => ({
       name: v.name,
       ms: med(ms[i]),
       ratio: med(ms[i].map((t, k) => t / ms[0][k])),
@@ -111,7 +115,7 @@ if (!args.includes("--no-docs")) {
       START,
       "## Step controller",
       "",
-      `Measured ${new Date().toISOString().replace(/\.\d+Z$/, "Z")} by \`node --expose-gc bench/controller.mjs --base DIR\` on ${machineInfo().line}: base = ${git(baseDir)} (plain controller, growth allowed right after a rejection, no switch location), standard and predictive = this build (${git(ROOT)}) with \`controller: "standard"\` and its default (Gustafsson's predictive controller for the Rosenbrock methods, the PI controller for Dopri5). One process, variants alternating over ${rounds} rounds; ms per iteration is the median, the ratio the median of the pairwise ratios to base (below 1: faster). Steps and rejections are per iteration (deterministic).`,
+      `Measured ${new Date().toISOString().replace(/\.\d+Z$/, "Z")} by \`node --expose-gc bench/controller.mjs --base DIR\` on ${machineInfo().line}: base = ${git(baseDir)} (plain controller, growth allowed right after a rejection, no switch location), standard and predictive = this build (${git(ROOT)}) with \`controller: "standard"\` and its default (Gustafsson's predictive controller for the Rosenbrock methods, the PI controller for Dopri5); rodas5p = this build with Rodas5P in place of Rodas5. One process, variants alternating over ${rounds} rounds; ms per iteration is the median, the ratio the median of the pairwise ratios to base (below 1: faster). Steps and rejections are per iteration (deterministic).`,
       "",
       "| case | variant | ms / iteration | ratio to base | steps / iteration | rejected / iteration |",
       "| --- | --- | ---: | ---: | ---: | ---: |",

@@ -53,6 +53,8 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
   /** Source text by display name, for rendering diagnostics. */
   sources: Map<string, string>;
+  /** Diagnostics left out of a flood, counted per file (DiagnosticSink.omitted). */
+  omitted: ReadonlyMap<string, { errors: number; warnings: number }>;
   ok: boolean;
 }
 
@@ -256,8 +258,8 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
 
 function done(sink: DiagnosticSink, sources: Map<string, string>, ir?: CRN): CompileResult {
   const diagnostics = sortDiagnostics(sink.items);
-  const ok = !diagnostics.some((d) => d.severity === "error");
-  return { ir: ok ? ir : undefined, diagnostics, sources, ok };
+  const ok = !sink.hasErrors;
+  return { ir: ok ? ir : undefined, diagnostics, sources, omitted: sink.omitted, ok };
 }
 
 /** Check every template and every constant, rate and parameter value, used or not. */

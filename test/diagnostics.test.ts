@@ -505,13 +505,13 @@ network n { input 1  dense 1 a(⟪p: 10⟫, q: 10) }
     what: "iterations 0",
     src: TRAIN("  iterations ⟪0⟫\n"),
     code: "E0205",
-    message: "iterations must be an integer ≥ 1, got 0",
+    message: "iterations must be an integer in [1, 2^32), got 0",
   },
   {
     what: "iterations 2.5",
     src: TRAIN("  iterations ⟪2.5⟫\n"),
     code: "E0205",
-    message: "iterations must be an integer ≥ 1, got 2.5",
+    message: "iterations must be an integer in [1, 2^32), got 2.5",
   },
   {
     what: "split 0",

@@ -18,6 +18,9 @@ import { BUILTIN_DATASETS } from "../data/registry.js";
 import { DatasetError, NegativeFeatureError, loadDataset, parseCsv, transform } from "../data/datasets.js";
 import type { Code } from "../diagnostics/codes.js";
 
+/** The largest iteration count a file or the command line may ask for. */
+export const MAX_ITERATIONS = 2 ** 32 - 1;
+
 export const TRAIN_DEFAULTS = {
   eta: 0.001,
   period: 100,
@@ -100,7 +103,8 @@ export function checkTrain(
       case "iterations": {
         const v = num(s);
         if (v === undefined) break;
-        if (!(Number.isInteger(v) && v >= 1)) bad("E0205", s, `iterations must be an integer ≥ 1, got ${v}`);
+        // The same cap as the command line's --iterations: a run of 2^32 iterations of the smallest network would take years.
+        if (!(Number.isInteger(v) && v >= 1 && v <= MAX_ITERATIONS)) bad("E0205", s, `iterations must be an integer in [1, 2^32), got ${v}`);
         else out.iterations = v;
         break;
       }

@@ -50,7 +50,7 @@ export function runFmt(files: string[], flags: FmtFlags, io: IO): number {
       continue;
     }
     if (r.text === undefined) {
-      io.stderr(formatDiagnostics(r.diagnostics, { sources: new Map([[name, text]]), color: io.color }) + "\n");
+      io.stderr(formatDiagnostics(r.diagnostics, { sources: new Map([[name, text]]), ...(r.omitted ? { omitted: r.omitted } : {}), color: io.color }) + "\n");
       failed = true;
       continue;
     }

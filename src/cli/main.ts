@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { resolve } from "node:path";
 import { compileFile, type CompileResult } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
+import { checkOutputs } from "./outputs.js";
 import { emitReactions } from "../backends/reactions.js";
 import { emitJson } from "../backends/json.js";
 import { formatInfo } from "./info.js";
@@ -209,6 +210,8 @@ async function run(argv: string[], io: IO): Promise<number> {
   switch (command) {
     case "sim": {
       const file = one(files, command);
+      const unwritable = checkOutputs({ "--json": values.json, "--csv": values.csv, "--trace-csv": values["trace-csv"], "--report": values.report }, [file]);
+      if (unwritable) throw new UsageError(unwritable);
       if (isSbmlPath(file)) {
         rejectOptions(values, ["emit", "output", "schedule", "target", "annihilate"], command);
         return runSbmlSim(
@@ -271,6 +274,8 @@ async function run(argv: string[], io: IO): Promise<number> {
       if (values.schedule !== undefined && values.schedule !== "none" && values.schedule !== "events")
         throw new UsageError(`--schedule must be events or none, got \`${values.schedule}\``);
       if (values.output && resolve(values.output) === resolve(file)) throw new UsageError(`refusing to write the output over the input file ${file}`);
+      const unwritable = checkOutputs({ "--output": values.output }, [file]);
+      if (unwritable) throw new UsageError(unwritable);
       const r = compileFile(file, opts);
       report(r, io);
       if (!r.ir) return 1;
@@ -327,7 +332,7 @@ async function run(argv: string[], io: IO): Promise<number> {
 }
 
 function report(r: CompileResult, io: IO): void {
-  if (r.diagnostics.length) io.stderr(formatDiagnostics(r.diagnostics, { sources: r.sources, color: io.color }) + "\n");
+  if (r.diagnostics.length) io.stderr(formatDiagnostics(r.diagnostics, { sources: r.sources, omitted: r.omitted, color: io.color }) + "\n");
 }
 
 function one(files: string[], command: string): string {

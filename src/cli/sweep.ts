@@ -130,7 +130,7 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   const target = values.target;
 
   const base = compileFile(file, { ...(target !== undefined ? { target } : {}) });
-  if (base.diagnostics.length) io.stderr(formatDiagnostics(base.diagnostics, { sources: base.sources, color: io.color }) + "\n");
+  if (base.diagnostics.length) io.stderr(formatDiagnostics(base.diagnostics, { sources: base.sources, omitted: base.omitted, color: io.color }) + "\n");
   if (!base.ir) return 1;
   const ir = base.ir;
   if (ir.kind !== "train" || !ir.train) throw new SweepUsageError(`sweep trains a train block, but ${file} compiles to the ${ir.kind} \`${ir.name}\``);

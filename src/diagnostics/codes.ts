@@ -27,7 +27,7 @@ export const codes = {
   E0202: "invalid parameter value (a `require` of the activation failed)",
   E0203: "rate constant must be a non-negative finite number",
   E0204: "period must be positive",
-  E0205: "iterations must be an integer ≥ 1",
+  E0205: "iterations must be an integer in [1, 2^32)",
   E0206: "split must be a fraction in (0, 1]",
   E0207: "invalid value",
   E0208: "expression is not a constant",
@@ -40,6 +40,8 @@ export const codes = {
   E0301: "import not found",
   E0302: "import cycle",
   E0303: "file cannot be read",
+  E0304: "not a .crnn text file (a binary, or bytes that are not UTF-8 text)",
+  E0305: "source file too large",
   // data
   E0401: "unknown dataset",
   E0402: "dataset shape does not fit the network",

@@ -17,8 +17,16 @@ export interface Diagnostic {
   hint?: string;
 }
 
+/** At most this many errors, and as many warnings, are kept per file; the rest are counted. */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
+
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];
+  /** Diagnostics not kept because their file already had MAX_DIAGNOSTICS_PER_FILE of their severity, by file. */
+  readonly omitted = new Map<string, { errors: number; warnings: number }>();
+  private readonly seen = new Set<string>();
+  private readonly kept = new Map<string, number>();
+  private errorCount = 0;
 
   error(code: Code, span: Span | undefined, message: string, hint?: string): void {
     this.push({ code, severity: "error", message, span, hint });
@@ -30,12 +38,27 @@ export class DiagnosticSink {
 
   push(d: Diagnostic): void {
     // The same problem reached twice (e.g. a template instantiated for many layers) is reported once.
-    const dup = this.items.some((o) => o.code === d.code && o.message === d.message && o.span?.file === d.span?.file && o.span?.start === d.span?.start);
-    if (!dup) this.items.push(d);
+    const key = `${d.code}\0${d.span?.file ?? ""}\0${d.span?.start ?? ""}\0${d.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    if (d.severity === "error") this.errorCount++;
+    // A flood (a binary or garbled file) is cut at the first MAX_DIAGNOSTICS_PER_FILE of each severity per file.
+    const file = d.span?.file ?? "";
+    const slot = `${d.severity}\0${file}`;
+    const n = this.kept.get(slot) ?? 0;
+    if (n >= MAX_DIAGNOSTICS_PER_FILE) {
+      const o = this.omitted.get(file) ?? { errors: 0, warnings: 0 };
+      if (d.severity === "error") o.errors++;
+      else o.warnings++;
+      this.omitted.set(file, o);
+      return;
+    }
+    this.kept.set(slot, n + 1);
+    this.items.push(d);
   }
 
   get hasErrors(): boolean {
-    return this.items.some((d) => d.severity === "error");
+    return this.errorCount > 0;
   }
 }
 

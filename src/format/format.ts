@@ -7,6 +7,7 @@
 import { parseFile } from "../syntax/parse.js";
 import type { FileAst } from "../syntax/ast.js";
 import { DiagnosticSink, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { stripBom } from "../syntax/source-text.js";
 import { crnnLexer } from "../syntax/tokens.js";
 import { printFile } from "./print.js";
 import { docToString, DEFAULT_OPTIONS, type PrintOptions } from "./doc-utils.js";
@@ -16,14 +17,16 @@ export interface FormatResult {
   text?: string;
   /** Syntax errors (E0001, E0002): the file is not formatted. */
   diagnostics: Diagnostic[];
+  /** Errors left out of a flood (DiagnosticSink.omitted). */
+  omitted?: ReadonlyMap<string, { errors: number; warnings: number }>;
 }
 
 export function formatText(text: string, file = "<input>.crnn", opts: Partial<PrintOptions> = {}): FormatResult {
   const o = { ...DEFAULT_OPTIONS, ...opts };
-  const source = text.replace(/\r\n?/g, "\n");
-  const { ast, diagnostics } = parseText(source, file);
+  const source = stripBom(text).replace(/\r\n?/g, "\n");
+  const { ast, diagnostics, omitted } = parseText(source, file);
   const errors = diagnostics.filter((d) => d.severity === "error");
-  if (errors.length) return { diagnostics: errors };
+  if (errors.length) return { diagnostics: errors, omitted };
   const out = docToString(printFile(ast, source, o), o);
   const problem = sameProgram(source, out);
   if (problem) throw new Error(`crnnc fmt: internal error formatting ${file}: ${problem}; the file is left as it was`);
@@ -48,8 +51,8 @@ export function sameProgram(before: string, after: string): string | undefined {
 }
 
 /** crnnc's parser: the AST and the syntax diagnostics, sorted. */
-export function parseText(text: string, file: string): { ast: FileAst; diagnostics: Diagnostic[] } {
+export function parseText(text: string, file: string): { ast: FileAst; diagnostics: Diagnostic[]; omitted: DiagnosticSink["omitted"] } {
   const sink = new DiagnosticSink();
   const ast = parseFile(text, file, sink);
-  return { ast, diagnostics: sortDiagnostics(sink.items) };
+  return { ast, diagnostics: sortDiagnostics(sink.items), omitted: sink.omitted };
 }

@@ -6,6 +6,7 @@
 //   import "lib/my_act.crnn"   →  <dir of this file>/lib/my_act.crnn
 
 import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
+import { MAX_SOURCE_CHARS, stripBom } from "../syntax/source-text.js";
 import { dirname, resolve, relative, isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FileAst, ImportDecl } from "../syntax/ast.js";
@@ -39,7 +40,12 @@ export interface SourceHost {
 }
 
 export const fsHost: SourceHost = {
-  readFile: (p) => readFileSync(p, "utf8"),
+  readFile: (p) => {
+    // Beyond this no source can be within MAX_SOURCE_CHARS (UTF-8 takes at most 4 bytes a character): do not read it at all.
+    const size = statSync(p).size;
+    if (size > 4 * MAX_SOURCE_CHARS) throw new Error(`it is ${(size / 1024 / 1024).toFixed(0)} MiB, larger than any source file (the limit is 8 MiB of text)`);
+    return readFileSync(p, "utf8");
+  },
   exists: (p) => existsSync(p) && statSync(p).isFile(),
 };
 
@@ -64,7 +70,8 @@ export function loadProgram(entry: string, sink: DiagnosticSink, host: SourceHos
   const sources = new Map<string, string>();
   const stack: string[] = [];
 
-  const load = (path: string, src: string): LoadedFile => {
+  const load = (path: string, text: string): LoadedFile => {
+    const src = stripBom(text);
     const display = displayName(path);
     sources.set(display, src);
     const before = sink.items.length;

@@ -10,11 +10,20 @@ import { splitLines } from "../util/lines.js";
 import { AstBuilder, tokenSpan } from "./cst-to-ast.js";
 import type { FileAst, Span, Comment } from "./ast.js";
 import { DiagnosticSink } from "../diagnostics/diagnostic.js";
+import { MAX_SOURCE_CHARS, notText } from "./source-text.js";
 
 /** Deeper nesting than this is reported, not parsed: the recursive-descent parser would overflow. */
 export const MAX_NESTING = 200;
 
+/** More operators than this in one expression are reported, not parsed (see prepareTokens). */
+export const MAX_OPERATORS = 1000;
+const OPERATORS = new Set([T.Plus, T.Minus, T.Star, T.Slash, T.Caret, T.Lt, T.Le, T.Gt, T.Ge, T.EqEq]);
+/** Tokens inside an expression that do not end it. */
+const OPERANDS = new Set([T.Ident, T.NumberLit, T.Dot, T.LParen, T.RParen, T.Comma]);
+
 export function parseFile(text: string, file: string, sink: DiagnosticSink): FileAst {
+  const refused = refuse(text, file, sink);
+  if (refused) return refused;
   const lines = splitLines(text);
   const r = parseCst(text, (tokens) => prepareTokens(tokens, file, sink));
   for (const e of r.lexErrors) {
@@ -46,13 +55,59 @@ export function parseFile(text: string, file: string, sink: DiagnosticSink): Fil
   return { file, items, comments };
 }
 
+/** A text that is too large or not text at all gets one diagnostic and an empty AST (see source-text.ts). */
+function refuse(text: string, file: string, sink: DiagnosticSink): FileAst | undefined {
+  const at = pointSpan(file, 0, 1, 1);
+  const why = notText(text);
+  if (why) sink.error("E0304", at, `not a .crnn text file: ${why}`, "is this the file you meant? .crnn sources are UTF-8 text");
+  else if (text.length > MAX_SOURCE_CHARS) {
+    const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+    sink.error(
+      "E0305",
+      at,
+      `source file too large: ${mib(text.length)} of text, the limit is ${mib(MAX_SOURCE_CHARS)}`,
+      "a .crnn program is a few hundred lines; data belongs in a CSV file",
+    );
+  } else return undefined;
+  return { file, items: [], comments: [] };
+}
+
 /**
  * Before parsing: report unterminated strings (and hand the parser a string, so nothing else
- * is said about them), and refuse nesting deeper than MAX_NESTING. Returns false to skip parsing.
+ * is said about them), and refuse nesting deeper than MAX_NESTING (brackets, or a chain of
+ * unary minus). Returns false to skip parsing.
  */
 function prepareTokens(tokens: IToken[], file: string, sink: DiagnosticSink): boolean {
   let depth = 0;
+  // A run of `-` signs is a chain of unary minus, nested as deep as it is long; an expression
+  // with n operators is a tree n deep at worst (`a^a^…`, or `a+a+…` as the checks walk it).
+  let minusRun = 0;
+  let operators = 0;
+  let carets = 0;
   for (const t of tokens) {
+    minusRun = t.tokenType === T.Minus ? minusRun + 1 : 0;
+    if (minusRun > MAX_NESTING) {
+      sink.error(
+        "E0002",
+        tokenSpan(file, t),
+        `more than ${MAX_NESTING} minus signs in a row`,
+        "write the sign once: an even number of minus signs is +, an odd number −",
+      );
+      return false;
+    }
+    if (OPERATORS.has(t.tokenType)) {
+      operators++;
+      if (t.tokenType === T.Caret) carets++;
+    } else if (!OPERANDS.has(t.tokenType)) operators = carets = 0;
+    // `^` is right-associative: the parser recurses once per `^` of a chain.
+    if (carets > MAX_NESTING) {
+      sink.error("E0002", tokenSpan(file, t), `more than ${MAX_NESTING} \`^\` in one expression`, "split it into named constants");
+      return false;
+    }
+    if (operators > MAX_OPERATORS) {
+      sink.error("E0002", tokenSpan(file, t), `an expression or reaction side with more than ${MAX_OPERATORS} operators`, "split it into named constants");
+      return false;
+    }
     if (t.tokenType === T.UnterminatedString) {
       sink.error("E0001", tokenSpan(file, t), 'unterminated string: it needs a closing `"` on the same line');
       t.tokenType = T.StringLit;
