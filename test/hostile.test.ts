@@ -149,3 +149,33 @@ describe("output paths are checked before any work starts", () => {
       expect(performance.now() - t).toBeLessThan(1000);
     });
 });
+
+describe("deterministic bytes", () => {
+  it("--deterministic: two runs of the same file and seed write byte-identical --json and --report; timings only without it", async () => {
+    const xor = resolve(ROOT, "examples/xor.crnn");
+    const out = (k: number, ext: string) => join(dir, `det-${k}.${ext}`);
+    for (const k of [1, 2]) {
+      const r = await runCli([
+        "sim",
+        xor,
+        "--iterations",
+        "20",
+        "--quiet",
+        "--deterministic",
+        "--json",
+        out(k, "json"),
+        "--report",
+        out(k, "html"),
+        "--csv",
+        out(k, "csv"),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    for (const ext of ["json", "html", "csv"]) expect(readFileSync(out(1, ext), "utf8"), ext).toBe(readFileSync(out(2, ext), "utf8"));
+    expect(JSON.parse(readFileSync(out(1, "json"), "utf8")).timings).toBeUndefined();
+    expect(readFileSync(out(1, "html"), "utf8")).not.toMatch(/simulation time/);
+    const timed = await runCli(["sim", xor, "--iterations", "20", "--quiet", "--json", out(3, "json")]);
+    expect(timed.code).toBe(0);
+    expect(JSON.parse(readFileSync(out(3, "json"), "utf8")).timings.msPerIteration).toBeGreaterThan(0);
+  });
+});

@@ -84,6 +84,8 @@ Options of sim:
   --points N         crn: print N evenly spaced samples as CSV instead of final values
   --input a,b,...    network without train block: the input concentrations
   --quiet            no progress output
+  --deterministic    leave the wall-clock timings out of --json and --report, so that the same
+                     file and seed give byte-identical files
   Ctrl-C stops training after the current iteration and still writes the results (exit 130).
 
   -h, --help         show this help
@@ -124,6 +126,7 @@ const OPTIONS = {
   input: { type: "string" },
   schedule: { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  deterministic: { type: "boolean" },
   check: { type: "boolean" },
   write: { type: "boolean" },
 } satisfies ParseArgsConfig["options"];
@@ -144,6 +147,7 @@ const SIM_ONLY = [
   "points",
   "input",
   "quiet",
+  "deterministic",
 ];
 const COMPILING = ["target", "seed", "annihilate"];
 
@@ -233,6 +237,7 @@ async function run(argv: string[], io: IO): Promise<number> {
             points: intOption(values.points, "--points", 2),
             input: values.input,
             quiet: values.quiet,
+            deterministic: values.deterministic,
           },
           io,
         );
@@ -261,6 +266,7 @@ async function run(argv: string[], io: IO): Promise<number> {
           points: intOption(values.points, "--points", 2),
           input: values.input,
           quiet: values.quiet,
+          deterministic: values.deterministic,
         },
         io,
       );

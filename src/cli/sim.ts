@@ -35,6 +35,8 @@ export interface SimFlags {
   points?: number;
   input?: string;
   quiet?: boolean;
+  /** Leave wall-clock timings out of --json and --report (byte-identical output for the same file and seed). */
+  deterministic?: boolean;
   /** The training protocol (SBML read-back: the schedule the file encodes); default: made from the train block's dataset. */
   protocol?: Protocol;
 }
@@ -141,7 +143,7 @@ function writeResults(r: TrainResult, f: SimFlags, io: IO): boolean {
   };
   if (f.json) {
     // The final state is a typed array of every species: the weights are already in `weights`.
-    write(f.json, JSON.stringify({ ...r, finalState: undefined }, null, 1) + "\n");
+    write(f.json, JSON.stringify({ ...r, finalState: undefined, ...(f.deterministic ? { timings: undefined } : {}) }, null, 1) + "\n");
   }
   if (f.csv) {
     const cols = ["iteration", "time", "trainError", "trainAccuracy", "validationError", "validationAccuracy"] as const;
@@ -161,7 +163,7 @@ function writeResults(r: TrainResult, f: SimFlags, io: IO): boolean {
 async function writeReport(r: TrainResult, ir: CRN, protocol: Protocol, f: SimFlags, io: IO): Promise<boolean> {
   try {
     const { trainReport } = await import("../plot/report.js"); // vega loads only when a report is asked for
-    writeFileAtomic(f.report!, await trainReport(r, ir, protocol.data));
+    writeFileAtomic(f.report!, await trainReport(r, ir, protocol.data, { timings: !f.deterministic }));
     return false;
   } catch (e) {
     io.stderr(`crnnc: cannot write ${f.report}: ${(e as Error).message}\n`);

@@ -24,6 +24,8 @@ import { escapeHtml, figure, htmlPage, section, table } from "./html.js";
 export interface ReportOptions {
   /** Most samples drawn in the classification plot (default 5000; an even subsample beyond). */
   maxPoints?: number;
+  /** Show compile and simulation wall times (default true; false for byte-identical reports). */
+  timings?: boolean;
 }
 
 /** The report of run `r` of `ir` on `data` (the protocol's dataset). */
@@ -31,7 +33,7 @@ export async function trainReport(r: TrainResult, ir: CRN, data: Dataset, opts: 
   const title = `${r.network} on ${r.dataset.name}`;
   const parts: string[] = [];
   if (r.stopped) parts.push(`<p class="warn">Partial results: ${escapeHtml(r.stopped.message)}.</p>`);
-  parts.push(section("Outcome", table(["", "value"], outcomeRows(r))));
+  parts.push(section("Outcome", table(["", "value"], outcomeRows(r, opts.timings ?? true))));
   parts.push(section("Settings", table(["setting", "value"], settingsRows(r, ir))));
 
   parts.push(
@@ -73,7 +75,7 @@ function pct(x: number | undefined): string {
   return x === undefined ? "" : `${(x * 100).toFixed(1)}%`;
 }
 
-function outcomeRows(r: TrainResult): string[][] {
+function outcomeRows(r: TrainResult, timings: boolean): string[][] {
   const last = r.history[r.history.length - 1];
   const rows: string[][] = [
     ["iterations run", `${r.iterationsRun} of ${r.settings.iterations}`],
@@ -92,14 +94,15 @@ function outcomeRows(r: TrainResult): string[][] {
   rows.push([`average train error, last ${Math.min(10, r.history.length)} evaluations`, num(r.averageTrainError)]);
   if (r.solvedAt !== undefined) rows.push(["100% train accuracy since iteration", String(r.solvedAt)]);
   if (r.stopped) rows.push(["stopped", `${r.stopped.reason}: ${r.stopped.message}`]);
-  rows.push(
-    ["compile time", `${num(r.timings.compileMs / 1000, 3)} s`],
-    ["simulation time", `${num(r.timings.simulateMs / 1000, 3)} s (${num(r.timings.msPerIteration, 3)} ms/iteration)`],
-    [
-      "integrator steps",
-      `${r.stats.steps} accepted, ${r.stats.rejected} rejected; ${r.stats.rhsEvals} rate, ${r.stats.jacEvals} Jacobian evaluations${r.stats.crossings ? `; ${r.stats.crossings} rate-law switch crossings located` : ""}`,
-    ],
-  );
+  if (timings)
+    rows.push(
+      ["compile time", `${num(r.timings.compileMs / 1000, 3)} s`],
+      ["simulation time", `${num(r.timings.simulateMs / 1000, 3)} s (${num(r.timings.msPerIteration, 3)} ms/iteration)`],
+    );
+  rows.push([
+    "integrator steps",
+    `${r.stats.steps} accepted, ${r.stats.rejected} rejected; ${r.stats.rhsEvals} rate, ${r.stats.jacEvals} Jacobian evaluations${r.stats.crossings ? `; ${r.stats.crossings} rate-law switch crossings located` : ""}`,
+  ]);
   return rows;
 }
 
