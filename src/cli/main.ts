@@ -86,6 +86,11 @@ Options of sim:
   --quiet            no progress output
   --deterministic    leave the wall-clock timings out of --json and --report, so that the same
                      file and seed give byte-identical files
+  --checkpoint FILE  write the run's state to FILE atomically as it goes (default with --json OUT:
+                     OUT.checkpoint, every minute, removed when the run completes)
+  --checkpoint-every N   ... every N iterations instead of every minute
+  --resume FILE      continue the run a checkpoint was taken from: same file, seed and options;
+                     the results are those of a run that never stopped
   Ctrl-C stops training after the current iteration and still writes the results (exit 130).
 
   -h, --help         show this help
@@ -127,6 +132,9 @@ const OPTIONS = {
   schedule: { type: "string" },
   quiet: { type: "boolean", short: "q" },
   deterministic: { type: "boolean" },
+  checkpoint: { type: "string" },
+  "checkpoint-every": { type: "string" },
+  resume: { type: "string" },
   check: { type: "boolean" },
   write: { type: "boolean" },
 } satisfies ParseArgsConfig["options"];
@@ -148,6 +156,9 @@ const SIM_ONLY = [
   "input",
   "quiet",
   "deterministic",
+  "checkpoint",
+  "checkpoint-every",
+  "resume",
 ];
 const COMPILING = ["target", "seed", "annihilate"];
 
@@ -214,7 +225,10 @@ async function run(argv: string[], io: IO): Promise<number> {
   switch (command) {
     case "sim": {
       const file = one(files, command);
-      const unwritable = checkOutputs({ "--json": values.json, "--csv": values.csv, "--trace-csv": values["trace-csv"], "--report": values.report }, [file]);
+      const unwritable = checkOutputs(
+        { "--json": values.json, "--csv": values.csv, "--trace-csv": values["trace-csv"], "--report": values.report, "--checkpoint": values.checkpoint },
+        [file],
+      );
       if (unwritable) throw new UsageError(unwritable);
       if (isSbmlPath(file)) {
         rejectOptions(values, ["emit", "output", "schedule", "target", "annihilate"], command);
@@ -238,6 +252,9 @@ async function run(argv: string[], io: IO): Promise<number> {
             input: values.input,
             quiet: values.quiet,
             deterministic: values.deterministic,
+            checkpoint: values.checkpoint,
+            checkpointEvery: intOption(values["checkpoint-every"], "--checkpoint-every", 1),
+            resume: values.resume,
           },
           io,
         );
@@ -267,6 +284,9 @@ async function run(argv: string[], io: IO): Promise<number> {
           input: values.input,
           quiet: values.quiet,
           deterministic: values.deterministic,
+          checkpoint: values.checkpoint,
+          checkpointEvery: intOption(values["checkpoint-every"], "--checkpoint-every", 1),
+          resume: values.resume,
         },
         io,
       );

@@ -14,6 +14,8 @@ import { compileModel } from "../sim/model.js";
 import { NetworkLayout } from "../train/readout.js";
 import { DatasetError, loadDataset } from "../data/datasets.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { readFileSync, rmSync } from "node:fs";
+import { checkpointProblem, type Checkpoint } from "../train/checkpoint.js";
 import { duration } from "../util/duration.js";
 import type { IO } from "./io.js";
 
@@ -35,6 +37,12 @@ export interface SimFlags {
   points?: number;
   input?: string;
   quiet?: boolean;
+  /** Write checkpoints here (default: beside --json as JSON.checkpoint). */
+  checkpoint?: string;
+  /** ... every N iterations (default: every minute). */
+  checkpointEvery?: number;
+  /** Continue the run of this checkpoint. */
+  resume?: string;
   /** Leave wall-clock timings out of --json and --report (byte-identical output for the same file and seed). */
   deterministic?: boolean;
   /** The training protocol (SBML read-back: the schedule the file encodes); default: made from the train block's dataset. */
@@ -63,6 +71,37 @@ export function runProtocol(ir: CRN, f: Pick<SimFlags, "iterations" | "seed" | "
 
 export class SimUsageError extends Error {}
 
+/** How often a run writes its checkpoint without --checkpoint-every. */
+const CHECKPOINT_SECONDS = 60;
+
+/** Write checkpoints atomically; a failure is said once and the run goes on (the results are still written at the end). */
+function writeCheckpoint(path: string, io: IO): (cp: Checkpoint) => void {
+  let warned = false;
+  return (cp) => {
+    try {
+      writeFileAtomic(path, JSON.stringify(cp) + "\n");
+    } catch (e) {
+      if (!warned) io.stderr(`\ncrnnc: warning: cannot write the checkpoint ${path}: ${(e as Error).message}; the run goes on without\n`);
+      warned = true;
+    }
+  };
+}
+
+function readCheckpoint(path: string): Checkpoint {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SimUsageError(
+      `--resume ${path}: ${code === "ENOENT" ? "no such file" : e instanceof SyntaxError ? "not a crnnc checkpoint (not JSON)" : (e as Error).message}`,
+    );
+  }
+  const problem = checkpointProblem(v);
+  if (problem) throw new SimUsageError(`--resume ${path}: ${problem}`);
+  return v as Checkpoint;
+}
+
 export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {
   if (f.method && !METHODS.includes(f.method as (typeof METHODS)[number]))
     throw new SimUsageError(`unknown --method \`${f.method}\` (expected ${METHODS.join(", ")})`);
@@ -90,6 +129,9 @@ async function runTrain(
   if (trace && !f.traceCsv && !f.json && !f.report)
     throw new SimUsageError("--trace needs --trace-csv FILE, --json FILE or --report FILE to write the trajectories to");
   if (trace) for (const id of trace) if (!ir.species.some((s) => s.id === id)) throw new SimUsageError(`--trace: \`${ir.name}\` has no species \`${id}\``);
+  const resume = f.resume !== undefined ? readCheckpoint(f.resume) : undefined;
+  // Runs that write --json keep a checkpoint beside it (every minute) unless told where.
+  const cpPath = f.checkpoint ?? (f.json ? `${f.json}.checkpoint` : undefined);
   const signal = { stop: false };
   const unhook = io.onSigint?.(() => {
     if (signal.stop) return;
@@ -108,6 +150,10 @@ async function runTrain(
       signal,
       onProgress: progress.update,
       onNote: (m) => io.stderr(`crnnc: note: ${m}\n`),
+      ...(cpPath
+        ? { checkpoint: { ...(f.checkpointEvery ? { every: f.checkpointEvery } : { seconds: CHECKPOINT_SECONDS }), write: writeCheckpoint(cpPath, io) } }
+        : {}),
+      ...(resume ? { resume } : {}),
     });
   } catch (e) {
     if (e instanceof DatasetError) {
@@ -115,6 +161,7 @@ async function runTrain(
       io.stderr(`crnnc: ${e.message}\n`);
       return 1;
     }
+    if (e instanceof RangeError && resume) throw new SimUsageError(`--resume ${f.resume}: ${e.message}`);
     throw e;
   } finally {
     unhook?.();
@@ -122,6 +169,8 @@ async function runTrain(
   progress.done();
   io.stdout(summary(r));
   let failed = writeResults(r, f, io);
+  // A finished run's own checkpoint is spent (an explicit --checkpoint is the user's to keep).
+  if (!failed && !r.stopped && cpPath && !f.checkpoint) rmSync(cpPath, { force: true });
   if (f.report) failed = (await writeReport(r, ir, protocol, f, io)) || failed;
   if (r.stopped?.reason === "blowup") {
     io.stderr(`crnnc: the run blew up: ${r.stopped.message}. Results up to there are written.\n`);

@@ -14,6 +14,7 @@ import {
   MAX_INTERIOR_RETRIES,
   startingStep,
   type Integrator,
+  type IntegratorSnapshot,
   type StepperOptions,
   type StepperStats,
 } from "./rosenbrock.js";
@@ -47,6 +48,15 @@ export class DormandPrince implements Integrator {
   reset(): void {
     clearStats(this.stats);
     this.lastH = 0;
+  }
+
+  snapshot(): IntegratorSnapshot {
+    return { lastH: this.lastH, stats: { ...this.stats } };
+  }
+
+  restore(s: IntegratorSnapshot): void {
+    this.lastH = s.lastH;
+    Object.assign(this.stats, s.stats);
   }
 
   constructor(

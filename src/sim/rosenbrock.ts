@@ -277,9 +277,22 @@ export const MAX_FAILED_ATTEMPTS = 12;
 /** Shortenings of a step whose interpolant shows a switch flip that its end does not (a pulse inside the step). */
 export const MAX_INTERIOR_RETRIES = 8;
 
+/**
+ * What an integrator carries from one `integrate` call to the next: the step size the last one
+ * ended with (the next one's first guess), the counters, and a method's own extras. A training
+ * checkpoint stores it, so a resumed run takes the very steps an uninterrupted one would.
+ */
+export interface IntegratorSnapshot {
+  lastH: number;
+  stats: StepperStats;
+  extra?: Record<string, number>;
+}
+
 /** One-step interface shared by the integrators, so schedules can use either. */
 export interface Integrator {
   readonly stats: StepperStats;
+  snapshot(): IntegratorSnapshot;
+  restore(s: IntegratorSnapshot): void;
   /** Advance x (in place) from t0 to t1; t0 is treated as a discontinuity (a fresh start). */
   integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void;
   /** Forget everything a run left behind (the last step size, the counters): the next run is as if on a new integrator. */
@@ -426,6 +439,26 @@ export class Rosenbrock implements Integrator {
     this.maxSweeps = 0;
     this.sweeps = 0;
     this.fixedErrors.steps = this.fixedErrors.overTolerance = this.fixedErrors.max = 0;
+  }
+
+  snapshot(): IntegratorSnapshot {
+    const fe = this.fixedErrors;
+    return {
+      lastH: this.lastH,
+      stats: { ...this.stats },
+      extra: { maxSweeps: this.maxSweeps, sweeps: this.sweeps, fixedSteps: fe.steps, fixedOver: fe.overTolerance, fixedMax: fe.max },
+    };
+  }
+
+  restore(s: IntegratorSnapshot): void {
+    this.lastH = s.lastH;
+    Object.assign(this.stats, s.stats);
+    const x = s.extra ?? {};
+    this.maxSweeps = x["maxSweeps"] ?? 0;
+    this.sweeps = x["sweeps"] ?? 0;
+    this.fixedErrors.steps = x["fixedSteps"] ?? 0;
+    this.fixedErrors.overTolerance = x["fixedOver"] ?? 0;
+    this.fixedErrors.max = x["fixedMax"] ?? 0;
   }
 
   /**

@@ -18,6 +18,14 @@ import type { Integrator, Rosenbrock } from "../sim/rosenbrock.js";
 import { Rng } from "../util/rng.js";
 import { netChange } from "../ir/queries.js";
 
+export interface NoiseSnapshot {
+  window: number;
+  xi: number[];
+  hNoisy: number;
+  hQuiet: number;
+  rng: number[];
+}
+
 export class NoiseSchedule {
   /** Indices of the noisy reactions, in IR order. */
   readonly reactions: Int32Array;
@@ -77,6 +85,19 @@ export class NoiseSchedule {
         t = end;
       }
     }
+  }
+
+  /** The draws and step memory a checkpoint stores (see trainer.ts). */
+  snapshot(): NoiseSnapshot {
+    return { window: this.window, xi: [...this.xi], hNoisy: this.hNoisy.h, hQuiet: this.hQuiet.h, rng: this.rng.state() };
+  }
+
+  restore(s: NoiseSnapshot): void {
+    this.window = s.window;
+    this.xi = Float64Array.from(s.xi);
+    this.hNoisy.h = s.hNoisy;
+    this.hQuiet.h = s.hQuiet;
+    this.rng.setState(s.rng);
   }
 
   private window = -1;

@@ -15,7 +15,7 @@ import { speciesInExpr } from "../ir/queries.js";
 import { compileLaw } from "../sim/law-codegen.js";
 import { toSteadyState, type SolverOptions } from "../sim/simulate.js";
 import type { Engine } from "../sim/engine.js";
-import type { Integrator } from "../sim/rosenbrock.js";
+import type { Integrator, IntegratorSnapshot } from "../sim/rosenbrock.js";
 
 /** A closed form compiled to a function of z, its parameters read from `params` (the IR's values). */
 export function closedFunction(f: ClosedForm, params: Float64Array): (z: number) => number {
@@ -228,6 +228,15 @@ export class ForwardReadout {
     this.state = new Float64Array(map.length);
     this.local = new Map(Array.from(map, (s, i) => [s, i]));
     this.inp = Int32Array.from(net.inputs, (s) => this.local.get(s)!);
+  }
+
+  /** Its integrator's memory (the last step size): a checkpoint stores it. */
+  snapshot(): IntegratorSnapshot {
+    return this.integ.snapshot();
+  }
+
+  restore(s: IntegratorSnapshot): void {
+    this.integ.restore(s);
   }
 
   output(x: Float64Array, input: Float64Array): Float64Array {

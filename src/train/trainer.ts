@@ -17,6 +17,7 @@ import type { SolverOptions } from "../sim/simulate.js";
 import { IntegrationError, Rosenbrock, type Integrator } from "../sim/rosenbrock.js";
 import { BlowupError, checkState, integrationBlowup } from "../sim/blowup.js";
 import { NoiseSchedule } from "./noise.js";
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, runIdentity, type Checkpoint } from "./checkpoint.js";
 import { NetworkLayout, ForwardReadout, errorAndAccuracy, forwardSubnetwork } from "./readout.js";
 
 export { BlowupError };
@@ -56,6 +57,14 @@ export interface TrainOptions extends SolverOptions {
   prepared?: Prepared;
   /** Notes for the user about how the run is made (e.g. the readout falling back to the CRN), each said once. */
   onNote?: (message: string) => void;
+  /**
+   * Write a checkpoint (checkpoint.ts) after every `every` iterations, or when `seconds` have
+   * passed since the last one (checked after each iteration), and after the last iteration if
+   * `final` is set.
+   */
+  checkpoint?: { every?: number; seconds?: number; final?: boolean; write: (cp: Checkpoint) => void };
+  /** Continue the run this checkpoint was taken from (its identity must match: RangeError otherwise). */
+  resume?: Checkpoint;
 }
 
 export interface Evaluation {
@@ -137,8 +146,9 @@ export async function trainAsync(ir: CRN, protocol: Protocol, opts: TrainOptions
  * Bumped whenever a change to the simulator changes its results (not only its speed). Sweeps
  * mix it into their resume key, so a resumed sweep never reuses runs of an older simulator.
  * 2: noise segments are error-controlled by default (they were fixed steps).
+ * 3: rate-law switches are located (issue 12), and the step controller no longer grows after a rejection.
  */
-export const SIMULATOR_REVISION = 2;
+export const SIMULATOR_REVISION = 3;
 
 /** The readout a run will use: closed forms when every layer has one, else the CRN (and why). */
 export function chooseReadout(ir: CRN, wanted: "closed" | "crn" = "closed"): { readout: "closed" | "crn"; note?: string } {
@@ -220,11 +230,52 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
   };
 
   const T = trainParam(ir, "period")!;
+  const identity = runIdentity(
+    ir,
+    protocol,
+    { method, rtol, atol, readout, noise: opts.noiseIntegration ?? "controlled", substeps: opts.noiseSubsteps ?? 1 },
+    SIMULATOR_REVISION,
+  );
+  const noiseStepper = noiseStepping?.stepper === integ ? undefined : noiseStepping?.stepper;
+  const snapshot = (k: number): Checkpoint => ({
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    identity,
+    iteration: k,
+    x: [...x],
+    history: history.map((e) => ({ ...e })),
+    ...(trace ? { trace: { species: trace.species, t: [...trace.t], values: trace.values.map((v) => [...v]) } } : {}),
+    integrator: integ.snapshot(),
+    ...(noiseStepper ? { noiseStepper: noiseStepper.snapshot() } : {}),
+    ...(noise ? { noise: noise.snapshot() } : {}),
+    ...(forwardReadout ? { readout: forwardReadout.snapshot() } : {}),
+  });
   const tCompiled = performance.now();
-  let last = evaluate(0, 0);
+  let last: Evaluation;
+  let first = 1;
+  const cp = opts.resume;
+  if (cp) {
+    if (cp.identity !== identity) throw new RangeError("the checkpoint is from another run (a different file, seed, setting or solver)");
+    if (cp.iteration > iterations) throw new RangeError(`the checkpoint is at iteration ${cp.iteration}, past this run's ${iterations}`);
+    x.set(cp.x);
+    history.push(...(cp.history as Evaluation[]));
+    if (trace && cp.trace) {
+      trace.t.splice(0, trace.t.length, ...cp.trace.t);
+      trace.values.splice(0, trace.values.length, ...cp.trace.values);
+    }
+    integ.restore(cp.integrator);
+    if (noiseStepper && cp.noiseStepper) noiseStepper.restore(cp.noiseStepper);
+    if (noise && cp.noise) noise.restore(cp.noise);
+    if (forwardReadout && cp.readout) forwardReadout.restore(cp.readout);
+    last = history[history.length - 1]!;
+    first = cp.iteration + 1;
+  } else last = evaluate(0, 0);
+  const every = opts.checkpoint?.every;
+  const seconds = opts.checkpoint?.seconds;
+  let lastCheckpoint = performance.now();
   let stopped: TrainResult["stopped"];
   let k: number;
-  for (k = 1; k <= iterations; k++) {
+  for (k = first; k <= iterations; k++) {
     const ta = (k - 1) * T;
     try {
       step(protocol, k, x, integ, ta, ta + T, record, noise, noiseStepping);
@@ -243,11 +294,20 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
       throw e;
     }
     if (isEvaluation(protocol, k)) last = evaluate(k, k * T);
+    if (opts.checkpoint) {
+      const now = performance.now();
+      if ((every && k % every === 0) || (seconds && now - lastCheckpoint >= seconds * 1000) || (opts.checkpoint.final && k === iterations)) {
+        opts.checkpoint.write(snapshot(k));
+        lastCheckpoint = now;
+      }
+    }
     const progress = { iteration: k, iterations, elapsedMs: performance.now() - tCompiled, last };
     opts.onProgress?.(progress);
     yield progress;
     if (opts.signal?.stop) {
       stopped = { reason: "interrupted", message: `interrupted after iteration ${k}`, time: k * T };
+      // The checkpoint first: it holds the history as an uninterrupted run has it.
+      if (opts.checkpoint && k < iterations) opts.checkpoint.write(snapshot(k));
       if (history[history.length - 1]!.iteration !== k) evaluate(k, k * T);
       break;
     }

@@ -25,6 +25,15 @@ export class Rng {
     this.s3 = split();
   }
 
+  /** The generator's whole state (a checkpoint stores it; `setState` continues the sequence exactly). */
+  state(): [number, number, number, number] {
+    return [this.s0, this.s1, this.s2, this.s3];
+  }
+
+  setState(s: readonly number[]): void {
+    [this.s0, this.s1, this.s2, this.s3] = s.map((v) => v >>> 0) as [number, number, number, number];
+  }
+
   /** A 32-bit unsigned integer. */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
