@@ -172,6 +172,25 @@ describe("discontinuous models with exact solutions, every method", () => {
   }
 });
 
+describe("a sliding mode does not hang the integration", () => {
+  // x rises at rate 1 below 0.5 and decays above it: from t = 0.5 on the exact (Filippov)
+  // solution slides along x = 0.5, and every step flips the switch. Locating each flip would
+  // never end (it did not, in a leaky-ReLU MNIST run whose rails sat at 0, before the guard
+  // marked the right switch live after 20 tiny crossings in a row). Known limitation: once
+  // live, the switch is stepped over as before issue 12, and the methods do not hold the
+  // sliding solution (they end far from 0.5); only that the run ends is tested.
+  const ir = mustCompile(`crn m {\n  0 -> x @ rate(1 - step(x - 0.5))\n  x -> 0 @ rate(step(x - 0.5) * 2 * x)\n}\n`);
+  const q = speciesIndex(ir).get("x")!;
+  for (const method of METHODS) {
+    it(`${method}: ends within seconds, exact up to the surface`, () => {
+      const t = performance.now();
+      const tr = simulate(ir, { until: 2, points: 5, method });
+      expect(performance.now() - t).toBeLessThan(10_000);
+      near(tr.values[1]![q]!, 0.5, 1e-6, 0); // t = 0.5: the rise, exactly
+    });
+  }
+});
+
 describe("failing attempts are capped and the run stops with a located diagnostic", () => {
   // sqrt(a − 1) is NaN once a = 2e^{−t} < 1, at t = ln 2: every attempt beyond fails.
   const ir = mustCompile(`crn m {\n  init a = 2\n  a -> 0 @ 1\n  0 -> c @ rate(sqrt(a - 1))\n}\n`);

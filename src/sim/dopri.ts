@@ -197,7 +197,7 @@ export class DormandPrince implements Integrator {
         }
         if (switched) {
           tr!.freeze(x);
-          tr!.afterCrossing(h, span, x);
+          tr!.afterCrossing(h, span);
           ctl.start();
         }
         // After a switch f(x) is another function: evaluate it afresh (no FSAL).

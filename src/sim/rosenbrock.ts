@@ -561,7 +561,7 @@ export class Rosenbrock implements Integrator {
         interiorInRow = 0;
         if (switched) {
           tr!.freeze(x);
-          tr!.afterCrossing(h, span, x);
+          tr!.afterCrossing(h, span);
           ctl.start();
         }
         this.report(onStep, t, x, xOut);
@@ -659,7 +659,7 @@ export class Rosenbrock implements Integrator {
         this.accept();
         if (hc === hh) break;
         tr!.freeze(x);
-        tr!.afterCrossing(hc, t1 - t0, x);
+        tr!.afterCrossing(hc, t1 - t0);
         this.f.jac(x, this.jv, undefined);
         this.stats.jacEvals++;
         this.factoredH = NaN;

@@ -23,6 +23,13 @@ import { compileLaw } from "./law-codegen.js";
 /** Switch j's mode: 2 evaluated live, 1 frozen true, 0 frozen false. */
 export const LIVE = 2;
 
+/**
+ * Located crossings in a row, each shorter than 1e-9 of the interval, after which the switches
+ * that keep flipping are left live (a sliding mode: a node whose rails sit at 0 flips its
+ * `step(X.p − X.m)` back and forth at every step, and locating each flip would never end).
+ */
+const CHATTER_CROSSINGS = 20;
+
 /** An accepted step's interpolant is checked at θ = k/8 (see `SwitchTracker.firstFlip`). */
 const INTERIOR_SAMPLES = 8;
 
@@ -114,6 +121,8 @@ export class SwitchTracker {
   /** Switches left live because they flipped in ever tinier steps (sliding). */
   private readonly chatter: Uint8Array;
   private tinyInRow = 0;
+  /** The switches that flipped in the last located crossing. */
+  private lastFlipped: number[] = [];
 
   constructor(readonly sw: SwitchSet) {
     this.chatter = new Uint8Array(sw.count);
@@ -216,6 +225,7 @@ export class SwitchTracker {
     const { mode } = this.sw;
     const set: number[] = [];
     for (let j = 0; j < mode.length; j++) if (mode[j] !== LIVE && this.truth(j, end) !== (mode[j] === 1)) set.push(j);
+    this.lastFlipped = set;
     let lo = 0;
     let hi = h;
     let flo = Math.max(this.margin(x0, set), 0);
@@ -260,14 +270,14 @@ export class SwitchTracker {
 
   /**
    * After a located crossing at step `hi` of an interval of length `span`: a switch that keeps
-   * flipping within ever tinier steps slides along its surface; leave the frozen ones that
-   * flipped at x live from now on, so the integration goes on (as without location).
+   * flipping within ever tinier steps slides along its surface; leave the ones that flipped
+   * live for the rest of the interval, so the integration goes on (as without location).
    */
-  afterCrossing(hi: number, span: number, x: Float64Array): void {
+  afterCrossing(hi: number, span: number): void {
     this.tinyInRow = hi < 1e-9 * span ? this.tinyInRow + 1 : 0;
-    if (this.tinyInRow < 20) return;
-    const { mode } = this.sw;
-    for (let j = 0; j < mode.length; j++) if (mode[j] !== LIVE && this.truth(j, x) !== (mode[j] === 1)) this.chatter[j] = 1;
+    if (this.tinyInRow < CHATTER_CROSSINGS) return;
+    // The switches of the last located crossing (the modes are already refrozen, so they cannot tell).
+    for (const j of this.lastFlipped) this.chatter[j] = 1;
     this.tinyInRow = 0;
   }
 }
