@@ -179,3 +179,15 @@ describe("deterministic bytes", () => {
     expect(JSON.parse(readFileSync(out(3, "json"), "utf8")).timings.msPerIteration).toBeGreaterThan(0);
   });
 });
+
+describe("networks larger than memory allows", () => {
+  it("1000-2000-2 (2·10⁶ parameters) is refused up front, with the estimate, in well under a second", () => {
+    const t = performance.now();
+    const r = compileText("import std/smooth_relu\nnetwork huge { input 1000  dense 2000 smooth_relu(h: 1)  dense 2 smooth_relu(h: 1) }\n");
+    expect(performance.now() - t).toBeLessThan(1000);
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([["E0201", 2, 9]]);
+    expect(r.diagnostics[0]!.message).toMatch(
+      /has 2\.01e\+6 weights and biases, about 4\.0e\+6 species and as many reactions, needing about 7\.4 GB; (this process can hold about \S+|crnnc handles at most 5e\+6)$/,
+    );
+  });
+});

@@ -5,6 +5,7 @@
 //
 //   network n { input 2   dense 10 smooth_relu(h: 3)   dense 1 smooth_relu(h: 3)   rate k_div = 20 }
 
+import { BYTES_PER_PARAMETER, formatBytes, maxParameters } from "../util/memory.js";
 import type * as A from "../syntax/ast.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/diagnostic.js";
@@ -35,7 +36,7 @@ export const ACTIVATION_CONTRACT = {
 } as const;
 export type ContractName = keyof typeof ACTIVATION_CONTRACT;
 
-/** The most weights + biases a network may have (a 784-100-10 network has 79 510). */
+/** The most weights + biases a network may have on any machine (a 784-100-10 network has 79 510); memory may allow fewer (util/memory.ts). */
 export const MAX_PARAMETERS = 5_000_000;
 
 export interface LayerPlan {
@@ -119,12 +120,16 @@ export function checkNetwork(decl: A.NetworkDecl, scope: Scope, tc: TemplateComp
   if (!input || layers.some((l) => Number.isNaN(l.size))) return undefined;
   // A bound on the size, so that a typo like `dense 1e9` is an error and not an hour of swapping.
   const weights = layers.slice(1).reduce((acc, l, i) => acc + l.size * (layers[i]!.size + 1), 0);
-  if (weights > MAX_PARAMETERS) {
+  const fits = Math.min(MAX_PARAMETERS, maxParameters());
+  if (weights > fits) {
+    const heapBound = fits < MAX_PARAMETERS;
     sink.error(
       "E0201",
       decl.nameSpan,
-      `network \`${decl.name}\` has ${weights.toExponential(2)} weights and biases; crnnc handles at most ${MAX_PARAMETERS.toExponential(0)}`,
-      "each parameter brings about a dozen species and reactions",
+      `network \`${decl.name}\` has ${weights.toExponential(2)} weights and biases, about ${(2 * weights).toExponential(1)} species and as many reactions, needing about ${formatBytes(weights * BYTES_PER_PARAMETER)}; ${heapBound ? `this process can hold about ${fits.toExponential(1)}` : `crnnc handles at most ${MAX_PARAMETERS.toExponential(0)}`}`,
+      heapBound
+        ? "a larger V8 heap raises the limit: NODE_OPTIONS=--max-old-space-size=16384 (MB) for 16 GB"
+        : "each parameter brings about two species and two reactions",
     );
     return undefined;
   }
