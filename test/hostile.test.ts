@@ -191,3 +191,19 @@ describe("networks larger than memory allows", () => {
     );
   });
 });
+
+describe("rails that grow without bound are said once, with the fix", () => {
+  it("XOR without annihilation: one note past 1e4, naming the rail and `annihilate 1`; none with annihilation", async () => {
+    const { train } = await import("../src/library.js");
+    const { compileFile } = await import("../src/compile.js");
+    const notes: string[] = [];
+    const ir = compileFile(resolve(ROOT, "examples/xor.crnn"), { iterations: 1500 }).ir!;
+    train(ir, { onNote: (m) => notes.push(m) });
+    const rails = notes.filter((n) => /weight rails have grown/.test(n));
+    expect(rails).toHaveLength(1);
+    expect(rails[0]).toMatch(/grown to \d\.\de\+4 \((W|B)\d+_\d+(_\d+)?_(p|m)\).*`annihilate 1`/);
+    const quiet: string[] = [];
+    train(compileFile(resolve(ROOT, "examples/xor.crnn"), { iterations: 1500, annihilate: 1 }).ir!, { onNote: (m) => quiet.push(m) });
+    expect(quiet.filter((n) => /weight rails/.test(n))).toEqual([]);
+  });
+});

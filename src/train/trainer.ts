@@ -273,6 +273,7 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
   const every = opts.checkpoint?.every;
   const seconds = opts.checkpoint?.seconds;
   let lastCheckpoint = performance.now();
+  let railsNoted = false;
   let stopped: TrainResult["stopped"];
   let k: number;
   for (k = first; k <= iterations; k++) {
@@ -293,7 +294,10 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
       }
       throw e;
     }
-    if (isEvaluation(protocol, k)) last = evaluate(k, k * T);
+    if (isEvaluation(protocol, k)) {
+      last = evaluate(k, k * T);
+      if (!railsNoted && !trainParam(ir, "annihilate")) railsNoted = noteRails(net, ir, x, opts.onNote);
+    }
     if (opts.checkpoint) {
       const now = performance.now();
       if ((every && k % every === 0) || (seconds && now - lastCheckpoint >= seconds * 1000) || (opts.checkpoint.final && k === iterations)) {
@@ -402,6 +406,23 @@ function sumStats(...xs: (Integrator | undefined)[]): TrainResult["stats"] {
   const out = { steps: 0, rejected: 0, rhsEvals: 0, jacEvals: 0, crossings: 0 };
   for (const x of xs) if (x) for (const k of Object.keys(out) as (keyof typeof out)[]) out[k] += x.stats[k];
   return out;
+}
+
+/**
+ * Both rails of a weight grow without bound in the paper's construction (the update reactions
+ * only ever produce W.p and W.m), while w = W.p − W.m stays O(1); past RAIL_NOTE the noise,
+ * which acts on each rail, and the integrator's work both grow with them, and deeper networks
+ * blow up. Said once per run, with the fix. Returns whether it was said.
+ */
+export const RAIL_NOTE = 1e4;
+function noteRails(net: NetworkLayout, ir: CRN, x: Float64Array, onNote: ((m: string) => void) | undefined): boolean {
+  let worst = -1;
+  for (const group of [net.wp, net.wm, net.bp, net.bm]) for (const idx of group) for (const q of idx) if (worst < 0 || x[q]! > x[worst]!) worst = q;
+  if (worst < 0 || !(x[worst]! > RAIL_NOTE)) return false;
+  onNote?.(
+    `the weight rails have grown to ${x[worst]!.toExponential(1)} (${ir.species[worst]!.id}) while the weights stay O(1); noise acts on each rail, and deeper networks blow up this way — \`annihilate 1\` in the train block (or --annihilate 1) adds W.p + W.m -> 0 and bounds them without changing w (docs/results.md)`,
+  );
+  return true;
 }
 
 function solvedAt(history: Evaluation[]): { solvedAt?: number } {
