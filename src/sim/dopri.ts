@@ -172,7 +172,6 @@ export class DormandPrince implements Integrator {
           // The last trial is often the step to the crossing itself.
           err = tried.h === h ? tried.err : this.attempt(x, h);
           switched = err <= 1;
-          this.stats.crossings++;
         } else if (interiorInRow < MAX_INTERIOR_RETRIES) {
           // A pulse crossed twice within the step: the interpolant on f(x) = k₀ and f(y₁) = k₆ (FSAL) shows it.
           const th = tr.firstFlip(x, k[0]!, ynew, k[6]!, h, this.ytmp, false);
@@ -195,10 +194,17 @@ export class DormandPrince implements Integrator {
           if (v < 0) clipped = true;
           x[q] = v > 0 ? v : 0;
         }
-        if (switched) {
-          tr!.freeze(x);
-          tr!.afterCrossing(h, span);
-          ctl.start();
+        if (tr) {
+          if (switched) {
+            this.stats.crossings++;
+            tr.freeze(x);
+            tr.afterCrossing(h, span);
+            ctl.start();
+          } else if (tr.crossed(x)) {
+            // The clip at zero flipped a switch: refreeze (and k₀ afresh below).
+            tr.freeze(x);
+            switched = true;
+          } else tr.calm();
         }
         // After a switch f(x) is another function: evaluate it afresh (no FSAL).
         if (clipped || switched) {
@@ -207,7 +213,7 @@ export class DormandPrince implements Integrator {
         } else k[0]!.set(k[6]!);
         this.stats.steps++;
         onStep?.(t, x);
-        if (!last) this.lastH = h;
+        if (!last) this.lastH = resume > 0 ? resume : h;
         h = Math.min(this.hmax, resume > 0 ? resume : h * ctl.accepted(h, err));
       } else {
         this.stats.rejected++;

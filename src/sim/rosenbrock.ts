@@ -540,7 +540,6 @@ export class Rosenbrock implements Integrator {
           // The last trial is often the step to the crossing itself.
           errNorm = tried.h === h ? tried.err : this.attempt(x, h, coupled, false);
           switched = errNorm >= 0 && errNorm <= 1;
-          this.stats.crossings++;
         } else if (interiorInRow < MAX_INTERIOR_RETRIES) {
           // A switch crossed twice within the step (a pulse) leaves its end unchanged: if the
           // step's interpolant shows a flip, shorten the step to end there.
@@ -559,17 +558,25 @@ export class Rosenbrock implements Integrator {
         this.accept();
         rejectedInRow = 0;
         interiorInRow = 0;
-        if (switched) {
-          tr!.freeze(x);
-          tr!.afterCrossing(h, span);
-          ctl.start();
+        if (tr) {
+          if (switched) {
+            this.stats.crossings++;
+            tr.freeze(x);
+            tr.afterCrossing(h, span);
+            ctl.start();
+          } else if (tr.crossed(x)) {
+            // The clip at zero flipped a switch (g = X.p − X.m from −1e-15 to 0): refreeze.
+            tr.freeze(x);
+            switched = true;
+          } else tr.calm();
         }
         this.report(onStep, t, x, xOut);
         const fac = ctl.accepted(h, errNorm);
-        if (!last) this.lastH = h;
+        // A step cut short at a crossing says nothing about the step size: remember the one tried.
+        if (!last) this.lastH = resume > 0 ? resume : h;
         // The next segment of the same kind starts, like this one, just after a switch: it is
         // offered this segment's first accepted step, allowed to grow at most twofold.
-        if (firstAccepted === 0) firstAccepted = h * Math.min(fac, 2);
+        if (firstAccepted === 0) firstAccepted = resume > 0 ? resume : h * Math.min(fac, 2);
         // After a located crossing, go on with the step that was tried (the short one says nothing about what follows).
         h = Math.min(resume > 0 ? resume : h * fac, this.hmax);
       } else {
@@ -643,26 +650,39 @@ export class Rosenbrock implements Integrator {
       let done = 0;
       for (;;) {
         const hh = done === 0 ? h : h - done;
-        let e = take(hh, t0 + i * h + done);
+        const at = t0 + i * h + done;
+        let e = take(hh, at);
         let hc = hh;
-        if (tr?.crossed(this.ynew)) {
+        const found = tr?.crossed(this.ynew) ?? false;
+        if (found) {
           this.f.rhs(this.ynew, this.rhsBuf);
           this.stats.rhsEvals++;
-          const guess = tr.firstFlip(x, this.f0, this.ynew, this.rhsBuf, hh, this.prev, true);
-          hc = tr.locate(hh, x, this.ynew, trial, 1e-10 * hh, guess);
-          e = take(hc, t0 + i * h + done);
-          this.stats.crossings++;
+          const guess = tr!.firstFlip(x, this.f0, this.ynew, this.rhsBuf, hh, this.prev, true);
+          hc = tr!.locate(hh, x, this.ynew, trial, 1e-10 * hh, guess);
+          const ec = this.attempt(x, hc, false, false);
+          // A step to the crossing that fails (a singular matrix at that h) falls back to the whole step.
+          if (ec >= 0 && Number.isFinite(ec)) e = ec;
+          else {
+            hc = hh;
+            e = take(hh, at);
+          }
         }
         fe.steps++;
         if (e > 1) fe.overTolerance++;
         if (e > fe.max) fe.max = e;
         this.accept();
+        // After a crossing (also one at the very end of the step, or one the clip at zero made):
+        // refreeze, and a fresh Jacobian for the new branch.
+        const flipped = found || (tr?.crossed(x) ?? false);
+        if (flipped) {
+          if (found) this.stats.crossings++;
+          tr!.freeze(x);
+          if (found) tr!.afterCrossing(hc, t1 - t0);
+          this.f.jac(x, this.jv, undefined);
+          this.stats.jacEvals++;
+          this.factoredH = NaN;
+        } else tr?.calm();
         if (hc === hh) break;
-        tr!.freeze(x);
-        tr!.afterCrossing(hc, t1 - t0);
-        this.f.jac(x, this.jv, undefined);
-        this.stats.jacEvals++;
-        this.factoredH = NaN;
         done += hc;
       }
       this.report(onStep, t0 + (i + 1) * h, x, xOut);

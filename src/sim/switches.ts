@@ -277,7 +277,15 @@ export class SwitchTracker {
     this.tinyInRow = hi < 1e-9 * span ? this.tinyInRow + 1 : 0;
     if (this.tinyInRow < CHATTER_CROSSINGS) return;
     // The switches of the last located crossing (the modes are already refrozen, so they cannot tell).
-    for (const j of this.lastFlipped) this.chatter[j] = 1;
+    for (const j of this.lastFlipped) {
+      this.chatter[j] = 1;
+      this.sw.mode[j] = LIVE;
+    }
+    this.tinyInRow = 0;
+  }
+
+  /** An accepted step without a crossing: the tiny crossings, if any, were not in a row. */
+  calm(): void {
     this.tinyInRow = 0;
   }
 }
