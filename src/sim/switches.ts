@@ -16,7 +16,8 @@
 //
 //   0 -> c @ rate(k3 * step(a - 1))  →  one switch, g = a − 1, true while g ≥ 0
 
-import { exprTree, forEachLeaf } from "../ir/expr.js";
+import { exprTree } from "../ir/expr.js";
+import { speciesInExpr } from "../ir/queries.js";
 import type { IRExpr } from "../ir/types.js";
 import { compileLaw } from "./law-codegen.js";
 
@@ -50,6 +51,8 @@ export interface SwitchSet {
   index: Map<IRExpr, number>;
   /** g_j as text, for diagnostics. */
   text: string[];
+  /** The species the switching functions read (the interpolant is formed on these only). */
+  deps: Int32Array;
 }
 
 const COMPARE: Record<string, { flip: boolean; strict: boolean }> = {
@@ -66,15 +69,9 @@ export function findSwitches(laws: Iterable<IRExpr>, params: Float64Array): Swit
   const gs: IRExpr[] = [];
   const strict: number[] = [];
   const minus = (a: IRExpr, b: IRExpr): IRExpr => ({ k: "bin", op: "-", a, b });
-  const readsSpecies = (e: IRExpr) => {
-    let yes = false;
-    forEachLeaf(e, (l) => {
-      if (l.k === "species") yes = true;
-    });
-    return yes;
-  };
+
   const add = (node: IRExpr, g: IRExpr, isStrict: boolean) => {
-    if (!readsSpecies(g)) return;
+    if (!speciesInExpr(g).size) return;
     const key = `${isStrict ? ">" : ">="} ${JSON.stringify(exprTree(g, (l) => l))}`;
     let j = byKey.get(key);
     if (j === undefined) {
@@ -108,6 +105,7 @@ export function findSwitches(laws: Iterable<IRExpr>, params: Float64Array): Swit
     g: gs.map((g) => compileLaw(g, [], params).rate),
     index,
     text: gs.map((g) => JSON.stringify(exprTree(g, (l) => l))),
+    deps: Int32Array.from(gs.reduce((all, g) => speciesInExpr(g, all), new Set<number>())).sort(),
   };
 }
 
@@ -163,11 +161,16 @@ export class SwitchTracker {
    * guess. `buf` is scratch.
    */
   firstFlip(x0: Float64Array, f0: Float64Array, x1: Float64Array, f1: Float64Array | undefined, h: number, buf: Float64Array, refine: boolean): number {
+    // Only the species the switching functions read are interpolated; the rest of buf is not read.
+    const deps = this.sw.deps;
     const at = (th: number): Float64Array => {
       const t2 = th * th;
       if (!f1) {
         const a = th * h;
-        for (let q = 0; q < buf.length; q++) buf[q] = x0[q]! + a * f0[q]! + t2 * (x1[q]! - x0[q]! - h * f0[q]!);
+        for (let i = 0; i < deps.length; i++) {
+          const q = deps[i]!;
+          buf[q] = x0[q]! + a * f0[q]! + t2 * (x1[q]! - x0[q]! - h * f0[q]!);
+        }
         return buf;
       }
       const t3 = t2 * th;
@@ -175,7 +178,10 @@ export class SwitchTracker {
       const h10 = (t3 - 2 * t2 + th) * h;
       const h01 = -2 * t3 + 3 * t2;
       const h11 = (t3 - t2) * h;
-      for (let q = 0; q < buf.length; q++) buf[q] = h00 * x0[q]! + h10 * f0[q]! + h01 * x1[q]! + h11 * f1[q]!;
+      for (let i = 0; i < deps.length; i++) {
+        const q = deps[i]!;
+        buf[q] = h00 * x0[q]! + h10 * f0[q]! + h01 * x1[q]! + h11 * f1[q]!;
+      }
       return buf;
     };
     let prev = 0;
