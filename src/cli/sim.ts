@@ -149,7 +149,7 @@ async function runTrain(
       ...(trace ? { trace } : {}),
       signal,
       onProgress: progress.update,
-      onNote: (m) => io.stderr(`crnnc: note: ${m}\n`),
+      onNote: progress.note,
       ...(cpPath
         ? { checkpoint: { ...(f.checkpointEvery ? { every: f.checkpointEvery } : { seconds: CHECKPOINT_SECONDS }), write: writeCheckpoint(cpPath, io) } }
         : {}),
@@ -265,6 +265,11 @@ function progressPrinter(ir: CRN, io: IO & { tty?: boolean }, quiet: boolean) {
     },
     done: () => {
       if (drawn) io.stderr("\n");
+    },
+    /** A message in the middle of a run: on its own line, under the progress bar (redrawn next time). */
+    note: (m: string) => {
+      io.stderr(`${drawn ? "\r\x1b[K" : ""}crnnc: note: ${m}\n`);
+      lastDraw = 0;
     },
   };
 }
