@@ -118,3 +118,22 @@ describe("crnnc sim --checkpoint / --resume", () => {
     expect(other.stderr).toMatch(/--resume \S+: the checkpoint is from another run/);
   });
 });
+
+describe("sweep points keep checkpoints", () => {
+  it("a point cut short resumes from its checkpoint on the next run: the same record, and the checkpoint is gone", async () => {
+    const { Runner } = await import("../src/sweep/point.js");
+    const { readdirSync } = await import("node:fs");
+    const dir = mkdtempSync(join(tmpdir(), "crnnc-sweep-cp-"));
+    const job = { file: resolve(ROOT, "examples/xor.crnn"), point: { k_div: 5 }, seed: 2, iterations: 300, checkpoints: { dir, seconds: 0 } };
+    const whole = new Runner().run({ ...job, checkpoints: undefined });
+    const signal = { stop: false };
+    const cut = new Runner().run(job, { signal, onProgress: (p) => void (p.iteration === 120 && (signal.stop = true)) });
+    expect(cut.stopped?.reason).toBe("interrupted");
+    expect(readdirSync(dir)).toHaveLength(1);
+    const seen: number[] = [];
+    const resumed = new Runner().run(job, { onProgress: (p) => void seen.push(p.iteration) });
+    expect(seen[0]).toBe(121);
+    expect({ ...resumed, wallMs: 0 }).toEqual({ ...whole, wallMs: 0 });
+    expect(readdirSync(dir)).toHaveLength(0);
+  });
+});

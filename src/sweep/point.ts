@@ -8,6 +8,10 @@
 //     →  { averageTrainError: 0.11, finalTrainError: 0.10, iterationsRun: 100, stopped: null, ... }
 
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../util/atomic.js";
+import { checkpointProblem, type Checkpoint } from "../train/checkpoint.js";
 import { compileFile, type CompileResult } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { train, prepare, SIMULATOR_REVISION, type Prepared, type TrainResult, type TrainOptions } from "../train/trainer.js";
@@ -27,6 +31,11 @@ export interface Job {
   seed: number;
   iterations: number;
   solver?: SolverSettings;
+  /**
+   * Keep a checkpoint of the run in this directory every `seconds` (a long point killed with
+   * the sweep resumes from it on the next run of the same sweep, with the same result).
+   */
+  checkpoints?: { dir: string; seconds: number };
 }
 
 /** One line of points.jsonl. Errors are null when the run has none (e.g. no validation set). */
@@ -51,6 +60,22 @@ export interface RunRecord {
   iterationsRun: number;
   stopped: { reason: "interrupted" | "blowup"; message: string } | null;
   wallMs: number;
+}
+
+/** Where the checkpoint of the run with this resume key lives. */
+export function checkpointFile(dir: string, key: string): string {
+  return join(dir, `${createHash("sha256").update(key).digest("hex").slice(0, 24)}.json`);
+}
+
+/** The checkpoint in this file, if it holds a readable one. */
+function readCheckpoint(path: string): Checkpoint | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const v: unknown = JSON.parse(readFileSync(path, "utf8"));
+    return checkpointProblem(v) ? undefined : (v as Checkpoint);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Hash of a compile's sources, by display name, in name order, and of the simulator's revision. */
@@ -113,7 +138,7 @@ export class Runner {
     return Object.keys(opts).length ? compiled(JSON.stringify([file, opts]), opts) : base;
   }
 
-  run(job: Job): RunRecord {
+  run(job: Job, hooks: Pick<TrainOptions, "signal" | "onProgress"> = {}): RunRecord {
     const t0 = performance.now();
     const base = this.structure(job);
     let ir: CRN;
@@ -129,7 +154,21 @@ export class Runner {
       const t = ir.train!;
       const protocol = makeProtocol(ir, loadDataset(t.dataset, t.split, job.seed), { seed: job.seed, iterations: job.iterations });
       // An activation without a closed form is read out from the forward CRN, as `crnnc sim` does.
-      res = train(ir, protocol, { prepared: base.prepared, ...(job.solver as TrainOptions | undefined) });
+      const opts: TrainOptions = { prepared: base.prepared, ...(job.solver as TrainOptions | undefined), ...hooks };
+      const cp = job.checkpoints
+        ? checkpointFile(job.checkpoints.dir, runKey(sourceHash(base.sources), ir.name, job.iterations, job.point, job.seed, job.solver))
+        : undefined;
+      if (cp) opts.checkpoint = { seconds: job.checkpoints!.seconds, write: (c) => writeFileAtomic(cp, JSON.stringify(c) + "\n") };
+      const resume = cp ? readCheckpoint(cp) : undefined;
+      try {
+        res = train(ir, protocol, { ...opts, ...(resume ? { resume } : {}) });
+      } catch (e) {
+        // A checkpoint of another run under this name (an older simulator, say): start afresh.
+        if (!(resume && e instanceof RangeError)) throw e;
+        res = train(ir, protocol, opts);
+      }
+      // Spent once the run has an outcome; an interrupted run keeps it for the next sweep.
+      if (cp && res.stopped?.reason !== "interrupted") rmSync(cp, { force: true });
     } catch (e) {
       if (e instanceof DatasetError) throw new RunError(e.message);
       throw e;

@@ -61,6 +61,9 @@ export interface SweepOutcome {
 
 export const LOG_NAME = "points.jsonl";
 
+/** How often a run under way writes its checkpoint (see Job.checkpoints). */
+const CHECKPOINT_SECONDS = 60;
+
 /** The log's records (a torn last line, from a crash, is skipped). */
 export function readLog(path: string): { records: RunRecord[]; skipped: number } {
   if (!existsSync(path)) return { records: [], skipped: 0 };
@@ -92,6 +95,9 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
   const t0 = performance.now();
   const log = hooks.log ?? (() => {});
   mkdirSync(cfg.out, { recursive: true });
+  // Runs under way keep checkpoints here: a sweep killed in a long point resumes it on the next run.
+  const checkpointDir = join(cfg.out, "checkpoints");
+  mkdirSync(checkpointDir, { recursive: true });
   const files = { log: join(cfg.out, LOG_NAME), json: join(cfg.out, "summary.json"), csv: join(cfg.out, "summary.csv") };
   const points = expandGrid(cfg.axes);
   const runs = expandRuns(points, cfg.seeds);
@@ -169,6 +175,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
           seed: run.seed,
           iterations: cfg.iterations,
           ...(cfg.solver ? { solver: cfg.solver } : {}),
+          checkpoints: { dir: checkpointDir, seconds: CHECKPOINT_SECONDS },
         };
         w.postMessage(job);
       };
