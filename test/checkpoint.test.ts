@@ -93,9 +93,15 @@ describe("crnnc sim --checkpoint / --resume", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(out, "utf8")).toBe(readFileSync(join(dir, "whole.json"), "utf8"));
   }, 60_000);
-  it("--json keeps its own checkpoint while the run goes on and removes it when the run completes", async () => {
+  it("--json keeps its own checkpoint beside it while the run goes on, and removes it when the run completes", async () => {
     const out = join(dir, "plain.json");
-    const r = await runCli(["sim", xor, "--iterations", "30", "--quiet", "--json", out]);
+    // Interrupted (Ctrl-C as the run starts: it stops after iteration 1): the checkpoint beside --json stays.
+    const { main } = await import("../src/cli/main.js");
+    const io = { stdout: () => {}, stderr: () => {}, color: false, onSigint: (h: () => void) => (h(), () => {}) };
+    expect(await main(["sim", xor, "--iterations", "30", "--quiet", "--checkpoint-every", "10", "--json", out], io)).toBe(130);
+    expect((JSON.parse(readFileSync(`${out}.checkpoint`, "utf8")) as Checkpoint).iteration).toBe(1);
+    // Completed: the checkpoint, written every 10 iterations, is gone.
+    const r = await runCli(["sim", xor, "--iterations", "30", "--quiet", "--checkpoint-every", "10", "--json", out]);
     expect(r.code).toBe(0);
     expect(existsSync(out)).toBe(true);
     expect(existsSync(`${out}.checkpoint`)).toBe(false);

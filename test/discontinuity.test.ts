@@ -214,31 +214,13 @@ describe("leaky-ReLU training (the paper's comparison network, whose laws switch
   // rtol 1e-11, both locating the switches. Measured 2026-12-06: 1.3e-8 (before location the
   // defaults were 8.3e-6 away).
   it("20 iterations at the default tolerances agree with Dopri5 at rtol 1e-11 to 1e-7 in every weight", () => {
-    const src = `import std/leaky_relu
-network sine_leaky {
-  input 1
-  dense 10 leaky_relu(alpha: 1, beta: 0.1)
-  dense 1  leaky_relu(alpha: 1, beta: 0.1)
-}
-train sine_leaky on sine {
-  eta        0.001
-  period     50
-  iterations 20
-  init       uniform(-1, 1)
-  seed       1
-}
-`;
-    const ir = mustCompile(src);
+    const ir = mustCompile(leakySine("iterations 20"));
     const fast = train(ir, {});
     const ref = train(ir, { method: "dopri5", rtol: 1e-11, atol: 1e-14 });
     expect(fast.iterationsRun).toBe(20);
     expect(fast.stats.crossings).toBeGreaterThan(0);
-    const a = flatWeights(fast.weights);
-    const b = flatWeights(ref.weights);
-    expect(a.length).toBe(31);
-    let worst = 0;
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    expect(worst).toBeLessThan(1e-7);
+    expect(flatWeights(fast.weights).length).toBe(31);
+    expect(maxDiff(fast.weights, ref.weights)).toBeLessThan(1e-7);
   });
 });
 
@@ -247,32 +229,41 @@ describe("noise segments locate switches too", () => {
   // controlled segments (default) and the fixed steps of the noise grid both split at crossings.
   // Measured 2026-12-06 against Dopri5 at rtol 1e-10: 3.3e-13 (controlled), 5.8e-9 (fixed).
   it("controlled and fixed noise stepping agree with Dopri5 at rtol 1e-10, and cross switches", () => {
-    const src = `import std/leaky_relu
-network sine_leaky {
-  input 1
-  dense 10 leaky_relu(alpha: 1, beta: 0.1)
-  dense 1  leaky_relu(alpha: 1, beta: 0.1)
-}
-train sine_leaky on sine {
-  eta 0.001  period 50  iterations 3  init uniform(-1, 1)  seed 1
-  noise { epsilon 0.1  resample 0.05  hold 0.005  on forward, backward }
-}
-`;
-    const ir = mustCompile(src);
-    const ref = flatWeights(train(ir, { method: "dopri5", rtol: 1e-10, atol: 1e-13 }).weights);
+    const ir = mustCompile(leakySine("iterations 3  noise { epsilon 0.1  resample 0.05  hold 0.005  on forward, backward }"));
+    const ref = train(ir, { method: "dopri5", rtol: 1e-10, atol: 1e-13 }).weights;
     for (const [mode, tol] of [
       ["controlled", 1e-9],
       ["fixed", 1e-7],
     ] as const) {
       const r = train(ir, { noiseIntegration: mode });
       expect(r.stats.crossings, mode).toBeGreaterThan(0);
-      const w = flatWeights(r.weights);
-      let worst = 0;
-      for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(w[i]! - ref[i]!));
-      expect(worst, mode).toBeLessThan(tol);
+      expect(maxDiff(r.weights, ref), mode).toBeLessThan(tol);
     }
   });
 });
+
+/** The paper's comparison network (sine, 1-10-1 leaky ReLU α = 1, β = 0.1, seed 1) with these extra train settings. */
+function leakySine(settings: string): string {
+  return `import std/leaky_relu
+network sine_leaky {
+  input 1
+  dense 10 leaky_relu(alpha: 1, beta: 0.1)
+  dense 1  leaky_relu(alpha: 1, beta: 0.1)
+}
+train sine_leaky on sine {
+  eta 0.001  period 50  init uniform(-1, 1)  seed 1
+  ${settings}
+}
+`;
+}
+
+/** The largest difference between two runs' weights and biases. */
+function maxDiff(a: unknown, b: unknown): number {
+  const x = flatWeights(a);
+  const y = flatWeights(b);
+  expect(x.length).toBe(y.length);
+  return Math.max(...x.map((v, i) => Math.abs(v - y[i]!)));
+}
 
 function flatWeights(w: unknown): number[] {
   const out: number[] = [];

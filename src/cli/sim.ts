@@ -15,7 +15,7 @@ import { NetworkLayout } from "../train/readout.js";
 import { DatasetError, loadDataset } from "../data/datasets.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { readFileSync, rmSync } from "node:fs";
-import { checkpointProblem, type Checkpoint } from "../train/checkpoint.js";
+import { parseCheckpoint, type Checkpoint } from "../train/checkpoint.js";
 import { duration } from "../util/duration.js";
 import type { IO } from "./io.js";
 
@@ -88,18 +88,15 @@ function writeCheckpoint(path: string, io: IO): (cp: Checkpoint) => void {
 }
 
 function readCheckpoint(path: string): Checkpoint {
-  let v: unknown;
+  let text: string;
   try {
-    v = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SimUsageError(
-      `--resume ${path}: ${code === "ENOENT" ? "no such file" : e instanceof SyntaxError ? "not a crnnc checkpoint (not JSON)" : (e as Error).message}`,
-    );
+    throw new SimUsageError(`--resume ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
-  const problem = checkpointProblem(v);
-  if (problem) throw new SimUsageError(`--resume ${path}: ${problem}`);
-  return v as Checkpoint;
+  const cp = parseCheckpoint(text);
+  if (typeof cp === "string") throw new SimUsageError(`--resume ${path}: ${cp}`);
+  return cp;
 }
 
 export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {

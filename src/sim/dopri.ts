@@ -9,6 +9,7 @@ import { SwitchTracker } from "./switches.js";
 import { StepController } from "./controller.js";
 import {
   clearStats,
+  failedAttempts,
   IntegrationError,
   MAX_FAILED_ATTEMPTS,
   MAX_INTERIOR_RETRIES,
@@ -143,15 +144,8 @@ export class DormandPrince implements Integrator {
       let err = this.attempt(x, h);
       if (!Number.isFinite(err)) {
         this.stats.rejected++;
-        if (++failedInRow > MAX_FAILED_ATTEMPTS || h < 1e-14 * Math.max(1, Math.abs(t))) {
-          let q = ynew.findIndex((z) => !Number.isFinite(z));
-          if (q < 0) q = k.map((v) => v.findIndex((z) => !Number.isFinite(z))).find((j) => j >= 0) ?? -1;
-          throw new IntegrationError(
-            `the step gave non-finite values${failedInRow > 1 ? ` in ${failedInRow} attempts in a row` : ""} (last h = ${h.toExponential(2)}): a concentration diverges or a rate law is not finite`,
-            t,
-            q >= 0 ? q : undefined,
-          );
-        }
+        if (++failedInRow > MAX_FAILED_ATTEMPTS || h < 1e-14 * Math.max(1, Math.abs(t)))
+          throw failedAttempts("the step gave non-finite values", t, h, failedInRow, [ynew, ...k]);
         ctl.failed();
         h *= 0.25;
         continue;
@@ -197,14 +191,9 @@ export class DormandPrince implements Integrator {
         if (tr) {
           if (switched) {
             this.stats.crossings++;
-            tr.freeze(x);
-            tr.afterCrossing(h, span);
             ctl.start();
-          } else if (tr.crossed(x)) {
-            // The clip at zero flipped a switch: refreeze (and k₀ afresh below).
-            tr.freeze(x);
-            switched = true;
-          } else tr.calm();
+          }
+          switched = tr.accepted(ynew, x, switched, h, span);
         }
         // After a switch f(x) is another function: evaluate it afresh (no FSAL).
         if (clipped || switched) {

@@ -299,6 +299,21 @@ export interface Integrator {
   reset(): void;
 }
 
+/**
+ * The error that ends a run after failed attempts: what failed, how often in a row, the last h,
+ * and the first species whose value was not finite in `vectors` (the step's result and stages).
+ */
+export function failedAttempts(what: string, t: number, h: number, attempts: number, vectors: Float64Array[]): IntegrationError {
+  let q = -1;
+  for (const v of vectors) if ((q = v.findIndex((z) => !Number.isFinite(z))) >= 0) break;
+  const often = attempts > 1 ? ` in ${attempts} attempts in a row` : "";
+  return new IntegrationError(
+    `${what}${often} (last h = ${h.toExponential(2)}): a concentration diverges or a rate law is not finite`,
+    t,
+    q >= 0 ? q : undefined,
+  );
+}
+
 /** Zero a stats record in place. */
 export function clearStats(s: StepperStats): void {
   s.steps = s.rejected = s.rhsEvals = s.jacEvals = s.singular = s.crossings = 0;
@@ -528,10 +543,7 @@ export class Rosenbrock implements Integrator {
       let resume = 0;
       if (errNorm <= 1 && tr) {
         if (tr.crossed(this.ynew)) {
-          this.f.rhs(this.ynew, this.rhsBuf);
-          this.stats.rhsEvals++;
-          const guess = tr.firstFlip(x, this.f0, this.ynew, this.rhsBuf, h, this.prev, true);
-          const hc = tr.locate(h, x, this.ynew, trial, 1e-10 * h, guess);
+          const hc = this.locateCrossing(tr, x, h, trial);
           if (hc < h) {
             resume = h;
             h = hc;
@@ -561,14 +573,9 @@ export class Rosenbrock implements Integrator {
         if (tr) {
           if (switched) {
             this.stats.crossings++;
-            tr.freeze(x);
-            tr.afterCrossing(h, span);
             ctl.start();
-          } else if (tr.crossed(x)) {
-            // The clip at zero flipped a switch (g = X.p − X.m from −1e-15 to 0): refreeze.
-            tr.freeze(x);
-            switched = true;
-          } else tr.calm();
+          }
+          switched = tr.accepted(this.ynew, x, switched, h, span);
         }
         this.report(onStep, t, x, xOut);
         const fac = ctl.accepted(h, errNorm);
@@ -589,16 +596,21 @@ export class Rosenbrock implements Integrator {
     if (memo) memo.h = Math.min(firstAccepted, this.hmax);
   }
 
+  /**
+   * The step size, at most h, that ends just past the earliest crossing of the step of size h
+   * now in ynew (switches.ts): the cubic Hermite interpolant (one more rate evaluation, at ynew)
+   * gives the first guess, trial steps the crossing.
+   */
+  private locateCrossing(tr: SwitchTracker, x: Float64Array, h: number, trial: (h: number) => Float64Array | undefined): number {
+    this.f.rhs(this.ynew, this.rhsBuf);
+    this.stats.rhsEvals++;
+    const guess = tr.firstFlip(x, this.f0, this.ynew, this.rhsBuf, h, this.prev, true);
+    return tr.locate(h, x, this.ynew, trial, 1e-10 * h, guess);
+  }
+
   /** The error that ends a run after failed attempts (too many in a row, a step too small, or one fixed step), naming the first non-finite species. */
   private failure(singular: boolean, t: number, h: number, attempts: number): IntegrationError {
-    const { ynew, u } = this;
-    let q = -1;
-    for (const v of [ynew, ...u]) {
-      q = v.findIndex((z) => !Number.isFinite(z));
-      if (q >= 0) break;
-    }
-    const what = `${singular ? "the matrix I/(γh) − J was singular" : "the step gave non-finite values"}${attempts > 1 ? ` in ${attempts} attempts in a row` : ""}`;
-    return new IntegrationError(`${what} (last h = ${h.toExponential(2)}): a concentration diverges or a rate law is not finite`, t, q >= 0 ? q : undefined);
+    return failedAttempts(singular ? "the matrix I/(γh) − J was singular" : "the step gave non-finite values", t, h, attempts, [this.ynew, ...this.u]);
   }
 
   private factoredH = NaN;
@@ -655,10 +667,7 @@ export class Rosenbrock implements Integrator {
         let hc = hh;
         const found = tr?.crossed(this.ynew) ?? false;
         if (found) {
-          this.f.rhs(this.ynew, this.rhsBuf);
-          this.stats.rhsEvals++;
-          const guess = tr!.firstFlip(x, this.f0, this.ynew, this.rhsBuf, hh, this.prev, true);
-          hc = tr!.locate(hh, x, this.ynew, trial, 1e-10 * hh, guess);
+          hc = this.locateCrossing(tr!, x, hh, trial);
           const ec = this.attempt(x, hc, false, false);
           // A step to the crossing that fails (a singular matrix at that h) falls back to the whole step.
           if (ec >= 0 && Number.isFinite(ec)) e = ec;
@@ -673,15 +682,12 @@ export class Rosenbrock implements Integrator {
         this.accept();
         // After a crossing (also one at the very end of the step, or one the clip at zero made):
         // refreeze, and a fresh Jacobian for the new branch.
-        const flipped = found || (tr?.crossed(x) ?? false);
-        if (flipped) {
-          if (found) this.stats.crossings++;
-          tr!.freeze(x);
-          if (found) tr!.afterCrossing(hc, t1 - t0);
+        if (found) this.stats.crossings++;
+        if (tr?.accepted(this.ynew, x, found, hc, t1 - t0)) {
           this.f.jac(x, this.jv, undefined);
           this.stats.jacEvals++;
           this.factoredH = NaN;
-        } else tr?.calm();
+        }
         if (hc === hh) break;
         done += hc;
       }

@@ -114,8 +114,6 @@ export function findSwitches(laws: Iterable<IRExpr>, params: Float64Array): Swit
  * see whether a step crossed one, and locate the earliest crossing.
  */
 export class SwitchTracker {
-  /** Crossings located (diagnostics, tests). */
-  crossings = 0;
   /** Switches left live because they flipped in ever tinier steps (sliding). */
   private readonly chatter: Uint8Array;
   private tinyInRow = 0;
@@ -270,28 +268,43 @@ export class SwitchTracker {
         side = -1;
       }
     }
-    this.crossings++;
     return hi;
   }
 
   /**
-   * After a located crossing at step `hi` of an interval of length `span`: a switch that keeps
-   * flipping within ever tinier steps slides along its surface; leave the ones that flipped
-   * live for the rest of the interval, so the integration goes on (as without location).
+   * After an accepted step of size h (of an interval of length `span`) that ended at `end`,
+   * now x (x is `end` clipped at zero): refreeze when a crossing was `located`, or when the clip
+   * at zero flipped a switch (g = X.p − X.m from −1e-15 to 0). Returns whether the switches
+   * changed (the caller then evaluates f and the Jacobian afresh).
+   *
+   * A switch that keeps flipping within ever tinier steps slides along its surface: after
+   * CHATTER_CROSSINGS located crossings in a row, each under 1e-9 of the interval, the
+   * switches of the last one stay live for the rest of the interval (as without location).
    */
-  afterCrossing(hi: number, span: number): void {
-    this.tinyInRow = hi < 1e-9 * span ? this.tinyInRow + 1 : 0;
-    if (this.tinyInRow < CHATTER_CROSSINGS) return;
-    // The switches of the last located crossing (the modes are already refrozen, so they cannot tell).
-    for (const j of this.lastFlipped) {
-      this.chatter[j] = 1;
-      this.sw.mode[j] = LIVE;
+  accepted(end: Float64Array, x: Float64Array, located: boolean, h: number, span: number): boolean {
+    if (!located) {
+      this.tinyInRow = 0;
+      if (!this.clipped(end) || !this.crossed(x)) return false;
+      this.freeze(x);
+      return true;
     }
-    this.tinyInRow = 0;
+    this.freeze(x);
+    this.tinyInRow = h < 1e-9 * span ? this.tinyInRow + 1 : 0;
+    if (this.tinyInRow >= CHATTER_CROSSINGS) {
+      // The switches of the last located crossing (the modes are already refrozen, so they cannot tell).
+      for (const j of this.lastFlipped) {
+        this.chatter[j] = 1;
+        this.sw.mode[j] = LIVE;
+      }
+      this.tinyInRow = 0;
+    }
+    return true;
   }
 
-  /** An accepted step without a crossing: the tiny crossings, if any, were not in a row. */
-  calm(): void {
-    this.tinyInRow = 0;
+  /** Some species a switch reads went below zero at `end` (so the clip may have moved a switch). */
+  private clipped(end: Float64Array): boolean {
+    const deps = this.sw.deps;
+    for (let i = 0; i < deps.length; i++) if (end[deps[i]!]! < 0) return true;
+    return false;
   }
 }

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
-import { checkpointProblem, type Checkpoint } from "../train/checkpoint.js";
+import { parseCheckpoint, type Checkpoint } from "../train/checkpoint.js";
 import { compileFile, type CompileResult } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { train, prepare, SIMULATOR_REVISION, type Prepared, type TrainResult, type TrainOptions } from "../train/trainer.js";
@@ -70,12 +70,8 @@ export function checkpointFile(dir: string, key: string): string {
 /** The checkpoint in this file, if it holds a readable one. */
 function readCheckpoint(path: string): Checkpoint | undefined {
   if (!existsSync(path)) return undefined;
-  try {
-    const v: unknown = JSON.parse(readFileSync(path, "utf8"));
-    return checkpointProblem(v) ? undefined : (v as Checkpoint);
-  } catch {
-    return undefined;
-  }
+  const cp = parseCheckpoint(readFileSync(path, "utf8"));
+  return typeof cp === "string" ? undefined : cp;
 }
 
 /** Hash of a compile's sources, by display name, in name order, and of the simulator's revision. */

@@ -62,8 +62,19 @@ export function runIdentity(ir: CRN, protocol: Protocol, solver: Record<string, 
   return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
 }
 
+/** The checkpoint in `text`, or why it is none ("not a crnnc checkpoint (not JSON)", ...). */
+export function parseCheckpoint(text: string): Checkpoint | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return "not a crnnc checkpoint (not JSON)";
+  }
+  return checkpointProblem(v) ?? (v as Checkpoint);
+}
+
 /** Why `v` is not a checkpoint of this format (undefined if it is one). */
-export function checkpointProblem(v: unknown): string | undefined {
+function checkpointProblem(v: unknown): string | undefined {
   const c = v as Partial<Checkpoint> | null;
   if (!c || typeof c !== "object" || c.format !== CHECKPOINT_FORMAT) return "not a crnnc checkpoint";
   if (c.version !== CHECKPOINT_VERSION) return `checkpoint format version ${String(c.version)}, this crnnc reads version ${CHECKPOINT_VERSION}`;

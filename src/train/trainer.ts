@@ -273,7 +273,8 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
   const every = opts.checkpoint?.every;
   const seconds = opts.checkpoint?.seconds;
   let lastCheckpoint = performance.now();
-  let railsNoted = false;
+  // With annihilation the rails stay near 1: nothing to say.
+  let railsNoted = Boolean(trainParam(ir, "annihilate"));
   let stopped: TrainResult["stopped"];
   let k: number;
   for (k = first; k <= iterations; k++) {
@@ -296,7 +297,7 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
     }
     if (isEvaluation(protocol, k)) {
       last = evaluate(k, k * T);
-      if (!railsNoted && !trainParam(ir, "annihilate")) railsNoted = noteRails(net, ir, x, opts.onNote);
+      if (!railsNoted) railsNoted = noteRails(net, ir, x, opts.onNote);
     }
     if (opts.checkpoint) {
       const now = performance.now();
