@@ -32,7 +32,7 @@ export interface CompileOptions {
   target?: string;
   /** Override the train block's seed. */
   seed?: number;
-  /** Switch rail annihilation on at this rate (overrides the train block). */
+  /** Rail annihilation at this rate, 0 = off (overrides the train block and the default, 1). */
   annihilate?: number;
   /** Override the number of training iterations recorded in the IR. */
   iterations?: number;
@@ -205,7 +205,7 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
     if (train) {
       const eta = train.settings.eta;
       if (eta.set || !plan.overrides.has("eta")) overrides.set("eta", { value: eta.value, ...(eta.span ? { span: eta.span } : {}), owner: "train" });
-      if (ann !== undefined) overrides.set("k_ann", { value: ann.value, ...(ann.span ? { span: ann.span } : {}), owner: "train" });
+      overrides.set("k_ann", { value: ann!.value, ...(ann!.span ? { span: ann!.span } : {}), owner: "train" });
     }
     const params = new ParamTable(sink, overrides);
     const period = train ? params.protocol("T", train.settings.period.value, train.settings.period.span, "train") : undefined;

@@ -30,7 +30,7 @@ import { paramsInExpr } from "../src/ir/queries.js";
 
 const SOURCE = `import std/smooth_relu
 network fig4 { input 1  dense 2 smooth_relu(h: 1)  dense 1 smooth_relu(h: 1)  rate k_div = 20 }
-train fig4 on sine { eta 0.005 }
+train fig4 on sine { eta 0.005  annihilate 0 }
 `;
 
 // Templates the reactions come from (Origin.template).

@@ -92,7 +92,11 @@ export function formatInfo(ir: CRN): string {
     if (shift !== undefined || scale !== undefined) out.push(`  features           x → (x + ${shift ?? 0}) · ${scale ?? 1}`);
     if (t.noise) out.push(`  noise              ε = ${t.noise.epsilon}, t0 = ${t.noise.resample}, t1 = ${t.noise.hold}, on ${t.noise.on.join(", ")}`);
     const ann = trainParam(ir, "annihilate");
-    if (ann) out.push(`  rail annihilation  on, rate ${ann}`);
+    out.push(
+      ann
+        ? `  rail annihilation  on, rate ${ann} (W.p + W.m -> 0; not in the paper — \`annihilate 0\` gives the paper's construction)`
+        : "  rail annihilation  off (`annihilate 0`: the paper's construction; rails grow without bound, deeper networks may blow up)",
+    );
   }
   return out.join("\n") + "\n";
 }

@@ -60,7 +60,7 @@ Options:
   --target NAME      the crn, network or train block to compile when FILE has several
                      (a train block is named by its network)
   --seed N           seed for the initial weights (overrides the train block's seed)
-  --annihilate RATE  add rail annihilation W.p + W.m -> 0 at RATE (off by default, as in the paper)
+  --annihilate RATE  rail annihilation W.p + W.m -> 0 at RATE (default 1; 0 = off, the paper's construction)
   --check, --write   fmt: list the files that are not formatted / rewrite them in place
 
 Options of sim:

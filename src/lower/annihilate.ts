@@ -1,6 +1,7 @@
-// Optional rail annihilation (off by default; not in the paper): W.p + W.m -> 0 for every
-// weight and bias. The update CRN only ever produces into both rails, so without it the rails
-// grow without bound while their difference, the weight, is unchanged by this reaction.
+// Rail annihilation (on by default at rate 1; not in the paper, `annihilate 0` turns it off):
+// W.p + W.m -> 0 for every weight and bias. The update CRN only ever produces into both rails,
+// so without it the rails grow without bound while their difference, the weight, is unchanged
+// by this reaction.
 //
 //   W0_1_0_p + W0_1_0_m -> 0 @ k_ann
 

@@ -421,7 +421,7 @@ function noteRails(net: NetworkLayout, ir: CRN, x: Float64Array, onNote: ((m: st
   for (const group of [net.wp, net.wm, net.bp, net.bm]) for (const idx of group) for (const q of idx) if (worst < 0 || x[q]! > x[worst]!) worst = q;
   if (worst < 0 || !(x[worst]! > RAIL_NOTE)) return false;
   onNote?.(
-    `the weight rails have grown to ${x[worst]!.toExponential(1)} (${ir.species[worst]!.id}) while the weights stay O(1); noise acts on each rail, and deeper networks blow up this way — \`annihilate 1\` in the train block (or --annihilate 1) adds W.p + W.m -> 0 and bounds them without changing w (docs/results.md)`,
+    `the weight rails have grown to ${x[worst]!.toExponential(1)} (${ir.species[worst]!.id}) while the weights stay O(1); noise acts on each rail, and deeper networks blow up this way — rail annihilation (the default, \`annihilate 1\`; this run has it off, as in the paper) adds W.p + W.m -> 0 and bounds them without changing w: drop \`annihilate 0\` or pass --annihilate 1 (docs/results.md)`,
   );
   return true;
 }
