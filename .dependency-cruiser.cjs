@@ -25,6 +25,8 @@ const MAP = {
   // The driver (src/compile.ts) and the library conveniences (src/library.ts) are stages too.
   compile: ["syntax", "load", "check", "lower", "passes", "diagnostics", "ir", "util"],
   library: ["train", "data", "ir", "util"],
+  // SBML models as the Test Suite and users run them: read (backends/sbml), simulate (sim).
+  sbml: ["backends", "sim", "diagnostics", "ir", "util"],
   sweep: ["compile", "train", "sim", "passes", "data", "diagnostics", "plot", "ir", "util", "version"],
   cli: ["*"],
   index: ["*"],

@@ -24,6 +24,7 @@ export { trainer, prepare, chooseReadout, type TrainOptions, type TrainResult, t
 export { makeProtocol, sampleSequence, type ProtocolOptions } from "./train/protocol.js";
 export type { Protocol, SampleOrder } from "./ir/protocol.js";
 export { withParameters, paramValues, rateConstant, trainParam } from "./ir/parameters.js";
+export { simulateSbml, type SbmlSimOptions, type SbmlSimResult } from "./sbml/run.js";
 export { simulate, toSteadyState, makeIntegrator, type SimulateOptions, type Trajectory } from "./sim/simulate.js";
 export { compileModel, setParameters } from "./sim/model.js";
 export { Engine } from "./sim/engine.js";
