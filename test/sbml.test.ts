@@ -2,8 +2,8 @@
 // fixture, the text crnnc writes itself is what libSBML writes, round trips IR → SBML → read
 // back → simulate, golden files, bad inputs, speed.
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync, writeFileSync, existsSync, mkdtempSync } from "node:fs";
-import { resolve, relative, join } from "node:path";
+import { readFileSync, writeFileSync, existsSync, mkdtempSync } from "node:fs";
+import { resolve, join } from "node:path";
 import { tmpdir } from "node:os";
 import { compileFile } from "../src/compile.js";
 import { emitSbml } from "../src/backends/sbml/emit.js";
@@ -16,56 +16,18 @@ import { readSbml } from "../src/backends/sbml/read.js";
 import { simulate } from "../src/sim/simulate.js";
 import { train } from "../src/library.js";
 import { runSchedule } from "../src/train/trainer.js";
-import { makeProtocol } from "../src/train/protocol.js";
 import type { CRN } from "../src/ir/types.js";
-import type { Protocol } from "../src/ir/protocol.js";
-import { loadDataset } from "../src/data/datasets.js";
-import { ROOT, runCli, mustCompile } from "./helpers.js";
+import { ROOT, runCli } from "./helpers.js";
+import { SBML_INPUTS, compileRel, cyclic, shortSchedule } from "./sbml-inputs.js";
 
 const update = process.env["UPDATE_GOLDEN"] === "1";
 const FIX = resolve(ROOT, "test/fixtures");
-const inputs = [
-  ...readdirSync(resolve(ROOT, "examples"))
-    .filter((f) => f.endsWith(".crnn"))
-    .map((f) => `examples/${f}`),
-  ...readdirSync(FIX)
-    .filter((c) => existsSync(resolve(FIX, c, "input.crnn")))
-    .map((c) => `test/fixtures/${c}/input.crnn`),
-];
-const compileRel = (f: string): CRN => {
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    const r = compileFile(f);
-    if (!r.ir) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
-    return r.ir;
-  } finally {
-    process.chdir(cwd);
-  }
-};
+const inputs = SBML_INPUTS;
 const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(a[i]!), Math.abs(b[i]!), 1e-12));
   return m;
 };
-
-/** The schedule the CLI writes: the cyclic order over the train block's dataset (none if it is not bundled). */
-function cyclic(ir: CRN, cut = Infinity): { protocol?: Protocol } {
-  if (!ir.train) return {};
-  try {
-    const d = loadDataset(ir.train.dataset, ir.train.split, ir.train.seed);
-    return { protocol: makeProtocol(ir, d.train.length > cut ? { ...d, train: d.train.slice(0, cut) } : d, { order: "cyclic" }) };
-  } catch {
-    return {}; // not bundled: the CLI warns and writes no schedule
-  }
-}
-
-/**
- * libSBML's check of a 1000-sample schedule takes most of a minute; the schedule's structure
- * (one event, piecewise per species) does not depend on its length, so large datasets are
- * checked with their first 40 training samples (the full MNIST file is checked by bench/sbml.mjs).
- */
-const shortSchedule = (ir: CRN) => cyclic(ir, 40);
 
 describe("SBML consistency (libSBML, all categories, units included)", () => {
   for (const f of inputs)
@@ -297,38 +259,42 @@ describe("CLI", () => {
     expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/q\s+2\.0000/);
   });
-  it("unsupported content: a rate rule, a Michaelis–Menten law", async () => {
+  it("what crnnc does not simulate is refused, located and named: an algebraic rule, a fast reaction, the delay csymbol", async () => {
     const xml = await emitSbml(compileRel("examples/divide.crnn"));
-    const rule = join(dir, "rule.xml");
-    writeFileSync(
-      rule,
-      xml.replace(
-        "<listOfReactions>",
-        '<listOfRules><rateRule variable="a"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>1</cn></math></rateRule></listOfRules>\n    <listOfReactions>',
-      ),
-    );
-    let r = await runCli(["sim", rule]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/E0702.*rule for `a`/);
-    const mm = join(dir, "mm.xml");
-    const i = xml.indexOf("<kineticLaw>");
-    const j = xml.indexOf("</kineticLaw>") + "</kineticLaw>".length;
-    writeFileSync(
-      mm,
-      xml.slice(0, i) +
-        '<kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><divide/><apply><times/><ci>cell</ci><ci>k</ci><ci>a</ci></apply><apply><plus/><ci>k</ci><ci>a</ci></apply></apply></math></kineticLaw>' +
-        xml.slice(j),
-    );
-    r = await runCli(["sim", mm]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/E0702.*reaction `r0`.*not mass action/);
+    const cases: [string, string, RegExp][] = [
+      [
+        "algebraic.xml",
+        xml.replace(
+          "<listOfReactions>",
+          '<listOfRules><algebraicRule><math xmlns="http://www.w3.org/1998/Math/MathML"><ci>a</ci></math></algebraicRule></listOfRules>\n    <listOfReactions>',
+        ),
+        /algebraic\.xml:\d+:\d+: error\[E0702\]: .*an algebraic rule is outside what crnnc reads/,
+      ],
+      ["fast.xml", xml.replace(/(<reaction [^>]*)fast="false"/, '$1fast="true"').replace(/(<reaction )(?![^>]*fast=)/, '$1fast="true" '), /E0702.*the fast reaction `r0`/],
+      [
+        "delay.xml",
+        xml.replace(
+          /<kineticLaw\b[\s\S]*?<\/kineticLaw>/,
+          '<kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay"> delay </csymbol><ci>a</ci><cn>1</cn></apply></math></kineticLaw>',
+        ),
+        /E0702.*the csymbol delay/,
+      ],
+    ];
+    for (const [name, text, want] of cases) {
+      expect(text, name).not.toBe(xml);
+      const f = join(dir, name);
+      writeFileSync(f, text);
+      const r = await runCli(["sim", f]);
+      expect(r.code, name).toBe(1);
+      expect(r.stderr, name).toMatch(want);
+    }
   });
   it("malformed and missing files", async () => {
     const bad = join(dir, "bad.xml");
     writeFileSync(bad, "<?xml version='1.0'?><sbml><model");
     let r = await runCli(["sim", bad]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/E0701.*not readable SBML/);
+    expect(r.stderr).toMatch(/E0701.*not well-formed XML/);
     r = await runCli(["validate", bad]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error/);
@@ -372,5 +338,3 @@ describe("speed", () => {
     expect(ms).toBeLessThan(2000);
   }, 60000);
 });
-void mustCompile;
-void relative;

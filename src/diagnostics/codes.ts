@@ -51,13 +51,15 @@ export const codes = {
   E0501: "rate law refers to an unknown name",
   // SBML read-back
   E0701: "malformed SBML (not XML, or not readable as SBML)",
-  E0702: "unsupported SBML element (outside the mass-action subset crnnc reads)",
+  E0702: "unsupported SBML construct (outside the ODE meaning crnnc simulates)",
   // warnings
   W0601: "unused species",
   W0602: "not a pure mass-action network",
   W0603: "unused definition",
   W0604: "setting has no effect here",
   W0605: "reaction changes nothing",
+  W0606: "a name is written differently in SBML and Antimony (another tool would read it as something else)",
+  W0701: "SBML element left out of the simulation (a constraint, a rule or trigger without math)",
 } as const;
 
 export type Code = keyof typeof codes;

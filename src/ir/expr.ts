@@ -32,15 +32,54 @@ export const FUNCTIONS = {
   step: { min: 1, max: 1, doc: "step(x): 1 if x ≥ 0, else 0" },
   piecewise: { min: 3, max: Infinity, odd: true, doc: "piecewise(a, c, ..., otherwise): the first value whose condition holds (is not 0), else the last" },
 } as const satisfies Record<string, FunctionInfo>;
-export type FnName = keyof typeof FUNCTIONS;
 
-export function isFunction(name: string): name is FnName {
+/**
+ * Functions an imported model's math needs (SBML's MathML) that the .crnn language does not
+ * offer: logic, trigonometry, rounding. The IR carries them, the simulator evaluates and
+ * differentiates them; the SBML reader maps the rest of MathML onto these (sec x = 1/cos x).
+ */
+export const MODEL_FUNCTIONS = {
+  and: { min: 1, max: Infinity, doc: "and(a, ...): 1 if every argument holds, else 0" },
+  or: { min: 1, max: Infinity, doc: "or(a, ...): 1 if some argument holds, else 0" },
+  xor: { min: 1, max: Infinity, doc: "xor(a, ...): 1 if an odd number of arguments hold, else 0" },
+  not: { min: 1, max: 1, doc: "not(a): 1 if a does not hold, else 0" },
+  sin: { min: 1, max: 1, doc: "sin(x)" },
+  cos: { min: 1, max: 1, doc: "cos(x)" },
+  tan: { min: 1, max: 1, doc: "tan(x)" },
+  sinh: { min: 1, max: 1, doc: "sinh(x)" },
+  cosh: { min: 1, max: 1, doc: "cosh(x)" },
+  tanh: { min: 1, max: 1, doc: "tanh(x)" },
+  asin: { min: 1, max: 1, doc: "asin(x)" },
+  acos: { min: 1, max: 1, doc: "acos(x)" },
+  atan: { min: 1, max: 1, doc: "atan(x)" },
+  asinh: { min: 1, max: 1, doc: "asinh(x)" },
+  acosh: { min: 1, max: 1, doc: "acosh(x)" },
+  atanh: { min: 1, max: 1, doc: "atanh(x)" },
+  floor: { min: 1, max: 1, doc: "floor(x)" },
+  ceil: { min: 1, max: 1, doc: "ceil(x)" },
+  /** Γ(x + 1): x! for a natural x, as SBML's factorial. */
+  factorial: { min: 1, max: 1, doc: "factorial(x): x!" },
+  /** a − b·trunc(a/b), the sign of a (SBML L3V2 rem, C's fmod). */
+  rem: { min: 2, max: 2, doc: "rem(a, b): the remainder of a / b, with a's sign" },
+  /** trunc(a / b) (SBML L3V2 quotient). */
+  quotient: { min: 2, max: 2, doc: "quotient(a, b): a / b rounded toward 0" },
+} as const satisfies Record<string, FunctionInfo>;
+
+export type FnName = keyof typeof FUNCTIONS | keyof typeof MODEL_FUNCTIONS;
+
+/** A function of the .crnn language. */
+export function isFunction(name: string): name is keyof typeof FUNCTIONS {
   return Object.hasOwn(FUNCTIONS, name);
+}
+
+/** A function the IR carries (the language's and an imported model's). */
+export function isIRFunction(name: string): name is FnName {
+  return Object.hasOwn(FUNCTIONS, name) || Object.hasOwn(MODEL_FUNCTIONS, name);
 }
 
 /** Why `n` arguments do not fit function `f`, or undefined when they do. */
 export function arityProblem(f: FnName, n: number): string | undefined {
-  const a: FunctionInfo = FUNCTIONS[f];
+  const a: FunctionInfo = f in FUNCTIONS ? FUNCTIONS[f as keyof typeof FUNCTIONS] : MODEL_FUNCTIONS[f as keyof typeof MODEL_FUNCTIONS];
   if (n >= a.min && n <= a.max && (!a.odd || n % 2 === 1)) return undefined;
   if (a.odd) return `\`${f}\` takes an odd number of arguments (value, condition, ..., otherwise), at least ${a.min}; got ${n}`;
   return `\`${f}\` takes ${a.min} argument${a.min === 1 ? "" : "s"}, got ${n}`;
@@ -186,7 +225,60 @@ export function applyFn(f: FnName, x: readonly number[]): number {
       for (let i = 0; i + 1 < x.length; i += 2) if (holds(x[i + 1]!)) return x[i]!;
       return x[x.length - 1]!;
     }
+    case "and":
+      return x.every(holds) ? 1 : 0;
+    case "or":
+      return x.some(holds) ? 1 : 0;
+    case "xor":
+      return x.filter(holds).length % 2;
+    case "not":
+      return holds(x[0]!) ? 0 : 1;
+    case "sin":
+    case "cos":
+    case "tan":
+    case "sinh":
+    case "cosh":
+    case "tanh":
+    case "asin":
+    case "acos":
+    case "atan":
+    case "asinh":
+    case "acosh":
+    case "atanh":
+    case "floor":
+    case "ceil":
+      return Math[f](x[0]!);
+    case "factorial":
+      return factorial(x[0]!);
+    case "rem":
+      return x[0]! % x[1]!;
+    case "quotient":
+      return Math.trunc(x[0]! / x[1]!);
   }
+}
+
+/** x! for natural x (exact up to 170!), Γ(x + 1) by Lanczos otherwise. */
+export function factorial(x: number): number {
+  if (Number.isInteger(x) && x >= 0) {
+    if (x > 170) return Infinity;
+    let r = 1;
+    for (let i = 2; i <= x; i++) r *= i;
+    return r;
+  }
+  return gamma(x + 1);
+}
+
+const LANCZOS = [
+  0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+function gamma(z: number): number {
+  if (z < 0.5) return Math.PI / (Math.sin(Math.PI * z) * gamma(1 - z));
+  z -= 1;
+  let a = LANCZOS[0]!;
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
+  return Math.sqrt(2 * Math.PI) * t ** (z + 0.5) * Math.exp(-t) * a;
 }
 
 /** Operator precedence as the .crnn grammar parses it (higher binds tighter; unary minus is 4). */
@@ -241,7 +333,7 @@ export function exprFromTree<L>(t: unknown, leaf: (x: unknown) => L | undefined)
     const xs = args as Expr<L>[];
     if (op === "neg" && xs.length === 1) return { k: "neg", a: xs[0]! };
     if (typeof op === "string" && op in PREC && xs.length === 2) return { k: "bin", op: op as BinaryOp, a: xs[0]!, b: xs[1]! };
-    if (typeof op === "string" && isFunction(op) && !arityProblem(op, xs.length)) return { k: "fn", f: op, args: xs };
+    if (typeof op === "string" && isIRFunction(op) && !arityProblem(op, xs.length)) return { k: "fn", f: op, args: xs };
     return undefined;
   }
   return leaf(t);

@@ -47,7 +47,7 @@ export interface Species {
 export interface Term {
   /** Species index. */
   s: number;
-  /** Stoichiometric coefficient, a positive integer. */
+  /** Stoichiometric coefficient, a positive integer (an imported model's rate-law reaction: any positive number). */
   n: number;
 }
 
@@ -168,6 +168,44 @@ export interface TrainSettings {
   params: { eta: number; period: number; annihilate?: number };
 }
 
+/** What an event changes: a state variable (a species' amount, a rate-ruled size or value) or a parameter. */
+export type EventTarget = { k: "species"; s: number } | { k: "param"; p: number };
+
+/**
+ * An SBML event of an imported model (SBML L3V2 §4.12): when `trigger` turns from false to
+ * true (≠ 0 is true), its assignments run after `delay`, with the values of the trigger time
+ * if `useValuesFromTriggerTime`; of events due at once, the higher `priority` runs first.
+ */
+export interface IREvent {
+  id: string;
+  trigger: IRExpr;
+  /** The trigger's value just before t = 0: false lets an event fire at t = 0. */
+  initialValue: boolean;
+  /** false: a delayed assignment is dropped if the trigger turns false before it runs. */
+  persistent: boolean;
+  delay?: IRExpr;
+  priority?: IRExpr;
+  useValuesFromTriggerTime: boolean;
+  /** `scale` multiplies the value (a species' concentration × its compartment's size = its amount). */
+  assignments: { target: EventTarget; value: IRExpr; scale?: IRExpr }[];
+}
+
+/**
+ * An imported model's meaning beyond reactions (SBML): the state is every species' *amount*
+ * (plus sizes and values that rate rules change, and time when the math reads it); rate laws
+ * are in amount per time; nothing is clipped at zero. `symbols` says how each SBML id's value
+ * follows from the state — a species' concentration is its amount over its compartment's size —
+ * for output; `events` change the state or parameters at their times.
+ */
+export interface ImportedModel {
+  symbols: { id: string; kind: "species" | "compartment" | "parameter"; value: IRExpr; amount?: IRExpr; size?: IRExpr; onlySubstance?: boolean }[];
+  events: IREvent[];
+  /** The species index that holds time (d/dt = 1), when the model's math reads time. */
+  time?: number;
+  /** Some state may be negative (a rate rule, an event, a negative value): no clip at zero. */
+  signed: boolean;
+}
+
 export interface CRN {
   /** What the source defined: a raw `crn`, a `network` (forward CRN only), or a `train` (all three). */
   kind: "crn" | "network" | "train";
@@ -181,4 +219,6 @@ export interface CRN {
   /** Layer sizes and activations (networks only), input layer first. */
   layers?: LayerInfo[];
   train?: TrainSettings;
+  /** Set for a model read from SBML that needs more than reactions: see `ImportedModel`. */
+  imported?: ImportedModel;
 }

@@ -14,12 +14,14 @@ export function validateIR(ir: CRN): string[] {
   const n = ir.species.length;
   const np = ir.parameters.length;
   const ids = new Map<string, number>();
+  // An imported model keeps SBML's meaning: values of any sign, any positive stoichiometry in a rate law.
+  const sbml = ir.imported !== undefined;
   ir.species.forEach((s, i) => {
     if (!SBML_ID.test(s.id)) problems.push(`species ${i}: \`${s.id}\` is not a valid SBML id`);
     if (ids.has(s.id)) problems.push(`species ${i}: id \`${s.id}\` repeats species ${ids.get(s.id)}`);
     ids.set(s.id, i);
     if (!ROLES.includes(s.role)) problems.push(`species ${s.id}: unknown role ${s.role}`);
-    if (!(s.init >= 0) || !Number.isFinite(s.init)) problems.push(`species ${s.id}: initial value ${s.init}`);
+    if (!(s.init >= 0 || sbml) || !Number.isFinite(s.init)) problems.push(`species ${s.id}: initial value ${s.init}`);
     if ((s.role === "weight" || s.role === "bias") && (s.rail === undefined || s.layer === undefined || s.index === undefined))
       problems.push(`species ${s.id}: a ${s.role} needs rail, layer and index`);
     if (s.role === "weight" && s.from === undefined) problems.push(`species ${s.id}: a weight needs its source index`);
@@ -50,7 +52,7 @@ export function validateIR(ir: CRN): string[] {
     pids.add(p.id);
     if (!PARAM_ROLES.includes(p.role)) problems.push(`${where}: unknown role ${p.role}`);
     if (!Number.isFinite(p.value)) problems.push(`${where}: value ${p.value}`);
-    else if (p.role === "rate" && p.value < 0) problems.push(`${where}: negative rate constant ${p.value}`);
+    else if (p.role === "rate" && p.value < 0 && !sbml) problems.push(`${where}: negative rate constant ${p.value}`);
     else if (p.role === "protocol" && !(p.value > 0)) problems.push(`${where}: value ${p.value}`);
     if (p.expr) {
       checkExpr(p.expr, where, false);
@@ -67,7 +69,7 @@ export function validateIR(ir: CRN): string[] {
       const seen = new Set<number>();
       for (const t of side) {
         if (!(Number.isInteger(t.s) && t.s >= 0 && t.s < n)) problems.push(`${where}: species index ${t.s} out of range`);
-        if (!(Number.isInteger(t.n) && t.n >= 1)) problems.push(`${where}: coefficient ${t.n}`);
+        if (!((Number.isInteger(t.n) || (sbml && r.rate.kind === "law")) && t.n > 0 && Number.isFinite(t.n))) problems.push(`${where}: coefficient ${t.n}`);
         if (seen.has(t.s)) problems.push(`${where}: species ${ir.species[t.s]?.id} appears twice on one side`);
         seen.add(t.s);
       }
@@ -77,7 +79,7 @@ export function validateIR(ir: CRN): string[] {
       checkExpr(r.rate.k, where, false);
       if (problems.length === before) {
         const k = constValue(r.rate.k, values);
-        if (!(k >= 0 && Number.isFinite(k))) problems.push(`${where}: rate constant ${k}`);
+        if (!((k >= 0 || sbml) && Number.isFinite(k))) problems.push(`${where}: rate constant ${k}`);
       }
     } else if (r.rate.kind === "law") checkExpr(r.rate.expr, where, true);
     else problems.push(`${where}: unknown rate kind`);
@@ -86,6 +88,26 @@ export function validateIR(ir: CRN): string[] {
     const same = r.reactants.length === r.products.length && r.reactants.every((t) => r.products.some((p) => p.s === t.s && p.n === t.n));
     if (same) problems.push(`${where}: reactants and products are the same (the reaction does nothing)`);
   });
+
+  if (ir.imported) {
+    const im = ir.imported;
+    for (const sym of im.symbols) {
+      checkExpr(sym.value, `symbol ${sym.id}`, true);
+      if (sym.amount) checkExpr(sym.amount, `symbol ${sym.id}`, true);
+      if (sym.size) checkExpr(sym.size, `symbol ${sym.id}`, true);
+    }
+    for (const ev of im.events) {
+      const where = `event ${ev.id}`;
+      for (const e of [ev.trigger, ev.delay, ev.priority]) if (e) checkExpr(e, where, true);
+      for (const a of ev.assignments) {
+        checkExpr(a.value, where, true);
+        if (a.scale) checkExpr(a.scale, where, true);
+        const t = a.target;
+        if (t.k === "species" ? !(t.s >= 0 && t.s < n) : !(t.p >= 0 && t.p < np)) problems.push(`${where}: assigns to ${t.k} ${t.k === "species" ? t.s : t.p}`);
+      }
+    }
+    if (im.time !== undefined && !(im.time >= 0 && im.time < n)) problems.push(`imported: time is species ${im.time}`);
+  }
 
   ir.layers?.forEach((l, i) => {
     const a = l.activation;

@@ -7,8 +7,11 @@
 //     →  { ids: ["S1", "S2"], t: [0, 0.1, ...], values: [Float64Array [1.5e-4, 0], ...], diagnostics: [] }
 
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { IRExpr } from "../ir/types.js";
 import { readSbml } from "../backends/sbml/read.js";
-import { simulate, type SolverOptions } from "../sim/simulate.js";
+import type { SolverOptions } from "../sim/simulate.js";
+import { simulateImported } from "../sim/events.js";
+import { compileLaw } from "../sim/law-codegen.js";
 
 export interface SbmlSimOptions extends SolverOptions {
   /** End time; the run starts at 0. */
@@ -17,6 +20,8 @@ export interface SbmlSimOptions extends SolverOptions {
   points: number;
   /** Report these species (or all: "all") as amounts rather than concentrations. */
   amounts?: "all" | ReadonlySet<string>;
+  /** Report these species as concentrations, also one with only substance units (whose value is its amount). */
+  concentrations?: ReadonlySet<string>;
   /** The ids to report, in this order (default: every species). */
   ids?: readonly string[];
 }
@@ -35,23 +40,39 @@ export interface SbmlSimResult {
 
 export async function simulateSbml(xml: string, file: string, opts: SbmlSimOptions): Promise<SbmlSimResult> {
   const r = await readSbml(xml, file);
-  const ids = opts.ids ? [...opts.ids] : (r.ir?.species.map((s) => s.id) ?? []);
-  if (!r.ir) return { ids, t: [], values: [], diagnostics: r.diagnostics };
+  const im = r.ir?.imported;
+  const ids = opts.ids ? [...opts.ids] : (im?.symbols.filter((s) => s.kind === "species").map((s) => s.id) ?? []);
+  if (!r.ir || !im) return { ids, t: [], values: [], diagnostics: r.diagnostics };
   const ir = r.ir;
-  const col = ids.map((id) => ir.species.findIndex((s) => s.id === id));
-  const missing = ids.filter((_, j) => col[j]! < 0);
+  const byId = new Map(im.symbols.map((s) => [s.id, s]));
+  const missing = ids.filter((id) => !byId.has(id));
   if (missing.length)
     return {
       ids,
       t: [],
       values: [],
-      diagnostics: [...r.diagnostics, { code: "E0702", severity: "error", message: `${file}: no species \`${missing.join("`, `")}\` to report` }],
+      diagnostics: [
+        ...r.diagnostics,
+        { code: "E0702", severity: "error", message: `${file}: no species, compartment or parameter \`${missing.join("`, `")}\` to report` },
+      ],
     };
-  const tr = simulate(ir, { ...opts, rtol: opts.rtol ?? 1e-10, atol: opts.atol ?? 1e-14 });
+  // Each column: the symbol's value, or a species' amount when asked for, read with the parameters of its time.
+  const P = Float64Array.from(ir.parameters, (p) => p.value);
+  const columns = ids.map((id) => {
+    const sym = byId.get(id)!;
+    const amount = sym.kind === "species" && (opts.amounts === "all" || opts.amounts?.has(id));
+    const concentration = sym.kind === "species" && sym.onlySubstance && opts.concentrations?.has(id);
+    const e: IRExpr = amount ? sym.amount! : concentration ? { k: "bin", op: "/", a: sym.amount!, b: sym.size! } : sym.value;
+    return compileLaw(e, [], P).rate;
+  });
+  const tr = simulateImported(ir, { ...opts, rtol: opts.rtol ?? 1e-10, atol: opts.atol ?? 1e-14 });
   return {
     ids,
     t: tr.t,
-    values: tr.values.map((x) => Float64Array.from(col, (q) => x[q]!)),
+    values: tr.values.map((x, i) => {
+      if (tr.params) P.set(tr.params[i]!);
+      return Float64Array.from(columns, (f) => f(x));
+    }),
     diagnostics: r.diagnostics,
     ...(tr.stopped ? { stopped: { message: tr.stopped.message, time: tr.stopped.time } } : {}),
   };

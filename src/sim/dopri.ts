@@ -185,8 +185,8 @@ export class DormandPrince implements Integrator {
         let clipped = false;
         for (let q = 0; q < n; q++) {
           const v = ynew[q]!;
-          if (v < 0) clipped = true;
-          x[q] = v > 0 ? v : 0;
+          if (v < 0 && md.clip) clipped = true;
+          x[q] = v > 0 || !md.clip ? v : 0;
         }
         if (tr) {
           if (switched) {

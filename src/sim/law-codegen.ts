@@ -14,7 +14,7 @@
 // Derivatives: min/max take the branch's derivative, step and comparisons have none,
 // piecewise the chosen piece's.
 
-import { isLeaf } from "../ir/expr.js";
+import { factorial, isLeaf } from "../ir/expr.js";
 import type { IRExpr } from "../ir/types.js";
 
 export interface CompiledLaw {
@@ -28,6 +28,22 @@ interface Val {
   /** Derivative per dependency: an expression, or "0" when it is identically zero. */
   d: string[];
 }
+
+/** f'(a) of the smooth one-argument functions, as code over `a` and the value `v` = f(a). */
+const SLOPES: Record<string, (a: string, v: string) => string> = {
+  sin: (a) => `Math.cos(${a})`,
+  cos: (a) => `-Math.sin(${a})`,
+  tan: (_, v) => `1+${v}*${v}`,
+  sinh: (a) => `Math.cosh(${a})`,
+  cosh: (a) => `Math.sinh(${a})`,
+  tanh: (_, v) => `1-${v}*${v}`,
+  asin: (a) => `1/Math.sqrt(1-${a}*${a})`,
+  acos: (a) => `-1/Math.sqrt(1-${a}*${a})`,
+  atan: (a) => `1/(1+${a}*${a})`,
+  asinh: (a) => `1/Math.sqrt(${a}*${a}+1)`,
+  acosh: (a) => `1/Math.sqrt(${a}*${a}-1)`,
+  atanh: (a) => `1/(1-${a}*${a})`,
+};
 
 const lit = (v: number): string => (Object.is(v, -0) ? "(-0)" : `(${v})`);
 
@@ -46,10 +62,18 @@ export function compileLaw(e: IRExpr, deps: readonly number[], p: Float64Array =
   const gradBody = generate(e, deps, true, sw?.index);
   const M = sw?.mode ?? new Uint8Array(0);
 
-  const rate = new Function("p", "M", `return function law(x){${rateBody.lines.join("")}return ${rateBody.out.v};};`)(p, M) as CompiledLaw["rate"];
+  const rate = new Function("p", "M", "F", `return function law(x){${rateBody.lines.join("")}return ${rateBody.out.v};};`)(
+    p,
+    M,
+    factorial,
+  ) as CompiledLaw["rate"];
   const set = gradBody.out.d.map((d, i) => `g[${i}]=${d};`).join("");
 
-  const grad = new Function("p", "M", `return function lawGrad(x,g){${gradBody.lines.join("")}${set}return ${gradBody.out.v};};`)(p, M) as CompiledLaw["grad"];
+  const grad = new Function("p", "M", "F", `return function lawGrad(x,g){${gradBody.lines.join("")}${set}return ${gradBody.out.v};};`)(
+    p,
+    M,
+    factorial,
+  ) as CompiledLaw["grad"];
   return { rate, grad };
 }
 
@@ -166,6 +190,34 @@ function generate(root: IRExpr, deps: readonly number[], withGrad: boolean, swit
               return out;
             };
             return { v: bind(pick((x) => x.v)), d: grads((i) => (args.every((x, j) => j % 2 === 1 || x.d[i] === "0") ? "0" : pick((x) => x.d[i]!))) };
+          }
+          // Logic and rounding: piecewise constant, no derivative.
+          case "and":
+            return { v: bind(`(${args.map((x) => `(${x.v}?1:0)`).join("&")})`), d: zero() };
+          case "or":
+            return { v: bind(`(${args.map((x) => `(${x.v}?1:0)`).join("|")})`), d: zero() };
+          case "xor":
+            return { v: bind(`(${args.map((x) => `(${x.v}?1:0)`).join("^")})`), d: zero() };
+          case "not":
+            return { v: bind(`(${a.v}?0:1)`), d: zero() };
+          case "floor":
+          case "ceil":
+            return { v: bind(`Math.${e.f}(${a.v})`), d: zero() };
+          case "quotient":
+            return { v: bind(`Math.trunc(${a.v}/${args[1]!.v})`), d: zero() };
+          case "factorial":
+            return { v: bind(`F(${a.v})`), d: zero() };
+          case "rem": {
+            // a − b·trunc(a/b): ∂/∂a = 1, ∂/∂b = −trunc(a/b).
+            const b = args[1]!;
+            const v = bind(`${a.v}%${b.v}`);
+            return { v, d: grads((i) => (ad(i) === "0" && b.d[i] === "0" ? "0" : `${ad(i)}-Math.trunc(${a.v}/${b.v})*${b.d[i]}`)) };
+          }
+          default: {
+            // One-argument smooth functions: f(a) and f'(a)·a'.
+            const v = bind(`Math.${e.f}(${a.v})`);
+            const slope = SLOPES[e.f]!(a.v, v);
+            return { v, d: grads((i) => (ad(i) === "0" ? "0" : `(${slope})*${ad(i)}`)) };
           }
         }
       }

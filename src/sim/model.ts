@@ -53,8 +53,10 @@ export interface CompiledModel {
   isLaw: Uint8Array;
   /** Scratch for reaction rates. */
   v: Float64Array;
-  /** The rate laws' switches (step, comparisons, max/min/abs kinks), which the integrators locate; absent when there are none. */
+  /** The rate laws' switches (step, comparisons, max/min/abs kinks) and an imported model's event triggers, which the integrators locate; absent when there are none. */
   switches?: SwitchSet;
+  /** Accepted steps clip concentrations at zero (Rosenbrock.accept); not for an imported model, whose values may be negative. */
+  clip: boolean;
 }
 
 export interface ModelOptions {
@@ -172,7 +174,7 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     }
   }
   ceStart[rs.length] = ceIdxA.length;
-  const switches = findSwitches(laws.values(), params);
+  const switches = findSwitches([...laws.values(), ...(ir.imported?.events.map((e) => e.trigger) ?? [])], params);
   const compiled = new Map([...laws].map(([r, e]) => [r, compileLaw(e, lawDeps.get(r) ?? [], params, switches)]));
   const lawJac = [...lawDeps].map(([r, deps]) => ({
     r,
@@ -214,6 +216,7 @@ export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
     isLaw: Uint8Array.from({ length: m }, (_, r) => (laws.has(r) ? 1 : 0)),
     v: new Float64Array(m),
     ...(switches ? { switches } : {}),
+    clip: !ir.imported?.signed,
   };
 }
 

@@ -38,6 +38,8 @@ export interface Trajectory {
   t: number[];
   /** values[i] is the state at t[i]. */
   values: Float64Array[];
+  /** The parameters at each time, when events change them (an imported model's). */
+  params?: Float64Array[];
   /** Set when the run ended early (blow-up or integrator failure): what happened, when, where. */
   stopped?: { message: string; time: number; species?: string };
 }

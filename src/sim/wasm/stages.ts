@@ -20,6 +20,8 @@ export interface StageTableau {
   inc: boolean[];
   /** y₁ is the last argument plus the last increment. */
   incM: boolean;
+  /** accept() clips at zero (false for an imported model, whose values may be negative). */
+  clip?: boolean;
 }
 
 /** The integrator's vectors (arena views of length n). */
@@ -44,7 +46,7 @@ export interface StageKernels {
    * the padding lane, gives 0/tiny rather than 0/0).
    */
   finish(rtol: number, atol: number): number;
-  /** x = max(ynew, 0) (NaN → 0). */
+  /** x = max(ynew, 0) (NaN → 0); x = ynew when the tableau says `clip: false`. */
   accept(): void;
   /** wt = 1 / (atol + rtol |x|), the denominator at least the smallest normal double (see `finish`). */
   weights(rtol: number, atol: number): void;
@@ -188,9 +190,14 @@ export function stageKernels(T: StageTableau, v: StageVectors, arena: Arena): St
     const f = accept;
     const zero = splatConst(f, 0);
     loop(f, (i) => {
-      f.op(OP.localGet).u32(i).op(OP.localGet).u32(zero);
-      load(f, i, v.ynew);
-      f.simd(SIMD.f64x2Pmax).simd(SIMD.v128Store).mem128(at(v.x));
+      f.op(OP.localGet).u32(i);
+      if (T.clip === false) load(f, i, v.ynew);
+      else {
+        f.op(OP.localGet).u32(zero);
+        load(f, i, v.ynew);
+        f.simd(SIMD.f64x2Pmax);
+      }
+      f.simd(SIMD.v128Store).mem128(at(v.x));
     });
     f.op(OP.end);
   }
