@@ -270,7 +270,11 @@ describe("CLI", () => {
         ),
         /algebraic\.xml:\d+:\d+: error\[E0702\]: .*an algebraic rule is outside what crnnc reads/,
       ],
-      ["fast.xml", xml.replace(/(<reaction [^>]*)fast="false"/, '$1fast="true"').replace(/(<reaction )(?![^>]*fast=)/, '$1fast="true" '), /E0702.*the fast reaction `r0`/],
+      [
+        "fast.xml",
+        xml.replace(/(<reaction [^>]*)fast="false"/, '$1fast="true"').replace(/(<reaction )(?![^>]*fast=)/, '$1fast="true" '),
+        /E0702.*the fast reaction `r0`/,
+      ],
       [
         "delay.xml",
         xml.replace(

@@ -15,6 +15,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { VERSION } from "../version.js";
 import { runSim, SimUsageError } from "./sim.js";
 import { emitSbmlText, isSbmlPath, runSbmlSim, runValidate } from "./sbml.js";
+import { renameDiagnostics } from "../backends/sbml/ids.js";
 import { runFmt, FmtUsageError } from "./fmt.js";
 import { defaultIO, type IO } from "./io.js";
 import { runSweepCli, SweepUsageError } from "./sweep.js";
@@ -303,7 +304,8 @@ async function run(argv: string[], io: IO): Promise<number> {
       const unwritable = checkOutputs({ "--output": values.output }, [file]);
       if (unwritable) throw new UsageError(unwritable);
       const r = compileFile(file, opts);
-      report(r, io);
+      // SBML and Antimony rename a species or parameter whose name another tool reads as something else (W0606).
+      report(r.ir && (emit === "sbml" || emit === "antimony") ? { ...r, diagnostics: [...r.diagnostics, ...renameDiagnostics(r.ir)] } : r, io);
       if (!r.ir) return 1;
       const text =
         emit === "sbml" || emit === "antimony"

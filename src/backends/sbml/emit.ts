@@ -1,8 +1,9 @@
 // The SBML backend: SBML Level 3 Version 2 core, in libSBML's own layout (libsbml.ts). One
 // compartment `cell` of 1 litre; species in concentration (mole/litre) with readable ids; one
 // global parameter per rate constant (and reaction order) with declared units; explicit
-// mass-action laws `cell * k * A * B`; the training schedule as one event; notes saying how to
-// read it.
+// mass-action laws `cell * k * A * B`; the training schedule as one event; a unique `name`,
+// a `metaid` (`meta_` + id) and an SBO term (sbo.ts) on every element; notes saying how to
+// read it, with crnnc's version, the source file's name and the paper's DOI.
 //
 // libSBML builds and writes the small parts (units, compartment, parameters, initial
 // assignments, the event with its trigger and the iter/pos assignments). The parts that grow
@@ -18,13 +19,16 @@
 
 import type { CRN } from "../../ir/types.js";
 import { libsbml, type Libsbml } from "./libsbml.js";
-import { orderText, planSbml, schedulePieces, unitId, ROLE_TEXT, type SbmlOptions, type SbmlPlan } from "./model.js";
+import { orderText, planSbml, schedulePieces, unitId, renamedText, sourceName, PAPER, ROLE_TEXT, type SbmlOptions, type SbmlPlan } from "./model.js";
 import { formatNumber } from "../reactions.js";
 import { cnLines, escAttr, fmt15 } from "./text.js";
 import { exprTree } from "../../ir/expr.js";
+import { SBO, sboNumber as sboNum } from "./sbo.js";
+import { VERSION } from "../../version.js";
 
 export type { SbmlOptions } from "./model.js";
 export const CRNNC_NS = "https://crnnc.dev/ns/sbml/1";
+const metaid = (id: string) => `meta_${id}`;
 
 export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string> {
   const sb = await libsbml();
@@ -36,7 +40,9 @@ export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string>
   const doc = new sb.SBMLDocument(3, 2);
   try {
     const model = doc.createModel();
-    model.setId(plan.ids.includes(ir.name) ? `${ir.name}_model` : sidOf(ir.name));
+    model.setId(plan.modelId);
+    model.setMetaId(metaid(plan.modelId));
+    model.setSBOTerm(sboNum(SBO.model));
     model.setName(`${ir.kind} ${ir.name} (crnnc)`);
     model.setAnnotation(modelAnnotation(plan, opts));
     const fp = new sb.SBMLFormulaParser();
@@ -62,6 +68,8 @@ export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string>
     }
     const c = model.createCompartment();
     c.setId("cell");
+    c.setMetaId(metaid("cell"));
+    c.setSBOTerm(sboNum(SBO.compartment));
     c.setName("the pot");
     c.setSpatialDimensions(3);
     c.setSize(1);
@@ -70,6 +78,8 @@ export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string>
     for (const p of plan.params) {
       const q = model.createParameter();
       q.setId(p.id);
+      q.setMetaId(metaid(p.id));
+      q.setSBOTerm(sboNum(p.sbo));
       q.setName(p.note);
       q.setValue(p.value);
       q.setUnits(unitId(p.dim));
@@ -85,17 +95,20 @@ export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string>
       const param = (id: string, value: number, units: string, constant: boolean, name: string) => {
         const q = model.createParameter();
         q.setId(id);
+        q.setMetaId(metaid(id));
+        q.setSBOTerm(sboNum(SBO.parameter));
         q.setName(name);
         q.setValue(value);
         q.setUnits(units);
         q.setConstant(constant);
       };
-      param("iter", 0, "dimensionless", false, "iterations completed");
-      param("pos", 0, "dimensionless", false, "position in the sample permutation of the sample now in the pot");
+      param("iter", 0, "dimensionless", false, "iter: iterations completed");
+      param("pos", 0, "dimensionless", false, "pos: position in the sample sequence of the sample now in the pot");
     }
     if (sch) {
       const ev = model.createEvent();
       ev.setId("next_sample");
+      ev.setMetaId(metaid("next_sample"));
       ev.setName("every period T: the next training sample on the inputs and targets");
       ev.setUseValuesFromTriggerTime(true);
       const tr = ev.createTrigger();
@@ -120,15 +133,15 @@ export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string>
   }
 }
 
-const sidOf = (s: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? s : "_" + s.replace(/[^A-Za-z0-9_]/g, "_"));
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 function modelAnnotation(plan: SbmlPlan, opts: SbmlOptions): string {
   const ir = plan.ir;
-  const attrs = [`kind="${ir.kind}"`, `name="${esc(ir.name)}"`, `source="${esc(ir.source)}"`, `version="${esc(opts.version ?? "")}"`];
+  const attrs = [`kind="${ir.kind}"`, `name="${esc(ir.name)}"`, `source="${esc(sourceName(ir.source))}"`, `version="${esc(opts.version ?? VERSION)}"`];
   const body: string[] = [];
-  // Parameters by id; expressions as { op, args } trees (read.ts reads them back).
-  const leaf = (l: { k: "param"; p: number } | { k: "arg"; i: number }) => (l.k === "param" ? { param: ir.parameters[l.p]!.id } : { arg: l.i });
+  // Parameters by their written id; expressions as { op, args } trees (read.ts reads them back).
+  const pid = (p: number) => plan.paramIds[p]!;
+  const leaf = (l: { k: "param"; p: number } | { k: "arg"; i: number }) => (l.k === "param" ? { param: pid(l.p) } : { arg: l.i });
   if (ir.layers) {
     const layers = ir.layers.map((l) =>
       l.activation
@@ -136,7 +149,7 @@ function modelAnnotation(plan: SbmlPlan, opts: SbmlOptions): string {
             ...l,
             activation: {
               ...l.activation,
-              params: Object.fromEntries(Object.entries(l.activation.params).map(([k, p]) => [k, ir.parameters[p]!.id])),
+              params: Object.fromEntries(Object.entries(l.activation.params).map(([k, p]) => [k, pid(p)])),
               ...(l.activation.closed ? { closed: exprTree(l.activation.closed, leaf) } : {}),
             },
           }
@@ -146,11 +159,11 @@ function modelAnnotation(plan: SbmlPlan, opts: SbmlOptions): string {
   }
   if (ir.train)
     body.push(
-      `<crnnc:train>${esc(JSON.stringify({ ...ir.train, params: Object.fromEntries(Object.entries(ir.train.params).map(([k, p]) => [k, ir.parameters[p]!.id])) }))}</crnnc:train>`,
+      `<crnnc:train>${esc(JSON.stringify({ ...ir.train, params: Object.fromEntries(Object.entries(ir.train.params).map(([k, p]) => [k, pid(p)])) }))}</crnnc:train>`,
     );
   // The parameter table's order and metadata (values are the SBML parameters'): read-back rebuilds the same table.
   body.push(
-    `<crnnc:parameters>${esc(JSON.stringify(ir.parameters.map(({ value: _v, span: _s, expr, ...meta }) => ({ ...meta, ...(expr ? { expr: exprTree(expr, leaf) } : {}) }))))}</crnnc:parameters>`,
+    `<crnnc:parameters>${esc(JSON.stringify(ir.parameters.map(({ value: _v, span: _s, expr, ...meta }, i) => ({ ...meta, id: pid(i), ...(expr ? { expr: exprTree(expr, leaf) } : {}) }))))}</crnnc:parameters>`,
   );
   const sch = plan.schedule;
   if (sch) body.push(`<crnnc:schedule order="${sch.order}" seed="${sch.seed}" iterations="${sch.iterations}" sequence="${sch.sequence.join(" ")}"/>`);
@@ -161,7 +174,7 @@ function notes(plan: SbmlPlan, opts: SbmlOptions): string[] {
   const ir = plan.ir;
   const p: string[] = [];
   p.push(
-    `Written by crnnc ${opts.version ?? ""} from ${ir.source}: the ${ir.kind} \`${ir.name}\`, ${ir.species.length} species, ${ir.reactions.length} reactions (Kang &amp; Kim 2024, noise-robust CRNs that train neural networks).`,
+    `Written by crnnc ${opts.version ?? VERSION} from ${sourceName(ir.source)}: the ${ir.kind} \`${ir.name}\`, ${ir.species.length} species, ${ir.reactions.length} reactions. The construction is ${PAPER}.`,
   );
   if (ir.layers)
     p.push(
@@ -171,7 +184,7 @@ function notes(plan: SbmlPlan, opts: SbmlOptions): string[] {
         .join(", ")}).`,
     );
   p.push(
-    "Rate law: mass action without combinatorial factors; a reaction of order n has a rate constant in M^(1-n)/s; concentrations in mole/litre in one compartment `cell` of 1 litre. Rate constants are global parameters named as in the source (k, k_div, eta, ...; two different values of one name are told apart by their owner, e.g. k_fast_relu), as are the activations' parameters (h, alpha, ...) and the period T; a constant used at several orders has copies name_oN = name / M_ref^(N - base order) set by initial assignments.",
+    "Rate law: mass action without combinatorial factors; a reaction of order n has a rate constant in M^(1-n)/s; concentrations in mole/litre in one compartment `cell` of 1 litre. Rate constants are global parameters named as in the source (k, k_div, eta, ...; two different values of one name are told apart by their owner, e.g. k_fast_relu), as are the activations' parameters (h, alpha, ...) and the period T; rate laws that are not mass action read them by name; a constant used at several orders has copies name_oN = name / M_ref^(N - base order) set by initial assignments.",
   );
   const roles = [...new Set(ir.species.map((s) => s.role))];
   p.push(
@@ -179,6 +192,10 @@ function notes(plan: SbmlPlan, opts: SbmlOptions): string[] {
       roles.map((r) => `${r}: ${ROLE_TEXT[r] ?? r}`).join("; ") +
       ". Ids follow the paper: X0_j inputs, X{l}_i nodes, Y_i outputs, Yhat_i targets, W{l}_{i}_{j}_p|m weights, B{l}_{i}_p|m biases, H catalyst, DX/DY slopes, LY/LZ/LX/LW gradients.",
   );
+  p.push(
+    `Names and terms: every element has a unique name (species by their place in the network, e.g. "W⁰ 0→1 positive rail"; reactions by sub-network, template and species, e.g. "forward smooth_relu.node: H → H + X1_0"), a metaid meta_<id>, and an SBO term: reactions ${SBO.reaction} (biochemical reaction) with kinetic laws ${SBO.massAction} (mass action rate law) or ${SBO.rateLaw} (rate law); reactants ${SBO.reactant}, products ${SBO.product}, catalysts ${SBO.catalyst}, species a rate law reads ${SBO.modifier}; species ${SBO.species} (material entity); rate constants ${SBO.kineticConstant} (kinetic constant), other parameters ${SBO.parameter}.`,
+  );
+  if (plan.renamed.length) p.push(renamedText(plan.renamed));
   if (ir.kind === "train")
     p.push("Weights read back as w = W.p - W.m (e.g. W0_1_0_p - W0_1_0_m is the weight from input node 0 to hidden node 1), biases as b = B.p - B.m.");
   const sch = plan.schedule;
@@ -195,7 +212,7 @@ function patch(xml: string, paras: string[]): string {
   const at = xml.indexOf("<model ");
   if (at < 0) throw new Error("libSBML wrote no <model>");
   const end = xml.indexOf(">", at);
-  const head = xml.slice(at, end).replace("<model ", '<model substanceUnits="mole" timeUnits="second" volumeUnits="litre" extentUnits="mole" ');
+  const head = xml.slice(at, end) + ' substanceUnits="mole" timeUnits="second" volumeUnits="litre" extentUnits="mole"';
   const body = paras
     .map(
       (t) =>
@@ -242,7 +259,7 @@ function speciesText(plan: SbmlPlan): string[] {
     for (const k of ["layer", "index", "from"] as const) if (s[k] !== undefined) attrs.push(`${k}="${s[k]}"`);
     if (s.rail) attrs.push(`rail="${s.rail}"`);
     out.push(
-      `      <species id="${id}" name="${escAttr(name)}" compartment="cell" initialConcentration="${fmt15(init)}" substanceUnits="mole" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false">\n` +
+      `      <species metaid="${metaid(id)}" sboTerm="${SBO.species}" id="${id}" name="${escAttr(name)}" compartment="cell" initialConcentration="${fmt15(init)}" substanceUnits="mole" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false">\n` +
         `        <annotation>\n          <crnnc:species xmlns:crnnc="${CRNNC_NS}" ${attrs.join(" ")}/>\n        </annotation>\n      </species>\n`,
     );
   }
@@ -253,22 +270,28 @@ function speciesText(plan: SbmlPlan): string[] {
 function reactionsText(plan: SbmlPlan, laws: string[]): string[] {
   const out = ["    <listOfReactions>\n"];
   plan.reactions.forEach((r, i) => {
-    let t = `      <reaction id="${r.id}" name="${escAttr(r.tag)}" reversible="false">\n`;
-    if (r.law) t += `        <annotation>\n          <crnnc:law xmlns:crnnc="${CRNNC_NS}"/>\n        </annotation>\n`;
-    const refs = (list: string, ts: [string, number][]) => {
+    let t = `      <reaction metaid="${metaid(r.id)}" sboTerm="${SBO.reaction}" id="${r.id}" name="${escAttr(r.name)}" reversible="false">\n`;
+    // The sub-network (forward, backward, update, crn) for read-back; a rate law crnnc wrote is marked.
+    // (One top-level element per namespace: the law's mark is inside.)
+    t += `        <annotation>\n          <crnnc:reaction xmlns:crnnc="${CRNNC_NS}" tag="${r.tag}"`;
+    t += r.law ? ">\n            <crnnc:law/>\n          </crnnc:reaction>\n" : "/>\n";
+    t += "        </annotation>\n";
+    const refs = (list: string, sbo: string, ts: [string, number][]) => {
       if (!ts.length) return;
       t += `        <${list}>\n`;
-      for (const [s, n] of ts) t += `          <speciesReference species="${s}" stoichiometry="${fmt15(n)}" constant="true"/>\n`;
+      for (const [s, n] of ts) t += `          <speciesReference sboTerm="${sbo}" species="${s}" stoichiometry="${fmt15(n)}" constant="true"/>\n`;
       t += `        </${list}>\n`;
     };
-    refs("listOfReactants", r.reactants);
-    refs("listOfProducts", r.products);
+    refs("listOfReactants", SBO.reactant, r.reactants);
+    refs("listOfProducts", SBO.product, r.products);
     if (r.modifiers.length) {
+      const sbo = r.law ? SBO.modifier : SBO.catalyst;
       t += "        <listOfModifiers>\n";
-      for (const s of r.modifiers) t += `          <modifierSpeciesReference species="${s}"/>\n`;
+      for (const s of r.modifiers) t += `          <modifierSpeciesReference sboTerm="${sbo}" species="${s}"/>\n`;
       t += "        </listOfModifiers>\n";
     }
-    out.push(t, laws[i]!, "      </reaction>\n");
+    const law = laws[i]!;
+    out.push(t, `        <kineticLaw sboTerm="${r.law ? SBO.rateLaw : SBO.massAction}">` + law.slice("        <kineticLaw>".length), "      </reaction>\n");
   });
   out.push("    </listOfReactions>\n");
   return out;
@@ -328,8 +351,6 @@ function kineticLaws(sb: Libsbml, formulas: string[]): string[] {
 
 const LAWS = new Map<string, string>();
 const PLACEHOLDER = /<ci> crnncPH(\d+) <\/ci>/g;
-/** Names the L3 formula parser reads as constants or csymbols (case-insensitively): kept as they are. */
-const RESERVED = new Set(["time", "avogadro", "pi", "exponentiale", "true", "false", "inf", "infinity", "nan", "notanumber", "delay", "rateof"]);
 // A number (with the unit that follows it), a function name, or an id.
 const TOKEN = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:\s+[A-Za-z_]\w*)?|[A-Za-z_]\w*(?=\s*\()|([A-Za-z_]\w*)/g;
 
@@ -337,7 +358,8 @@ function shape(formula: string): { key: string; names: string[] } {
   const names: string[] = [];
   const index = new Map<string, number>();
   const key = formula.replace(TOKEN, (m, id: string | undefined) => {
-    if (id === undefined || RESERVED.has(id.toLowerCase())) return m;
+    // Every name is an id (the writers rename an id that is a MathML symbol: ids.ts), written as <ci>.
+    if (id === undefined) return m;
     let i = index.get(id);
     if (i === undefined) {
       index.set(id, (i = names.length));

@@ -1,16 +1,19 @@
-// What the SBML and Antimony backends share, in plain TypeScript: ids, the IR's parameter table
-// as SBML parameters (with per-order copies where one rate constant serves reactions of several
-// orders, so that every kinetic law has consistent units), unit names, kinetic-law formulas
-// (libSBML's L3 infix syntax, with units on every literal), catalysts as modifiers, and the
-// training schedule, read from the protocol it is given.
+// What the SBML and Antimony backends share, in plain TypeScript: ids (ids.ts: a name another
+// tool would misread is renamed), unique names (names.ts), SBO terms (sbo.ts), the IR's
+// parameter table as SBML parameters (with per-order copies where one rate constant serves
+// reactions of several orders, so that every kinetic law has consistent units), unit names,
+// kinetic-law formulas (libSBML's L3 infix syntax, with units on every literal), catalysts as
+// modifiers, and the training schedule, read from the protocol it is given.
 //
 //   k_div (per_M_per_second) · 2 X -> 2 X + D   →   "cell * k_div * X^2"
 
 import { speciesInExpr } from "../../ir/queries.js";
 import { isLeaf, type Expr } from "../../ir/expr.js";
 import { reactionOrder } from "../../ir/parameters.js";
-import { RESERVED_IDS } from "../../ir/naming.js";
-import type { ConstExpr, CRN, ParamLeaf, Species } from "../../ir/types.js";
+import type { ConstExpr, CRN, ParamLeaf, Species, Tag } from "../../ir/types.js";
+import { reservedWhy, writtenIds, type Rename } from "./ids.js";
+import { modelNames, uniqueNames } from "./names.js";
+import { SBO } from "./sbo.js";
 import type { Protocol } from "../../ir/protocol.js";
 import { formatNumber } from "../reactions.js";
 
@@ -45,7 +48,9 @@ export interface Param {
   derived?: { base: string; divisions: number };
   /** A value that follows other parameters: the initial assignment's formula. */
   formula?: string;
+  /** Its `name`: unique among the parameters. */
   note: string;
+  sbo: string;
 }
 
 export interface ScheduleData {
@@ -65,30 +70,60 @@ export interface ScheduleData {
   samples: number;
 }
 
+export interface PlannedReaction {
+  id: string;
+  /** Its `name`: the sub-network, the template and the species it connects; unique. */
+  name: string;
+  tag: Tag;
+  reactants: [string, number][];
+  products: [string, number][];
+  /** Species the reaction does not change: catalysts of a mass-action law, or species a rate law reads. */
+  modifiers: string[];
+  /** The kinetic law, an L3 formula with units on every literal. */
+  formula: string;
+  law: boolean;
+}
+
 export interface SbmlPlan {
   ir: CRN;
+  /** The model's id (also the Antimony model's name): the IR's name unless another element or a function has it. */
+  modelId: string;
+  /** The written id of each IR species. */
   ids: string[];
+  /** The written id of each IR parameter. */
+  paramIds: string[];
+  /** The user's names the files change, and why. */
+  renamed: Rename[];
   species: { s: Species; id: string; init: number; name: string }[];
   params: Param[];
-  /** Per reaction: SBML reactants/products/modifiers and the kinetic-law formula. */
-  reactions: { id: string; reactants: [string, number][]; products: [string, number][]; modifiers: string[]; formula: string; law: boolean; tag: string }[];
+  reactions: PlannedReaction[];
   schedule?: ScheduleData;
   dims: Dim[];
 }
 
-const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const sid = (s: string) => (NAME_RE.test(s) ? s : "_" + s.replace(/[^A-Za-z0-9_]/g, "_"));
+/** The paper, as the notes cite it. */
+export const PAPER = 'Kang & Kim, "Noise-robust chemical reaction networks training artificial neural networks" (2024), doi:10.48550/arXiv.2410.11919';
+
+/** The file a model was compiled from, without its directories: the notes carry no user's paths. */
+export const sourceName = (source: string): string => source.slice(Math.max(source.lastIndexOf("/"), source.lastIndexOf("\\")) + 1);
+
+/** The notes' sentence on the names the files change. */
+export function renamedText(renamed: readonly Rename[]): string {
+  return `Renamed: ${renamed.map((r) => `${r.kind} ${r.from} is written ${r.to} (${r.from} is ${r.why})`).join("; ")}.`;
+}
 
 const PARAM_NOTE: Record<string, string> = { rate: "rate constant", activation: "activation parameter", protocol: "training protocol setting" };
 
 export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
-  const ids = ir.species.map((s) => sid(s.id));
+  const written = writtenIds(ir);
+  const ids = written.species;
+  const paramIds = written.parameters;
   const dims = new Map<string, Dim>();
   const useDim = (d: Dim) => (dims.set(unitId(d), d), unitId(d));
-  const taken = new Set<string>([...ids, ...ir.parameters.map((p) => p.id), "cell", "M_ref", "iter", "pos", "time"]);
+  const taken = new Set<string>([...ids, ...paramIds]);
   const uniq = (base: string) => {
-    let id = sid(base);
-    for (let i = 2; taken.has(id) || RESERVED_IDS.has(id.toLowerCase()); i++) id = `${sid(base)}_v${i}`;
+    let id = base;
+    for (let i = 2; taken.has(id) || reservedWhy(id); i++) id = `${base}_v${i}`;
     taken.add(id);
     return id;
   };
@@ -131,26 +166,55 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
     for (const o of os.slice(1)) {
       const c = uniq(`${id}_o${o}`);
       needRef = true;
-      params.push({ id: c, value, dim: [1 - o, -1], constant: true, derived: { base: id, divisions: o - base }, note: `${id} for reactions of order ${o}` });
+      params.push({
+        id: c,
+        value,
+        dim: [1 - o, -1],
+        constant: true,
+        derived: { base: id, divisions: o - base },
+        note: `${id} for reactions of order ${o}`,
+        sbo: SBO.kineticConstant,
+      });
       pid.set(`${id}|${o}`, c);
     }
   };
-  const lawParts = { ir, ids, pdim, useDim };
+  const lawParts = { ir, ids, paramIds, pdim, useDim };
   ir.parameters.forEach((p, i) => {
     const os = [...orders[i]!].sort((a, b) => a - b);
     const dim = pdim[i] ?? [0, -1];
     pdim[i] = dim;
-    const note = p.role === "protocol" && p.name === "T" ? "period: each sample stays in the pot for T" : `${PARAM_NOTE[p.role]} ${p.name} (${p.owner})`;
-    params.push({ id: p.id, value: p.value, dim, constant: true, note, ...(p.expr ? { formula: lawFormula(p.expr, lawParts, dim) } : {}) });
-    if (os.length) copies(p.id, p.value, os);
+    const note = p.role === "protocol" && p.name === "T" ? "T: period, each sample stays in the pot for T" : `${p.name}: ${PARAM_NOTE[p.role]} (${p.owner})`;
+    const sbo = p.role === "rate" ? SBO.kineticConstant : SBO.parameter;
+    params.push({ id: paramIds[i]!, value: p.value, dim, constant: true, note, sbo, ...(p.expr ? { formula: lawFormula(p.expr, lawParts, dim) } : {}) });
+    if (os.length) copies(paramIds[i]!, p.value, os);
   });
   for (const [value, g] of literals) {
     const os = [...g.orders].sort((a, b) => a - b);
-    params.push({ id: g.id, value, dim: [1 - os[0]!, -1], constant: true, note: `rate constant of order ${os[0]}` });
+    params.push({
+      id: g.id,
+      value,
+      dim: [1 - os[0]!, -1],
+      constant: true,
+      note: `rate constant ${formatNumber(value)} of order ${os[0]}`,
+      sbo: SBO.kineticConstant,
+    });
     copies(g.id, value, os);
   }
   if (needRef)
-    params.push({ id: "M_ref", value: 1, dim: [1, 0], constant: true, note: "unit concentration: converts a rate constant to another reaction order" });
+    params.push({
+      id: "M_ref",
+      value: 1,
+      dim: [1, 0],
+      constant: true,
+      note: "M_ref: unit concentration, converts a rate constant to another reaction order",
+      sbo: SBO.parameter,
+    });
+  const paramNames = uniqueNames(
+    params.map((p) => p.note),
+    params.map((p) => p.id),
+  );
+  params.forEach((p, i) => (p.note = paramNames[i]!));
+  const names = modelNames(ir, ids);
 
   const reactions: SbmlPlan["reactions"] = ir.reactions.map((r, i) => {
     const net = new Map<number, { r: number; p: number }>();
@@ -172,7 +236,7 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
       const s = simple(r.rate.k);
       let k: string;
       if (s?.p !== undefined)
-        k = `${s.scale !== undefined && s.scale !== 1 ? `${formatNumber(s.scale)} dimensionless * ` : ""}${pid.get(`${ir.parameters[s.p]!.id}|${o}`)!}`;
+        k = `${s.scale !== undefined && s.scale !== 1 ? `${formatNumber(s.scale)} dimensionless * ` : ""}${pid.get(`${paramIds[s.p]}|${o}`)!}`;
       else if (s?.literal !== undefined) k = pid.get(`${literals.get(s.literal)!.id}|${o}`)!;
       else k = lawFormula(r.rate.k, lawParts, [1 - o, -1]);
       formula = ["cell", k, ...r.reactants.map((t) => (t.n === 1 ? ids[t.s]! : `${ids[t.s]}^${t.n}`))].join(" * ");
@@ -180,7 +244,7 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
       for (const s of speciesInExpr(r.rate.expr)) if (!net.has(s) && !modifiers.includes(ids[s]!)) modifiers.push(ids[s]!);
       formula = `cell * (${lawFormula(r.rate.expr, lawParts, [1, -1])})`;
     }
-    return { id: `r${i}`, reactants, products, modifiers, formula, law: r.rate.kind === "law", tag: r.tag };
+    return { id: `r${i}`, name: names.reactions[i]!, tag: r.tag, reactants, products, modifiers, formula, law: r.rate.kind === "law" };
   });
   for (const p of params) useDim(p.dim);
 
@@ -193,7 +257,7 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
     const T = ir.parameters[ir.train.params.period]!;
     schedule = {
       period: T.value,
-      periodId: T.id,
+      periodId: paramIds[ir.train.params.period]!,
       species,
       values,
       sequence: pr.sequence,
@@ -205,10 +269,15 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
     species.forEach((s, q) => (inits[s] = values[0]![q]!));
     useDim([1, 0]);
   }
+  const name = ir.name.replace(/[^A-Za-z0-9_]/g, "_").replace(/^(?=\d)/, "_");
+  const modelId = taken.has(name) || reservedWhy(name) ? uniq(`${name}_model`) : name;
   return {
     ir,
+    modelId,
     ids,
-    species: ir.species.map((s, i) => ({ s, id: ids[i]!, init: inits[i]!, name: describe(s) })),
+    paramIds,
+    renamed: written.renamed,
+    species: ir.species.map((s, i) => ({ s, id: ids[i]!, init: inits[i]!, name: names.species[i]! })),
     params,
     reactions,
     schedule,
@@ -262,10 +331,6 @@ export const ROLE_TEXT: Record<string, string> = {
   species: "species",
 };
 
-function describe(s: Species): string {
-  return `${s.role}: ${ROLE_TEXT[s.role] ?? s.role}`;
-}
-
 const CMP = new Set(["<", "<=", ">", ">=", "=="]);
 const add = (a: Dim, b: Dim): Dim => [a[0] + b[0], a[1] + b[1]];
 const sub = (a: Dim, b: Dim): Dim => [a[0] - b[0], a[1] - b[1]];
@@ -276,6 +341,7 @@ type LawExpr = Expr<Leaf>;
 interface LawParts {
   ir: CRN;
   ids: readonly string[];
+  paramIds: readonly string[];
   /** Each parameter's dimension; a parameter only rate laws read gets the one its first use needs. */
   pdim: (Dim | undefined)[];
   useDim: (d: Dim) => string;
@@ -319,7 +385,7 @@ const sameDim = (a: Dim, b: Dim) => a[0] === b[0] && a[1] === b[1];
 
 /** A law (or a constant expression) as an L3 formula, each literal given the units that make the whole `want`. */
 export function lawFormula(e: LawExpr, parts: LawParts, want: Dim | undefined): string {
-  const { ir, ids, pdim } = parts;
+  const { ids, paramIds, pdim } = parts;
   const unit = parts.useDim;
   const dimOf1 = (x: LawExpr) => dimOf(x, pdim);
   const f = (x: LawExpr, w: Dim | undefined): string => {
@@ -327,7 +393,7 @@ export function lawFormula(e: LawExpr, parts: LawParts, want: Dim | undefined): 
       if (x.k === "species") return ids[x.s]!;
       // A parameter has one unit; where a use needs another, a literal 1 of the difference converts.
       const d = (pdim[x.p] ??= w ?? [0, 0]);
-      const id = ir.parameters[x.p]!.id;
+      const id = paramIds[x.p]!;
       return w && !sameDim(w, d) ? `(${id} * 1 ${unit(sub(w, d))})` : id;
     }
     switch (x.k) {
