@@ -10,6 +10,7 @@
 //   an event `S1 < 0.1 → S1 = 1` on S1' = −S1  →  a saw tooth: S1 falls to 0.1, jumps to 1, ...
 
 import { holds } from "../ir/expr.js";
+import { Rng } from "../util/rng.js";
 import type { CRN, IRExpr } from "../ir/types.js";
 import { compileModel, setParameters } from "./model.js";
 import { compileLaw } from "./law-codegen.js";
@@ -30,7 +31,7 @@ interface Pending {
 /** Events chained at one time beyond this many are a loop (an event that sets off itself). */
 const MAX_EVENTS_AT_ONE_TIME = 10_000;
 
-export function simulateImported(ir: CRN, opts: SimulateOptions): Trajectory {
+export function simulateImported(ir: CRN, opts: SimulateOptions & { seed?: number }): Trajectory {
   const im = ir.imported!;
   const md = compileModel(ir, { splitUpdateCatalysis: true });
   const integ = makeIntegrator(md, opts);
@@ -61,6 +62,7 @@ export function simulateImported(ir: CRN, opts: SimulateOptions): Trajectory {
   const status = im.events.map((e) => e.initialValue);
   const pending: Pending[] = [];
   let seq = 0;
+  const rng = new Rng(opts.seed ?? 1);
   let t = 0;
   const syncTime = () => {
     if (im.time !== undefined) x[im.time] = t;
@@ -84,17 +86,19 @@ export function simulateImported(ir: CRN, opts: SimulateOptions): Trajectory {
   /** Run every event due at t, highest priority first, re-checking the triggers after each. */
   const runDue = () => {
     for (let count = 0; ; count++) {
+      // The highest priority runs first; among equals SBML asks for a random choice (seeded: the same run, the same choice).
       let best = -1;
       let bestPrio = -Infinity;
+      let ties = 0;
       for (let i = 0; i < pending.length; i++) {
         const p = pending[i]!;
         if (p.time > t) continue;
         const pr = events[p.event]!.priority?.(x) ?? -Infinity;
-        const b = pending[best];
-        if (best < 0 || pr > bestPrio || (pr === bestPrio && p.seq < b!.seq)) {
+        if (best < 0 || pr > bestPrio) {
           best = i;
           bestPrio = pr;
-        }
+          ties = 1;
+        } else if (pr === bestPrio && rng.int(++ties) === 0) best = i;
       }
       if (best < 0) return;
       if (count > MAX_EVENTS_AT_ONE_TIME)

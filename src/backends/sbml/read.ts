@@ -512,7 +512,18 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
   }
   for (const c of m.compartments) symbols.push({ id: c.id, kind: "compartment", value: resolve(c.id, true) });
   for (const p of m.parameters) symbols.push({ id: p.id, kind: "parameter", value: resolve(p.id, true) });
-  const signed = rate.size > 0 || irEvents.length > 0 || species.some((s) => s.init < 0) || table.some((p) => p.value < 0);
+  // Time advances at rate 1 (a reaction 0 -> time at k = 1, added once everything that reads time is converted).
+  if (time !== undefined)
+    reactions.push({
+      reactants: [],
+      products: [{ s: time, n: 1 }],
+      rate: { kind: "mass", k: num(1) },
+      tag: "crn",
+      origin: { template: "sbml time", span: span(file, { line: 1, col: 1 }) },
+    });
+  // SBML values may go below zero (a reversible law, a rate rule, an event): no clip, as CVODE and libRoadRunner.
+  // crnnc's own models keep the clip they were trained with.
+  const signed = !meta.kind;
 
   const isTrain = meta.kind === "train" && schedule && meta.train?.params && meta.layers && meta.parameters;
   const ir: CRN = {
