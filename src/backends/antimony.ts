@@ -42,7 +42,9 @@ export function emitAntimony(ir: CRN, opts: SbmlOptions = {}): string {
     "  unit extent = mole",
     "  unit dimensionless = dimensionless",
   );
-  for (const d of plan.dims) {
+  // Species are in molar: the unit is declared even when no parameter has it (the SBML writes the species' units as mole).
+  const dims: typeof plan.dims = plan.dims.some((d) => unitId(d) === "molar") || !plan.species.length ? plan.dims : [[1, 0], ...plan.dims];
+  for (const d of dims) {
     const parts = [d[0] ? `mole^${d[0]}` : "", d[0] ? `litre^${-d[0]}` : "", d[1] ? `second^${d[1]}` : ""].filter(Boolean);
     L.push(`  unit ${unitId(d)} = ${parts.join(" * ")}`);
   }
