@@ -83,6 +83,8 @@ Options of sim:
                      (pair plot, or PCA plane beyond 8 features); also after Ctrl-C or a blow-up
   --until T          crn: integrate to time T (default 10)
   --points N         crn: print N evenly spaced samples as CSV instead of final values
+  --amounts          SBML model: every species as an amount (default: concentrations, but
+                     amounts for species with hasOnlySubstanceUnits)
   --input a,b,...    network without train block: the input concentrations
   --quiet            no progress output
   --deterministic    leave the wall-clock timings out of --json and --report, so that the same
@@ -129,6 +131,7 @@ const OPTIONS = {
   report: { type: "string" },
   until: { type: "string" },
   points: { type: "string" },
+  amounts: { type: "boolean" },
   input: { type: "string" },
   schedule: { type: "string" },
   quiet: { type: "boolean", short: "q" },
@@ -154,6 +157,7 @@ const SIM_ONLY = [
   "report",
   "until",
   "points",
+  "amounts",
   "input",
   "quiet",
   "deterministic",
@@ -250,6 +254,7 @@ async function run(argv: string[], io: IO): Promise<number> {
             report: values.report,
             until: positive(values.until, "--until"),
             points: intOption(values.points, "--points", 2),
+            amounts: values.amounts,
             input: values.input,
             quiet: values.quiet,
             deterministic: values.deterministic,

@@ -17,6 +17,9 @@ import { DatasetError, loadDataset } from "../data/datasets.js";
 import type { Protocol } from "../ir/protocol.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { VERSION } from "../version.js";
+import { simulateModel } from "../sbml/run.js";
+import { METHODS } from "../sim/simulate.js";
+import { writeFileAtomic } from "../util/atomic.js";
 
 export function isSbmlPath(file: string): boolean {
   if (/\.(xml|sbml)$/i.test(file)) return true;
@@ -85,7 +88,8 @@ export async function runSbmlSim(file: string, f: SimFlags, io: IO): Promise<num
   const xml = readText(file, io);
   if (xml === undefined) return 1;
   const r = await readSbml(xml, file);
-  if (r.diagnostics.length) io.stderr(formatDiagnostics(r.diagnostics, { sources: new Map(), color: io.color }) + "\n");
+  // The XML is the source: a located diagnostic shows its line with a caret.
+  if (r.diagnostics.length) io.stderr(formatDiagnostics(r.diagnostics, { sources: new Map([[file, xml]]), color: io.color }) + "\n");
   if (!r.ir) return 1;
   const ir = r.ir;
   if (ir.kind === "train" && r.protocol) {
@@ -107,5 +111,44 @@ export async function runSbmlSim(file: string, f: SimFlags, io: IO): Promise<num
     io.stdout(`${ir.name} at t = ${tr.t[tr.t.length - 1]}\n` + ir.species.map((s, i) => `  ${s.id}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
     return 0;
   }
+  if (ir.kind === "crn" && ir.imported) return runModel(ir, f, io);
+  if (f.amounts) throw new SimUsageError("--amounts applies to an SBML model that is not crnnc's own network");
   return runSim(ir, f, io);
+}
+
+/** An SBML model with SBML's meaning (rules, events, compartments): its species (and the values that change) over time. */
+function runModel(ir: CRN, f: SimFlags, io: IO): number {
+  const until = f.until ?? 10;
+  const points = f.points ?? 2;
+  if (f.method !== undefined && !(METHODS as readonly string[]).includes(f.method))
+    throw new SimUsageError(`--method must be one of ${METHODS.join(", ")}, got \`${f.method}\``);
+  const r = simulateModel(ir, {
+    until,
+    points,
+    ...(f.amounts ? { amounts: "all" as const } : {}),
+    ...(f.method ? { method: f.method as (typeof METHODS)[number] } : {}),
+    ...(f.rtol !== undefined ? { rtol: f.rtol } : {}),
+    ...(f.atol !== undefined ? { atol: f.atol } : {}),
+    ...(f.seed !== undefined ? { seed: f.seed } : {}),
+  });
+  if (r.diagnostics.length) io.stderr(formatDiagnostics(r.diagnostics, { sources: new Map(), color: io.color }) + "\n");
+  if (r.diagnostics.some((d) => d.severity === "error")) return 1;
+  // Whatever was computed is written, also when the run stopped early.
+  if (f.points !== undefined || f.csv) {
+    const lines = [["time", ...r.ids].join(",")];
+    r.t.forEach((t, i) => lines.push([t, ...r.values[i]!].join(",")));
+    const text = lines.join("\n") + "\n";
+    if (f.csv) writeFileAtomic(f.csv, text);
+    else io.stdout(text);
+  }
+  if (f.points === undefined) {
+    const final = r.values[r.values.length - 1]!;
+    const w = Math.max(...r.ids.map((s) => s.length), 7);
+    io.stdout(`${ir.name} at t = ${r.t[r.t.length - 1]}\n` + r.ids.map((s, i) => `  ${s.padEnd(w)}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
+  }
+  if (r.stopped) {
+    io.stderr(`crnnc: the run stopped at t = ${+r.stopped.time.toPrecision(6)}: ${r.stopped.message}. Values up to t = ${r.t[r.t.length - 1]} are shown.\n`);
+    return 1;
+  }
+  return 0;
 }

@@ -35,6 +35,8 @@ export interface SimFlags {
   report?: string;
   until?: number;
   points?: number;
+  /** An SBML model: every species as an amount. */
+  amounts?: boolean;
   input?: string;
   quiet?: boolean;
   /** Write checkpoints here (default: beside --json as JSON.checkpoint). */

@@ -7,13 +7,15 @@
 //     →  { ids: ["S1", "S2"], t: [0, 0.1, ...], values: [Float64Array [1.5e-4, 0], ...], diagnostics: [] }
 
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { IRExpr } from "../ir/types.js";
+import type { CRN, IRExpr } from "../ir/types.js";
 import { readSbml } from "../backends/sbml/read.js";
 import type { SolverOptions } from "../sim/simulate.js";
 import { simulateImported } from "../sim/events.js";
 import { compileLaw } from "../sim/law-codegen.js";
 
 export interface SbmlSimOptions extends SolverOptions {
+  /** Seeds the choice among events due at once with equal priority. */
+  seed?: number;
   /** End time; the run starts at 0. */
   until: number;
   /** Output at this many evenly spaced times including 0 and `until` (at least 2). */
@@ -22,7 +24,7 @@ export interface SbmlSimOptions extends SolverOptions {
   amounts?: "all" | ReadonlySet<string>;
   /** Report these species as concentrations, also one with only substance units (whose value is its amount). */
   concentrations?: ReadonlySet<string>;
-  /** The ids to report, in this order (default: every species). */
+  /** The ids to report, in this order (default: every species, then the compartments and parameters that change). */
   ids?: readonly string[];
 }
 
@@ -40,10 +42,28 @@ export interface SbmlSimResult {
 
 export async function simulateSbml(xml: string, file: string, opts: SbmlSimOptions): Promise<SbmlSimResult> {
   const r = await readSbml(xml, file);
-  const im = r.ir?.imported;
-  const ids = opts.ids ? [...opts.ids] : (im?.symbols.filter((s) => s.kind === "species").map((s) => s.id) ?? []);
-  if (!r.ir || !im) return { ids, t: [], values: [], diagnostics: r.diagnostics };
-  const ir = r.ir;
+  if (!r.ir?.imported) return { ids: opts.ids ? [...opts.ids] : [], t: [], values: [], diagnostics: r.diagnostics };
+  const out = simulateModel(r.ir, opts);
+  return { ...out, diagnostics: [...r.diagnostics, ...out.diagnostics] };
+}
+
+/**
+ * The ids a model reports by default: every species, then each compartment and parameter whose
+ * value changes during a run (a rule's, an event's or a rate rule's).
+ */
+export function defaultIds(ir: CRN): string[] {
+  const im = ir.imported!;
+  const changes = (e: IRExpr) =>
+    e.k === "species" ||
+    (e.k === "param" && im.events.some((ev) => ev.assignments.some((a) => a.target.k === "param" && a.target.p === e.p))) ||
+    (e.k !== "num" && e.k !== "param");
+  return im.symbols.filter((s) => s.kind === "species" || changes(s.value)).map((s) => s.id);
+}
+
+/** Simulate a model read from SBML (`ir.imported` set) and report its ids as `simulateSbml` does. */
+export function simulateModel(ir: CRN, opts: SbmlSimOptions): SbmlSimResult {
+  const im = ir.imported!;
+  const ids = opts.ids ? [...opts.ids] : defaultIds(ir);
   const byId = new Map(im.symbols.map((s) => [s.id, s]));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length)
@@ -51,10 +71,7 @@ export async function simulateSbml(xml: string, file: string, opts: SbmlSimOptio
       ids,
       t: [],
       values: [],
-      diagnostics: [
-        ...r.diagnostics,
-        { code: "E0702", severity: "error", message: `${file}: no species, compartment or parameter \`${missing.join("`, `")}\` to report` },
-      ],
+      diagnostics: [{ code: "E0702", severity: "error", message: `${ir.source}: no species, compartment or parameter \`${missing.join("`, `")}\` to report` }],
     };
   // Each column: the symbol's value, or a species' amount when asked for, read with the parameters of its time.
   const P = Float64Array.from(ir.parameters, (p) => p.value);
@@ -73,7 +90,7 @@ export async function simulateSbml(xml: string, file: string, opts: SbmlSimOptio
       if (tr.params) P.set(tr.params[i]!);
       return Float64Array.from(columns, (f) => f(x));
     }),
-    diagnostics: r.diagnostics,
+    diagnostics: [],
     ...(tr.stopped ? { stopped: { message: tr.stopped.message, time: tr.stopped.time } } : {}),
   };
 }

@@ -49,6 +49,13 @@ export function parseXml(text: string): XmlElement {
   p.on("error", (e) => {
     error ??= new XmlError(e.message.replace(/^\d+:\d+: /, ""), p.line, p.column);
   });
+  // Where a tag starts (saxes reports positions after what it read): `<` of the open tag.
+  let tagLine = 1;
+  let tagCol = 1;
+  p.on("opentagstart", (tag) => {
+    tagLine = p.line;
+    tagCol = p.column - tag.name.length - 1;
+  });
   p.on("opentag", (tag) => {
     if (skip) {
       skip++;
@@ -70,7 +77,7 @@ export function parseXml(text: string): XmlElement {
       skip = 1;
       return;
     }
-    const el: XmlElement = { name, attrs, children: [], text: "", line: p.line, col: p.column };
+    const el: XmlElement = { name, attrs, children: [], text: "", line: tagLine, col: tagCol };
     stack[stack.length - 1]!.children.push(el);
     stack.push(el);
     if (name === "annotation") {

@@ -63,8 +63,17 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
 
 export function readSbmlText(xml: string, file: string): ReadResult {
   const span = (w?: Where): Span | undefined => (w ? { file, start: 0, end: 0, line: w.line, col: w.col, endLine: w.line, endCol: w.col } : undefined);
+  // A located diagnostic names its file in the place (file:line:col); an unlocated one in its text.
   const fail = (code: "E0701" | "E0702", message: string, at?: Where, hint?: string): ReadResult => ({
-    diagnostics: [{ code, severity: "error", message, ...(at ? { span: span(at)! } : {}), ...(hint ? { hint } : {}) }],
+    diagnostics: [
+      {
+        code,
+        severity: "error",
+        message: at ? message.replace(`${file}: `, "").replace(`${file} `, "the file ") : message,
+        ...(at ? { span: span(at)! } : {}),
+        ...(hint ? { hint } : {}),
+      },
+    ],
   });
   try {
     const m = sbmlModel(parseXml(xml));
