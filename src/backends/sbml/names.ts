@@ -56,10 +56,11 @@ export function templateShort(template: string): string {
   return dot < 0 ? last : last.slice(dot + 1);
 }
 
-/** `tag template: reactants → products`, in the written ids. */
+/** `tag template: reactants → products`, in the written ids (`update: …` when the template is the sub-network's name). */
 export function reactionName(r: Reaction, ids: readonly string[]): string {
   const side = (ts: Reaction["reactants"]) => (ts.length ? ts.map((t) => (t.n === 1 ? ids[t.s] : `${t.n} ${ids[t.s]}`)).join(" + ") : "∅");
-  return `${r.tag} ${templateShort(r.origin.template)}: ${side(r.reactants)} → ${side(r.products)}`;
+  const template = templateShort(r.origin.template);
+  return `${template === r.tag ? r.tag : `${r.tag} ${template}`}: ${side(r.reactants)} → ${side(r.products)}`;
 }
 
 /** Names made unique: a repeated one gets the element's id (`name [id]`). */
