@@ -10,7 +10,7 @@
 //
 //   writtenIds(ir)  →  { species: ["pi_", "b"], parameters: ["k"], renamed: [{ kind: "species", from: "pi", to: "pi_", why: "a MathML constant" }] }
 
-import { RESERVED_IDS } from "../../ir/naming.js";
+import { RESERVED_IDS, SBML_ID } from "../../ir/naming.js";
 import type { CRN } from "../../ir/types.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 
@@ -74,8 +74,7 @@ export interface WrittenIds {
   renamed: Rename[];
 }
 
-const SID = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const sid = (s: string) => (SID.test(s) ? s : "_" + s.replace(/[^A-Za-z0-9_]/g, "_"));
+const sid = (s: string) => (SBML_ID.test(s) ? s : "_" + s.replace(/[^A-Za-z0-9_]/g, "_"));
 
 export function writtenIds(ir: CRN): WrittenIds {
   const renamed: Rename[] = [];

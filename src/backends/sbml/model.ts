@@ -178,7 +178,7 @@ export function planSbml(ir: CRN, opts: SbmlOptions = {}): SbmlPlan {
       pid.set(`${id}|${o}`, c);
     }
   };
-  const lawParts = { ir, ids, paramIds, pdim, useDim };
+  const lawParts = { ids, paramIds, pdim, useDim };
   ir.parameters.forEach((p, i) => {
     const os = [...orders[i]!].sort((a, b) => a - b);
     const dim = pdim[i] ?? [0, -1];
@@ -339,7 +339,6 @@ type Leaf = ParamLeaf | { k: "species"; s: number };
 type LawExpr = Expr<Leaf>;
 
 interface LawParts {
-  ir: CRN;
   ids: readonly string[];
   paramIds: readonly string[];
   /** Each parameter's dimension; a parameter only rate laws read gets the one its first use needs. */
