@@ -120,6 +120,8 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
   for (const s of m.species)
     if (syms.get(s.compartment)?.kind !== "compartment") throw new Invalid(`the species \`${s.id}\` is in \`${s.compartment}\`, which is not a compartment`, s);
 
+  const reactionById = new Map(m.reactions.map((r) => [r.id, r]));
+
   // --- Rules, initial assignments and what events change.
   const assign = new Map<string, MathNode>();
   const rate = new Map<string, MathNode>();
@@ -137,7 +139,6 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
       });
       continue;
     }
-    if (syms.get(id)!.kind === "speciesRef") throw new Refusal(`the ${r.kind} rule for the stoichiometry \`${id}\` (variable stoichiometry)`, r);
     (r.kind === "assignment" ? assign : rate).set(id, r.math);
   }
   const ia = new Map<string, MathNode>();
@@ -150,7 +151,6 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
     for (const a of e.assignments) {
       const sym = syms.get(a.variable);
       if (!sym) throw new Invalid(`the event \`${e.id}\` assigns to \`${a.variable}\`, which is not declared`, e);
-      if (sym.kind === "speciesRef") throw new Refusal(`the event \`${e.id}\`'s assignment to the stoichiometry \`${a.variable}\` (variable stoichiometry)`, e);
       eventTargets.add(a.variable);
     }
   for (const r of m.reactions) if (r.fast) throw new Refusal(`the fast reaction \`${r.id}\``, r, 'simulate it as an ordinary reaction by setting fast="false"');
@@ -186,9 +186,31 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
         inline(n),
         (id) => num(locals?.has(id) ? locals.get(id)! : initValue(id)),
         () => num(0),
+        (id) => num(locals?.has(id) ? 0 : rateAt0(id)),
       ),
       () => NaN,
     );
+  /** rateOf(id) at t = 0, from the initial values (an initial assignment may read it). */
+  const rateAt0 = (id: string): number => {
+    const sym = syms.get(id);
+    if (!sym) throw new Invalid(`rateOf reads \`${id}\`, which is not declared`);
+    if (assign.has(id)) throw new Refusal(`rateOf \`${id}\`, which an assignment rule sets (its derivative)`, sym.at);
+    if (rate.has(id)) return evalAt0(rate.get(id)!);
+    if (sym.kind !== "species" || sym.s.boundary || sym.s.constant) return 0;
+    let sum = 0;
+    for (const r of m.reactions)
+      for (const [refs, sign] of [
+        [r.reactants, -1],
+        [r.products, 1],
+      ] as const)
+        for (const ref of refs)
+          if (ref.species === id && r.law?.math) {
+            const st = ref.math ? evalAt0(ref.math) : ref.id ? initValue(ref.id) : (ref.stoichiometry ?? NaN);
+            const cf = sym.s.conversionFactor ?? m.conversionFactor;
+            sum += sign * st * (cf ? initValue(cf) : 1) * evalAt0(r.law.math, r.law.locals);
+          }
+    return sym.s.onlySubstance ? sum : sum / initValue(sym.s.compartment);
+  };
   const initValue = (id: string): number => {
     const known = initial.get(id);
     if (known !== undefined) return known;
@@ -208,7 +230,12 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
       else throw new Invalid(`the species \`${id}\` has no initial value`, sym.at);
     } else if (sym.kind === "parameter") v = sym.value ?? NaN;
     else if (sym.kind === "speciesRef") v = sym.stoichiometry ?? NaN;
-    else throw new Refusal(`the reaction id \`${id}\` used in math (a reaction's rate as a value)`, sym.at);
+    else {
+      // A reaction's id is its rate.
+      const law = reactionById.get(id)?.law;
+      if (!law?.math) throw new Refusal(`the rate of reaction \`${id}\`, which has no kinetic law`, sym.at);
+      v = evalAt0(law.math, law.locals);
+    }
     if (Number.isNaN(v) && !rule) throw new Invalid(`\`${id}\` has no value (no value attribute, initial assignment or rule)`, sym.at);
     evaluating.delete(id);
     initial.set(id, v);
@@ -332,14 +359,83 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
         if (index.has(id)) return { k: "species", s: index.get(id)! };
         return out && !tableIndex.has(id) && !eventTargets.has(id) ? num(initValue(id)) : paramLeaf(id);
       case "speciesRef":
-        if (varying(id)) throw new Refusal(`the variable stoichiometry \`${id}\``, sym.at);
-        return num(initValue(id));
+        if (index.has(id)) return { k: "species", s: index.get(id)! };
+        return eventTargets.has(id) ? paramLeaf(id) : num(initValue(id));
       case "reaction":
-        throw new Refusal(`the reaction id \`${id}\` used in math (a reaction's rate as a value)`, sym.at);
+        // A reaction's id is its rate (amount per time).
+        return reactionRate(id);
     }
   };
+  const rates = new Map<string, IRExpr>();
+  const reactionRate = (id: string): IRExpr => {
+    const done = rates.get(id);
+    if (done) return done;
+    const r = reactionById.get(id)!;
+    if (!r.law?.math) throw new Refusal(`reaction \`${r.id}\` without a kinetic law`, r);
+    if (resolving.has(id)) throw new Refusal(`the rate of reaction \`${id}\`, which reads itself`, r);
+    resolving.add(id);
+    const v = convert(r.law.math, r.law.locals);
+    resolving.delete(id);
+    rates.set(id, v);
+    return v;
+  };
+  /** What reaction r does to each species it changes: sign × stoichiometry × conversion factor, a number or (variable stoichiometry) an expression. */
+  const contributions = (r: SbmlModel["reactions"][number]): Map<number, { n: number; e?: IRExpr }> => {
+    const out = new Map<number, { n: number; e?: IRExpr }>();
+    for (const [refs, sign] of [
+      [r.reactants, -1],
+      [r.products, 1],
+    ] as const)
+      for (const ref of refs) {
+        const sym = syms.get(ref.species);
+        if (sym?.kind !== "species") throw new Invalid(`reaction \`${r.id}\` names \`${ref.species}\`, which is not a species`, ref);
+        const s = sym.s;
+        if (s.boundary || s.constant) continue;
+        if (assign.has(s.id) || rate.has(s.id)) throw new Invalid(`reaction \`${r.id}\` changes \`${s.id}\`, which a rule sets`, ref);
+        const q = index.get(s.id)!;
+        const cf = factor(s.conversionFactor ?? m.conversionFactor);
+        const prev = out.get(q) ?? { n: 0 };
+        // Variable stoichiometry (L2's stoichiometryMath, or a reference id a rule or an event sets): an expression.
+        const variable = ref.math ? convert(ref.math) : ref.id && varying(ref.id) ? resolve(ref.id) : undefined;
+        if (variable) {
+          const term = mul(num(sign * cf), variable);
+          out.set(q, { n: prev.n, e: prev.e ? { k: "bin", op: "+", a: prev.e, b: term } : term });
+          continue;
+        }
+        const st = ref.id && ia.has(ref.id) ? initValue(ref.id) : ref.stoichiometry;
+        if (st === undefined || !Number.isFinite(st)) throw new Invalid(`the stoichiometry of \`${ref.species}\` in reaction \`${r.id}\` is not set`, ref);
+        out.set(q, { ...prev, n: prev.n + sign * st * cf });
+      }
+    return out;
+  };
+  /** rateOf(id): d/dt of what math reads as id. */
+  const rateOf = (id: string): IRExpr => {
+    const sym = syms.get(id);
+    if (!sym) throw new Invalid(`rateOf reads \`${id}\`, which is not declared`);
+    if (assign.has(id)) throw new Refusal(`rateOf \`${id}\`, which an assignment rule sets (its derivative)`, sym.at);
+    if (rate.has(id)) return convert(rate.get(id)!);
+    if (sym.kind !== "species" || !index.has(id)) return num(0);
+    const q = index.get(id)!;
+    let sum: IRExpr = num(0);
+    for (const r of m.reactions) {
+      const c = contributions(r).get(q);
+      if (!c) continue;
+      const coef: IRExpr = c.e ? (c.n ? { k: "bin", op: "+", a: num(c.n), b: c.e } : c.e) : num(c.n);
+      const term = mul(coef, reactionRate(r.id));
+      sum = isNum(sum, 0) ? term : { k: "bin", op: "+", a: sum, b: term };
+    }
+    if (sym.s.onlySubstance) return sum;
+    if (varying(sym.s.compartment)) throw new Refusal(`rateOf \`${id}\` in the compartment \`${sym.s.compartment}\`, whose size changes`, sym.at);
+    return div(sum, resolve(sym.s.compartment));
+  };
   const convert = (n: MathNode, locals?: Map<string, number>): IRExpr => {
-    const e = toExpr<Leaf>(inline(n), (id) => (locals?.has(id) ? num(locals.get(id)!) : resolve(id)), timeLeaf);
+    // A local parameter is a constant: its rate of change is 0.
+    const e = toExpr<Leaf>(
+      inline(n),
+      (id) => (locals?.has(id) ? num(locals.get(id)!) : resolve(id)),
+      timeLeaf,
+      (id) => (locals?.has(id) ? num(0) : rateOf(id)),
+    );
     const jump = unlocatedJump(e);
     if (jump) throw new Refusal(`${jump} of a quantity that changes during the run (a jump crnnc does not locate yet)`);
     return e;
@@ -354,30 +450,23 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
     return initValue(id);
   };
   for (const r of m.reactions) {
-    const changes = new Map<number, number>();
-    for (const [refs, sign] of [
-      [r.reactants, -1],
-      [r.products, 1],
-    ] as const)
-      for (const ref of refs) {
-        const sym = syms.get(ref.species);
-        if (sym?.kind !== "species") throw new Invalid(`reaction \`${r.id}\` names \`${ref.species}\`, which is not a species`, ref);
-        if (ref.math) throw new Refusal(`the stoichiometry math of \`${ref.species}\` in reaction \`${r.id}\` (variable stoichiometry)`, ref);
-        if (ref.id && varying(ref.id)) throw new Refusal(`the variable stoichiometry \`${ref.id}\` in reaction \`${r.id}\``, ref);
-        const st = ref.id && ia.has(ref.id) ? initValue(ref.id) : ref.stoichiometry;
-        if (st === undefined || !Number.isFinite(st)) throw new Invalid(`the stoichiometry of \`${ref.species}\` in reaction \`${r.id}\` is not set`, ref);
-        const s = sym.s;
-        if (s.boundary || s.constant) continue;
-        if (assign.has(s.id) || rate.has(s.id)) throw new Invalid(`reaction \`${r.id}\` changes \`${s.id}\`, which a rule sets`, ref);
-        const q = index.get(s.id)!;
-        changes.set(q, (changes.get(q) ?? 0) + sign * st * factor(s.conversionFactor ?? m.conversionFactor));
-      }
-    for (const [q, d] of changes) if (d === 0) changes.delete(q);
+    const contrib = contributions(r);
     if (!r.law?.math) throw new Refusal(`reaction \`${r.id}\` without a kinetic law`, r);
-    if (!changes.size) continue;
-    const law = inline(r.law.math);
     const origin = { template: `sbml ${r.id}`, span: span(file, r) } as Reaction["origin"];
     const tag = tagOf(r.name, r.annotation);
+    if ([...contrib.values()].some((c) => c.e)) {
+      // Variable stoichiometry: one rate-law reaction per species, at (its stoichiometry) × (the rate).
+      const v = reactionRate(r.id);
+      for (const [q, c] of contrib) {
+        const coef: IRExpr = c.n ? { k: "bin", op: "+", a: num(c.n), b: c.e ?? num(0) } : (c.e ?? num(0));
+        reactions.push({ reactants: [], products: [{ s: q, n: 1 }], rate: { kind: "law", expr: mul(coef, v) }, tag, origin });
+      }
+      continue;
+    }
+    const changes = new Map<number, number>();
+    for (const [q, c] of contrib) if (c.n !== 0) changes.set(q, c.n);
+    if (!changes.size) continue;
+    const law = inline(r.law.math);
     const mass = massAction(law, r.law.locals, changes);
     if (mass) {
       reactions.push({ reactants: mass.reactants, products: mass.products, rate: { kind: "mass", k: mass.k }, tag, origin });
@@ -386,7 +475,7 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
     const reactants: Term[] = [];
     const products: Term[] = [];
     for (const [q, d] of changes) (d < 0 ? reactants : products).push({ s: q, n: Math.abs(d) });
-    reactions.push({ reactants, products, rate: { kind: "law", expr: convert(law, r.law.locals) }, tag, origin });
+    reactions.push({ reactants, products, rate: { kind: "law", expr: reactionRate(r.id) }, tag, origin });
   }
 
   /** k · Π x^n over constant sizes: the mass-action reactants and products, or undefined. */
@@ -455,8 +544,13 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
     const q = index.get(id)!;
     let f = convert(math);
     if (sym.kind === "species" && !sym.s.onlySubstance) {
-      if (varying(sym.s.compartment)) throw new Refusal(`the rate rule for \`${id}\` in the compartment \`${sym.s.compartment}\`, whose size changes`, sym.at);
-      f = mul(f, num(initValue(sym.s.compartment)));
+      // The rule gives d[S]/dt; the state is the amount n = [S]·V: n' = [S]'·V + [S]·V' = f·V + (n/V)·V'.
+      const V = resolve(sym.s.compartment);
+      f = mul(f, V);
+      if (varying(sym.s.compartment)) {
+        const dV = rateOf(sym.s.compartment);
+        if (!isNum(dV, 0)) f = { k: "bin", op: "+", a: f, b: mul(div({ k: "species", s: q }, V), dV) };
+      }
     }
     reactions.push({
       reactants: [],
@@ -621,8 +715,8 @@ const INVERSE_OF_RECIPROCAL: Record<string, FnName> = { arcsec: "acos", arccsc: 
 const RELATIONS = new Set(["==", "!=", "<", "<=", ">", ">="]);
 
 /** A MathML tree (functions already inlined) as an IR expression; `leaf` resolves ids, `time` the time symbol. */
-function toExpr<L>(n: MathNode, leaf: (id: string) => Expr<L>, time: () => Expr<L>): Expr<L> {
-  const go = (x: MathNode): Expr<L> => toExpr(x, leaf, time);
+function toExpr<L>(n: MathNode, leaf: (id: string) => Expr<L>, time: () => Expr<L>, rateOf?: (id: string) => Expr<L>): Expr<L> {
+  const go = (x: MathNode): Expr<L> => toExpr(x, leaf, time, rateOf);
   const bin = (op: "+" | "-" | "*" | "/" | "^" | "<" | "<=" | ">" | ">=" | "==", a: Expr<L>, b: Expr<L>): Expr<L> => ({ k: "bin", op, a, b });
   const fn = (f: FnName, args: Expr<L>[]): Expr<L> => ({ k: "fn", f, args });
   switch (n.t) {
@@ -641,7 +735,11 @@ function toExpr<L>(n: MathNode, leaf: (id: string) => Expr<L>, time: () => Expr<
     if (a.length !== k) throw new Refusal(`<${op}> with ${a.length} argument${a.length === 1 ? "" : "s"}`);
   };
   if (op === "delay") throw new Refusal("the csymbol delay (a delay differential equation)");
-  if (op === "rateOf") throw new Refusal("the csymbol rateOf");
+  if (op === "rateOf") {
+    const arg = n.args[0];
+    if (!rateOf || n.args.length !== 1 || arg?.t !== "name") throw new Refusal("the csymbol rateOf of anything but an id");
+    return rateOf(arg.id);
+  }
   switch (op) {
     case "+":
       return a.length ? a.reduce((x, y) => bin("+", x, y)) : num(0);
