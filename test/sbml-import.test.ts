@@ -8,7 +8,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./helpers.js";
-import { simulateSbml } from "../src/sbml/run.js";
+import { simulateModel, simulateSbml } from "../src/sbml/run.js";
+import { emitSbml } from "../src/backends/sbml/emit.js";
+import { simulate } from "../src/sim/simulate.js";
+import { SBML_INPUTS, compileRel, cyclic } from "./sbml-inputs.js";
 import { readSbml } from "../src/backends/sbml/read.js";
 import { validateIR } from "../src/ir/validate.js";
 
@@ -148,4 +151,47 @@ describe("crnnc sim MODEL.xml", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/E0701.*the math reads `kk`, which is not declared/);
   });
+});
+
+describe("round trip: every example and fixture → SBML → read → simulate", () => {
+  const relDiff = (a: Float64Array, b: Float64Array) => {
+    let d = 0;
+    a.forEach((v, i) => (d = Math.max(d, Math.abs(v - b[i]!) / Math.max(1, Math.abs(v)))));
+    return d;
+  };
+  for (const f of SBML_INPUTS)
+    it(`${f}: the same trajectory to 1e-6`, async () => {
+      const ir = compileRel(f);
+      const back = await readSbml(await emitSbml(ir), "x.xml");
+      expect(back.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const o = { until: 5, points: 6, rtol: 1e-10, atol: 1e-14 };
+      const a = simulate(ir, o);
+      const b = simulate(back.ir!, o);
+      // Ids another tool would misread are renamed on the way out (`pi` → `pi_`, test/sbml-names.test.ts); the order stays.
+      expect(b.species.length).toBe(a.species.length);
+      b.species.forEach((id, i) => expect(id === a.species[i] || id.startsWith(a.species[i]!), `${id} for ${a.species[i]}`).toBe(true));
+      expect(Math.max(...a.values.map((v, i) => relDiff(v, b.values[i]!)))).toBeLessThanOrEqual(1e-6);
+    }, 60_000);
+});
+
+describe("the schedule event on read-back is verified, not recognised by its shape", () => {
+  it("crnnc's own schedule becomes the protocol; an edited one (pos + 2) is simulated as the event it is", async () => {
+    const ir = compileRel("test/fixtures/fig4-train/input.crnn");
+    const xml = await emitSbml(ir, cyclic(ir));
+    const own = await readSbml(xml, "x.xml");
+    expect(own.protocol).toBeDefined();
+    expect(own.ir!.imported!.events).toEqual([]);
+    const plus1 = /(<eventAssignment variable="pos">[\s\S]*?<ci> pos <\/ci>\s*<cn[^>]*>) 1 (<\/cn>)/;
+    expect(xml).toMatch(plus1);
+    const edited = await readSbml(xml.replace(plus1, "$1 2 $2"), "x.xml");
+    expect(edited.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(edited.protocol).toBeUndefined();
+    expect(edited.ir!.kind).toBe("crn");
+    expect(edited.ir!.imported!.events).toHaveLength(1);
+    // pos now counts 0, 2, 4, …: after three periods it is 6 (the original would give 3).
+    const T = own.period!;
+    const r = simulateModel(edited.ir!, { until: 3.5 * T, points: 2, ids: ["pos", "iter"] });
+    expect(r.values[1]![0]).toBe(6);
+    expect(r.values[1]![1]).toBe(3);
+  }, 30_000);
 });
