@@ -195,3 +195,16 @@ describe("the schedule event on read-back is verified, not recognised by its sha
     expect(r.values[1]![1]).toBe(3);
   }, 30_000);
 });
+
+describe("packages", () => {
+  it("a package the model requires (comp) is refused at the <sbml> element, never half read", async () => {
+    const xml = decay().replace(
+      '<sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2">',
+      '<sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" xmlns:comp="http://www.sbml.org/sbml/level3/version1/comp/version1" level="3" version="2" comp:required="true">',
+    );
+    const r = await readSbml(xml, "comp.xml");
+    expect(r.ir).toBeUndefined();
+    expect(r.diagnostics[0]).toMatchObject({ code: "E0702", span: { line: 2, col: 1 } });
+    expect(r.diagnostics[0]!.message).toMatch(/the SBML package `comp` \(required by the model\) is outside/);
+  });
+});

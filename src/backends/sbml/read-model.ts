@@ -95,6 +95,16 @@ export interface SbmlModel {
   annotation?: string;
 }
 
+/** A package the model requires (`comp:required="true"`): crnnc reads SBML core only. */
+export class SbmlPackageError extends Error {
+  constructor(
+    message: string,
+    readonly at: Where,
+  ) {
+    super(message);
+  }
+}
+
 /** A document that is not SBML, or an element SBML requires missing. */
 export class SbmlStructureError extends Error {
   constructor(
@@ -119,6 +129,10 @@ export function sbmlModel(doc: XmlElement): SbmlModel {
   const level = num(sbml.attrs.level) ?? 0;
   const version = num(sbml.attrs.version) ?? 0;
   if (level < 2 || level > 3) throw new SbmlStructureError(`SBML level ${sbml.attrs.level ?? "(none)"}: crnnc reads levels 2 and 3`, where(sbml));
+  // A package the model requires changes its meaning (comp's submodels, fbc's objectives): refused, never half read.
+  for (const [k, v] of Object.entries(sbml.prefixed ?? {}))
+    if (k.endsWith(":required") && (v === "true" || v === "1"))
+      throw new SbmlPackageError(`the SBML package \`${k.split(":")[0]}\` (required by the model)`, where(sbml));
   const model = kid(sbml, "model");
   if (!model) throw new SbmlStructureError("no <model>", where(sbml));
   const l2 = level === 2;

@@ -16,6 +16,8 @@ export interface XmlElement {
   text: string;
   line: number;
   col: number;
+  /** Attributes with a namespace prefix, by their qualified name (`comp:required`), when there are any. */
+  prefixed?: Record<string, string>;
   /** For an <annotation>: its raw inner XML, re-serialised (crnnc's own annotations are read from it). */
   raw?: string;
 }
@@ -63,7 +65,12 @@ export function parseXml(text: string): XmlElement {
     }
     const name = local(tag.name);
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes)) attrs[local(k)] = typeof v === "string" ? v : v.value;
+    let prefixed: Record<string, string> | undefined;
+    for (const [k, v] of Object.entries(tag.attributes)) {
+      const value = typeof v === "string" ? v : v.value;
+      attrs[local(k)] = value;
+      if (k.includes(":") && !k.startsWith("xmlns")) (prefixed ??= {})[k] = value;
+    }
     if (raw) {
       rawDepth++;
       raw.push(
@@ -77,7 +84,7 @@ export function parseXml(text: string): XmlElement {
       skip = 1;
       return;
     }
-    const el: XmlElement = { name, attrs, children: [], text: "", line: tagLine, col: tagCol };
+    const el: XmlElement = { name, attrs, children: [], text: "", line: tagLine, col: tagCol, ...(prefixed ? { prefixed } : {}) };
     stack[stack.length - 1]!.children.push(el);
     stack.push(el);
     if (name === "annotation") {

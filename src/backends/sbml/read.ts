@@ -22,7 +22,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { speciesInExpr } from "../../ir/queries.js";
 import { parseXml, XmlError } from "./read-xml.js";
 import { MathError, type MathNode } from "./read-math.js";
-import { sbmlModel, SbmlStructureError, type SbmlModel, type SbmlSpecies, type SbmlEvent, type Where } from "./read-model.js";
+import { sbmlModel, SbmlPackageError, SbmlStructureError, type SbmlModel, type SbmlSpecies, type SbmlEvent, type Where } from "./read-model.js";
 
 export interface ReadResult {
   ir?: CRN;
@@ -82,6 +82,13 @@ export function readSbmlText(xml: string, file: string): ReadResult {
     return { ...r, diagnostics };
   } catch (e) {
     if (e instanceof XmlError) return fail("E0701", `${file} is not well-formed XML: ${e.message}`, { line: e.line, col: e.col });
+    if (e instanceof SbmlPackageError)
+      return fail(
+        "E0702",
+        `${e.message} is outside what crnnc reads`,
+        e.at,
+        "crnnc reads SBML core: flatten the model first (e.g. libSBML's comp flattening converter)",
+      );
     if (e instanceof SbmlStructureError) return fail("E0701", `${file} is not readable SBML: ${e.message}`, e.at);
     if (e instanceof Invalid) return fail("E0701", `${file} is not valid SBML: ${e.message}`, e.at);
     if (e instanceof MathError) return fail("E0702", `${file}: ${e.message} is outside what crnnc reads`, { line: e.el.line, col: e.el.col }, HINT);
