@@ -97,12 +97,20 @@ export function writtenIds(ir: CRN): WrittenIds {
   };
 }
 
-/** Warning W0606 for each name the written files change. */
+/** At most this many W0606 warnings name a renamed id; one more counts the rest. */
+const MAX_RENAME_WARNINGS = 20;
+
+/** Warning W0606 for each name the written files change (the first MAX_RENAME_WARNINGS, then how many more). */
 export function renameDiagnostics(ir: CRN): Diagnostic[] {
-  return writtenIds(ir).renamed.map((r) => ({
+  const renamed = writtenIds(ir).renamed;
+  const hint = "rename it in the source to keep its name (the model's notes list every renamed id)";
+  const out: Diagnostic[] = renamed.slice(0, MAX_RENAME_WARNINGS).map((r) => ({
     code: "W0606",
     severity: "warning",
     message: `the ${r.kind} \`${r.from}\` is written as \`${r.to}\` in SBML and Antimony: \`${r.from}\` is ${r.why} there`,
-    hint: `rename it in the source to keep its name (the model's notes list every renamed id)`,
+    hint,
   }));
+  if (renamed.length > MAX_RENAME_WARNINGS)
+    out.push({ code: "W0606", severity: "warning", message: `… and ${renamed.length - MAX_RENAME_WARNINGS} more names written with a trailing \`_\``, hint });
+  return out;
 }
