@@ -78,6 +78,42 @@ function dual(e: IRExpr, x: ArrayLike<number>, s: number): [number, number] {
           for (let i = 0; i + 1 < args.length; i += 2) if (args[i + 1]![0] !== 0 && !Number.isNaN(args[i + 1]![0])) return args[i]!;
           return args[args.length - 1]!;
         }
+        // An imported model's functions (SBML): f(a) and f'(a)·a' from calculus.
+        case "sin":
+          return [Math.sin(a), Math.cos(a) * da];
+        case "cos":
+          return [Math.cos(a), -Math.sin(a) * da];
+        case "tan":
+          return [Math.tan(a), da / Math.cos(a) ** 2];
+        case "sinh":
+          return [Math.sinh(a), Math.cosh(a) * da];
+        case "cosh":
+          return [Math.cosh(a), Math.sinh(a) * da];
+        case "tanh":
+          return [Math.tanh(a), da / Math.cosh(a) ** 2];
+        case "asin":
+          return [Math.asin(a), da / Math.sqrt(1 - a * a)];
+        case "acos":
+          return [Math.acos(a), -da / Math.sqrt(1 - a * a)];
+        case "atan":
+          return [Math.atan(a), da / (1 + a * a)];
+        case "asinh":
+          return [Math.asinh(a), da / Math.sqrt(a * a + 1)];
+        case "acosh":
+          return [Math.acosh(a), da / Math.sqrt(a * a - 1)];
+        case "atanh":
+          return [Math.atanh(a), da / (1 - a * a)];
+        case "rem":
+          return [a % args[1]![0], da - Math.trunc(a / args[1]![0]) * args[1]![1]];
+        case "floor":
+        case "ceil":
+        case "quotient":
+        case "factorial":
+        case "and":
+        case "or":
+        case "xor":
+        case "not":
+          return [evalIRExpr(e, x, P), 0];
       }
     }
   }
@@ -94,7 +130,37 @@ const exprArb: fc.Arbitrary<IRExpr> = fc.letrec<{ e: IRExpr }>((tie) => ({
     fc
       .tuple(fc.constantFrom("+", "-", "*", "/", "^", "<", ">=", "==") as fc.Arbitrary<"+">, tie("e"), tie("e"))
       .map(([op, a, b]): IRExpr => ({ k: "bin", op, a, b })),
-    fc.tuple(fc.constantFrom("sqrt", "exp", "log", "abs", "step") as fc.Arbitrary<"exp">, tie("e")).map(([f, a]): IRExpr => ({ k: "fn", f, args: [a] })),
+    fc
+      .tuple(
+        fc.constantFrom(
+          "sqrt",
+          "exp",
+          "log",
+          "abs",
+          "step",
+          "sin",
+          "cos",
+          "tan",
+          "sinh",
+          "cosh",
+          "tanh",
+          "asin",
+          "acos",
+          "atan",
+          "asinh",
+          "acosh",
+          "atanh",
+          "floor",
+          "ceil",
+          "factorial",
+          "not",
+        ) as fc.Arbitrary<"exp">,
+        tie("e"),
+      )
+      .map(([f, a]): IRExpr => ({ k: "fn", f, args: [a] })),
+    fc
+      .tuple(fc.constantFrom("rem", "quotient", "and", "or", "xor") as fc.Arbitrary<"rem">, tie("e"), tie("e"))
+      .map(([f, a, b]): IRExpr => ({ k: "fn", f, args: [a, b] })),
     fc.tuple(fc.constantFrom("min", "max") as fc.Arbitrary<"min">, tie("e"), tie("e")).map(([f, a, b]): IRExpr => ({ k: "fn", f, args: [a, b] })),
   ),
 })).e;

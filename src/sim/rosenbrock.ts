@@ -407,7 +407,11 @@ export class Rosenbrock implements Integrator {
     this.controller = new StepController(this.tableau.q, opts.controller ?? "predictive");
     const { inc, incM } = incremental(this.tableau);
     const coupling = { cv: this.cv, row: arena.int32(md.cRow), col: arena.int32(md.cCol) };
-    this.vk = stageKernels({ ...this.tableau, inc, incM, clip: md.clip }, { x: this.xw, ytmp: this.ytmp, ynew: this.ynew, wt: this.wt, u: this.u, coupling }, arena);
+    this.vk = stageKernels(
+      { ...this.tableau, inc, incM, clip: md.clip },
+      { x: this.xw, ytmp: this.ytmp, ynew: this.ynew, wt: this.wt, u: this.u, coupling },
+      arena,
+    );
   }
 
   /** The kernels' copy of the state, and the compiled rate/Jacobian/solve kernels if any (rates synced per call). */
