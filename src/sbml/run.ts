@@ -38,6 +38,8 @@ export interface SbmlSimResult {
   diagnostics: Diagnostic[];
   /** Set when the run ended early: what happened, and when. */
   stopped?: { message: string; time: number };
+  /** ssa: reaction events fired. */
+  events?: number;
 }
 
 export async function simulateSbml(xml: string, file: string, opts: SbmlSimOptions): Promise<SbmlSimResult> {
@@ -92,5 +94,107 @@ export function simulateModel(ir: CRN, opts: SbmlSimOptions): SbmlSimResult {
     }),
     diagnostics: [],
     ...(tr.stopped ? { stopped: { message: tr.stopped.message, time: tr.stopped.time } } : {}),
+    ...(tr.events !== undefined ? { events: tr.events } : {}),
   };
+}
+
+export interface SbmlEnsembleOptions extends Omit<SbmlSimOptions, "method"> {
+  /** Independent stochastic runs (run i is seeded by `runSeed(seed, i)`). */
+  runs: number;
+  /** ssa (exact; default). */
+  method?: "ssa";
+  /** The first run's index (a worker's share of an ensemble: runs first … first + runs − 1). */
+  first?: number;
+}
+
+export interface SbmlEnsembleResult {
+  ids: string[];
+  t: number[];
+  runs: number;
+  /** mean[i][j], sd[i][j]: id j at time t[i] over the runs (sd with the n − 1 denominator). */
+  mean: Float64Array[];
+  sd: Float64Array[];
+  /** Σx and Σx² per time and id, in run order: what workers' shares are merged from. */
+  sum: Float64Array[];
+  sumSq: Float64Array[];
+  /** Reaction events fired over all runs. */
+  events: number;
+  diagnostics: Diagnostic[];
+}
+
+/** The seed of run i of an ensemble seeded by `seed`: any split of the runs over workers gives every run its own same seed. */
+export function runSeed(seed: number, i: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(i + 1, 0xc2b2ae35)) >>> 0;
+}
+
+/**
+ * An ensemble of exact stochastic runs of an SBML model (SBML's stochastic reading: each kinetic
+ * law, in amount per time, is the reaction's propensity; species are molecule counts). Refused:
+ * rate rules and time in the math (a stochastic run has no continuous part), and whatever the
+ * reader refuses.
+ */
+export async function simulateSbmlEnsemble(xml: string, file: string, opts: SbmlEnsembleOptions): Promise<SbmlEnsembleResult> {
+  const r = await readSbml(xml, file);
+  const empty = (diagnostics: Diagnostic[]): SbmlEnsembleResult => ({
+    ids: opts.ids ? [...opts.ids] : [],
+    t: [],
+    runs: 0,
+    mean: [],
+    sd: [],
+    sum: [],
+    sumSq: [],
+    events: 0,
+    diagnostics,
+  });
+  if (!r.ir?.imported) return empty(r.diagnostics);
+  const ir = r.ir;
+  const continuous = ir.reactions.find((x) => x.origin.template.startsWith("sbml rate rule") || x.origin.template === "sbml time");
+  if (continuous)
+    return empty([
+      ...r.diagnostics,
+      {
+        code: "E0702",
+        severity: "error",
+        message: `${file}: ${continuous.origin.template === "sbml time" ? "time in the math" : `the ${continuous.origin.template.slice(5)}`} in a stochastic simulation is outside what crnnc reads`,
+        hint: "a stochastic run has no continuous part: simulate it with an ODE method",
+        span: continuous.origin.span,
+      },
+    ]);
+  const seed = opts.seed ?? 1;
+  const first = opts.first ?? 0;
+  let sum: Float64Array[] = [];
+  let sumSq: Float64Array[] = [];
+  let t: number[] = [];
+  let ids: string[] = [];
+  let events = 0;
+  for (let i = 0; i < opts.runs; i++) {
+    const one = simulateModel(ir, { ...opts, method: "ssa", combinatorial: false, seed: runSeed(seed, first + i), rtol: 1, atol: 1 });
+    if (one.diagnostics.some((d) => d.severity === "error")) return empty([...r.diagnostics, ...one.diagnostics]);
+    if (one.stopped)
+      return empty([
+        ...r.diagnostics,
+        { code: "E0702", severity: "error", message: `${file}: run ${first + i} stopped at t = ${one.stopped.time}: ${one.stopped.message}` },
+      ]);
+    if (i === 0) {
+      ids = one.ids;
+      t = one.t;
+      sum = one.values.map((v) => new Float64Array(v.length));
+      sumSq = one.values.map((v) => new Float64Array(v.length));
+    }
+    one.values.forEach((v, k) =>
+      v.forEach((x, j) => {
+        sum[k]![j]! += x;
+        sumSq[k]![j]! += x * x;
+      }),
+    );
+    events += one.events ?? 0;
+  }
+  return { ids, t, runs: opts.runs, ...ensembleStats(sum, sumSq, opts.runs), sum, sumSq, events, diagnostics: r.diagnostics };
+}
+
+/** Mean and sample sd from Σx and Σx² over n runs. */
+export function ensembleStats(sum: Float64Array[], sumSq: Float64Array[], n: number): { mean: Float64Array[]; sd: Float64Array[] } {
+  const mean = sum.map((s) => s.map((v) => v / n));
+  const sd = sumSq.map((s2, k) => s2.map((v, j) => (n > 1 ? Math.sqrt(Math.max(0, (v - (sum[k]![j]! * sum[k]![j]!) / n) / (n - 1))) : 0)));
+  return { mean, sd };
 }

@@ -16,6 +16,7 @@ import { compileModel, setParameters } from "./model.js";
 import { compileLaw } from "./law-codegen.js";
 import { IntegrationError } from "./rosenbrock.js";
 import { makeIntegrator, type SimulateOptions, type Trajectory } from "./simulate.js";
+import { Gillespie } from "./ssa.js";
 
 /** Thrown out of the integrator's step callback when a trigger changed: the run stops at that step. */
 class TriggerChanged extends Error {}
@@ -136,13 +137,20 @@ export function simulateImported(ir: CRN, opts: SimulateOptions & { seed?: numbe
         // A model whose every value is a constant or a rule's (no state): nothing to integrate.
         if (md.n > 0)
           try {
-            integ.integrate(x, t, tNext, (ts, xs) => {
-              for (let j = 0; j < events.length; j++)
-                if (holds(events[j]!.trigger(xs)) !== status[j]) {
-                  stop = ts;
-                  throw new TriggerChanged();
-                }
-            });
+            integ.integrate(
+              x,
+              t,
+              tNext,
+              events.length === 0
+                ? undefined
+                : (ts, xs) => {
+                    for (let j = 0; j < events.length; j++)
+                      if (holds(events[j]!.trigger(xs)) !== status[j]) {
+                        stop = ts;
+                        throw new TriggerChanged();
+                      }
+                  },
+            );
           } catch (e) {
             if (!(e instanceof TriggerChanged)) throw e;
           }
@@ -158,5 +166,5 @@ export function simulateImported(ir: CRN, opts: SimulateOptions & { seed?: numbe
     tOut.push(tk);
     record();
   }
-  return { species, t: tOut, values, ...(changesParams ? { params } : {}) };
+  return { species, t: tOut, values, ...(changesParams ? { params } : {}), ...(integ instanceof Gillespie ? { events: integ.events } : {}) };
 }

@@ -8,17 +8,33 @@ import { compileModel, rhs, type CompiledModel } from "./model.js";
 import { Rosenbrock, IntegrationError, type Integrator, type StepperOptions, TABLEAUS } from "./rosenbrock.js";
 import { BlowupError, checkState, integrationBlowup } from "./blowup.js";
 import { DormandPrince } from "./dopri.js";
+import { Gillespie } from "./ssa.js";
 
-export const METHODS = [...Object.keys(TABLEAUS), "dopri5"] as const;
+export const METHODS = [...Object.keys(TABLEAUS), "dopri5", "ssa"] as const;
 
 export interface SolverOptions extends StepperOptions {
-  /** rodas5 (default), rodas5p, rodas4, ros34pw2 or dopri5. */
+  /** rodas5 (default), rodas5p, rodas4, ros34pw2 or dopri5; ssa: the exact stochastic simulation (ssa.ts). */
   method?: (typeof METHODS)[number];
+  /** ssa: Ω, molecules per unit concentration (default 1). */
+  volume?: number;
+  /** ssa: the seed of the reaction events. */
+  seed?: number;
+  /** ssa: falling factorials in mass-action propensities (default true; false for SBML models). */
+  combinatorial?: boolean;
 }
+
+/** Is this method stochastic (molecule counts) rather than an ODE integrator? */
+export const isStochastic = (method: string | undefined): boolean => method === "ssa";
 
 export function makeIntegrator(md: CompiledModel, opts: SolverOptions = {}): Integrator {
   const method = opts.method ?? "rodas5";
   if (method === "dopri5") return new DormandPrince(md, opts);
+  if (method === "ssa")
+    return new Gillespie(md, {
+      ...(opts.volume !== undefined ? { volume: opts.volume } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.combinatorial !== undefined ? { combinatorial: opts.combinatorial } : {}),
+    });
   if (!TABLEAUS[method]) throw new RangeError(`unknown method \`${method}\` (expected ${METHODS.join(", ")})`);
   return new Rosenbrock(md, { ...opts, method });
 }
@@ -38,6 +54,8 @@ export interface Trajectory {
   t: number[];
   /** values[i] is the state at t[i]. */
   values: Float64Array[];
+  /** ssa: reaction events fired. */
+  events?: number;
   /** The parameters at each time, when events change them (an imported model's). */
   params?: Float64Array[];
   /** Set when the run ended early (blow-up or integrator failure): what happened, when, where. */

@@ -243,7 +243,9 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
       if (!law?.math) throw new Refusal(`the rate of reaction \`${id}\`, which has no kinetic law`, sym.at);
       v = evalAt0(law.math, law.locals);
     }
-    if (Number.isNaN(v) && !rule) throw new Invalid(`\`${id}\` has no value (no value attribute, initial assignment or rule)`, sym.at);
+    // A compartment without a size is fine until something reads it (species with only substance units do not).
+    if (Number.isNaN(v) && !rule && sym.kind !== "compartment")
+      throw new Invalid(`\`${id}\` has no value (no value attribute, initial assignment or rule)`, sym.at);
     evaluating.delete(id);
     initial.set(id, v);
     return v;
@@ -317,7 +319,9 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
     if (assign.has(s.id)) continue;
     const v = initValue(s.id);
     index.set(s.id, species.length);
-    species.push({ id: s.id, role: "species", init: s.onlySubstance ? v : v * initValue(s.compartment), ...speciesMeta(s.annotation ?? "") });
+    const init = s.onlySubstance ? v : v * initValue(s.compartment);
+    if (Number.isNaN(init)) throw new Invalid(`the species \`${s.id}\` has no initial amount (its compartment \`${s.compartment}\` has no size)`, s);
+    species.push({ id: s.id, role: "species", init, ...speciesMeta(s.annotation ?? "") });
   }
   for (const id of rate.keys())
     if (syms.get(id)!.kind !== "species") {
@@ -359,9 +363,13 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
         if (sym.s.onlySubstance) return x;
         return div(x, resolve(sym.s.compartment, out));
       }
-      case "compartment":
+      case "compartment": {
         if (index.has(id)) return { k: "species", s: index.get(id)! };
-        return eventTargets.has(id) ? paramLeaf(id) : num(initValue(id));
+        if (eventTargets.has(id)) return paramLeaf(id);
+        const v = initValue(id);
+        if (Number.isNaN(v) && !out) throw new Invalid(`the compartment \`${id}\` has no size, and the math reads it`, sym.at);
+        return num(v);
+      }
       case "parameter":
         if (index.has(id)) return { k: "species", s: index.get(id)! };
         return out && !tableIndex.has(id) && !eventTargets.has(id) ? num(initValue(id)) : paramLeaf(id);
