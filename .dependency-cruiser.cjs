@@ -27,6 +27,8 @@ const MAP = {
   library: ["train", "data", "ir", "util"],
   // SBML models as the Test Suite and users run them: read (backends/sbml), simulate (sim).
   sbml: ["backends", "sim", "diagnostics", "ir", "util"],
+  // Ensembles of stochastic runs on worker threads: a .crnn file (compile) or an SBML model (sbml).
+  ensemble: ["compile", "sbml", "backends", "sim", "diagnostics", "ir", "util"],
   sweep: ["compile", "train", "sim", "passes", "data", "diagnostics", "plot", "ir", "util", "version"],
   cli: ["*"],
   index: ["*"],

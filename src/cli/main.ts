@@ -85,6 +85,15 @@ Options of sim:
   --points N         crn: print N evenly spaced samples as CSV instead of final values
   --amounts          SBML model: every species as an amount (default: concentrations, but
                      amounts for species with hasOnlySubstanceUnits)
+  --method ssa|tau-leap  stochastic simulation (molecule counts): ssa is Gillespie's exact
+                     method, tau-leap Cao–Gillespie–Petzold τ-leaping; a train block trains
+                     stochastically. Propensities: k·Ω^(1−Σm)·Π n(n−1)⋯ (2 X -> … at k:
+                     (k/Ω)·n(n−1)); an SBML model's kinetic law is its propensity
+  --volume Ω         molecules per unit concentration (default 1000 for .crnn files; an SBML
+                     model's amounts are its counts)
+  --runs N           an ensemble of N runs (run i seeded from --seed and i): --csv/stdout gets
+                     time, then S-mean and S-sd per species; --json adds percentiles and paths
+  --workers N        threads for --runs (default: the machine's cores); results do not depend on it
   --input a,b,...    network without train block: the input concentrations
   --quiet            no progress output
   --deterministic    leave the wall-clock timings out of --json and --report, so that the same
@@ -132,6 +141,9 @@ const OPTIONS = {
   until: { type: "string" },
   points: { type: "string" },
   amounts: { type: "boolean" },
+  volume: { type: "string" },
+  runs: { type: "string" },
+  workers: { type: "string" },
   input: { type: "string" },
   schedule: { type: "string" },
   quiet: { type: "boolean", short: "q" },
@@ -158,6 +170,9 @@ const SIM_ONLY = [
   "until",
   "points",
   "amounts",
+  "volume",
+  "runs",
+  "workers",
   "input",
   "quiet",
   "deterministic",
@@ -255,6 +270,7 @@ async function run(argv: string[], io: IO): Promise<number> {
             until: positive(values.until, "--until"),
             points: intOption(values.points, "--points", 2),
             amounts: values.amounts,
+            ...stochasticFlags(values, file),
             input: values.input,
             quiet: values.quiet,
             deterministic: values.deterministic,
@@ -287,6 +303,7 @@ async function run(argv: string[], io: IO): Promise<number> {
           report: values.report,
           until: positive(values.until, "--until"),
           points: intOption(values.points, "--points", 2),
+          ...stochasticFlags(values, file),
           input: values.input,
           quiet: values.quiet,
           deterministic: values.deterministic,
@@ -375,6 +392,20 @@ function one(files: string[], command: string): string {
 
 function rejectOptions(values: Record<string, unknown>, names: string[], command: string): void {
   for (const n of names) if (values[n] !== undefined) throw new UsageError(`--${n} does not apply to \`${command}\``);
+}
+
+/** --volume, --runs, --workers (stochastic methods only), and the file the ensemble's workers load. */
+function stochasticFlags(values: { method?: string; volume?: string; runs?: string; workers?: string; target?: string }, file: string) {
+  const stochastic = values.method === "ssa" || values.method === "tau-leap";
+  for (const flag of ["volume", "runs", "workers"] as const)
+    if (values[flag] !== undefined && !stochastic) throw new UsageError(`--${flag} applies to --method ssa or tau-leap`);
+  return {
+    file,
+    ...(values.target !== undefined ? { target: values.target } : {}),
+    volume: positive(values.volume, "--volume"),
+    runs: intOption(values.runs, "--runs", 1),
+    workers: intOption(values.workers, "--workers", 1),
+  };
 }
 
 function positive(v: string | undefined, name: string): number | undefined {

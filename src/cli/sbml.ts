@@ -18,7 +18,8 @@ import type { Protocol } from "../ir/protocol.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { VERSION } from "../version.js";
 import { simulateModel } from "../sbml/run.js";
-import { METHODS } from "../sim/simulate.js";
+import { METHODS, isStochastic } from "../sim/simulate.js";
+import { runStochastic } from "./ensemble.js";
 import { writeFileAtomic } from "../util/atomic.js";
 
 export function isSbmlPath(file: string): boolean {
@@ -117,7 +118,8 @@ export async function runSbmlSim(file: string, f: SimFlags, io: IO): Promise<num
 }
 
 /** An SBML model with SBML's meaning (rules, events, compartments): its species (and the values that change) over time. */
-function runModel(ir: CRN, f: SimFlags, io: IO): number {
+function runModel(ir: CRN, f: SimFlags, io: IO): number | Promise<number> {
+  if (isStochastic(f.method)) return runStochastic("sbml", f, io);
   const until = f.until ?? 10;
   const points = f.points ?? 2;
   if (f.method !== undefined && !(METHODS as readonly string[]).includes(f.method))

@@ -8,6 +8,8 @@
 import type { CRN } from "../ir/types.js";
 import type { Protocol, SampleOrder } from "../ir/protocol.js";
 import { trainAsync, type TrainResult, type Progress } from "../train/trainer.js";
+import { isStochastic } from "../sim/simulate.js";
+import { DEFAULT_VOLUME, runStochastic } from "./ensemble.js";
 import { makeProtocol } from "../train/protocol.js";
 import { simulate, makeIntegrator, toSteadyState, METHODS } from "../sim/simulate.js";
 import { compileModel } from "../sim/model.js";
@@ -37,6 +39,13 @@ export interface SimFlags {
   points?: number;
   /** An SBML model: every species as an amount. */
   amounts?: boolean;
+  /** The file (an ensemble's workers load it themselves) and the block of it. */
+  file?: string;
+  target?: string;
+  /** Stochastic methods: Ω, the number of runs, the threads for them. */
+  volume?: number;
+  runs?: number;
+  workers?: number;
   input?: string;
   quiet?: boolean;
   /** Write checkpoints here (default: beside --json as JSON.checkpoint). */
@@ -104,7 +113,9 @@ function readCheckpoint(path: string): Checkpoint {
 export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {
   if (f.method && !METHODS.includes(f.method as (typeof METHODS)[number]))
     throw new SimUsageError(`unknown --method \`${f.method}\` (expected ${METHODS.join(", ")})`);
-  const solver = { method: f.method, rtol: f.rtol, atol: f.atol };
+  const solver = { method: f.method, rtol: f.rtol, atol: f.atol, ...(isStochastic(f.method) ? { volume: f.volume ?? DEFAULT_VOLUME } : {}) };
+  if (f.runs !== undefined && ir.kind !== "crn")
+    throw new SimUsageError("--runs applies to a raw crn or an SBML model; a train block trains one stochastic run");
   if (f.report !== undefined && ir.kind !== "train") throw new SimUsageError(`--report applies to training runs; \`${ir.name}\` has no train block`);
   if (ir.kind === "train") return runTrain(ir, f, solver, io);
   if (ir.kind === "network") return runForward(ir, f, solver, io);
@@ -306,7 +317,8 @@ function runForward(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: numb
   return Number.isFinite(t) ? 0 : 1;
 }
 
-function runCrn(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO): number {
+function runCrn(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO): number | Promise<number> {
+  if (isStochastic(f.method)) return runStochastic("crnn", f, io);
   const until = f.until ?? 10;
   if (!(until > 0) || !Number.isFinite(until)) throw new SimUsageError(`--until must be a positive time, got ${f.until}`);
   const points = f.points ?? 2;

@@ -44,6 +44,9 @@ export class Engine {
       opts.solve,
       opts.coupling,
       opts.controller,
+      opts.volume,
+      opts.seed,
+      opts.combinatorial,
     ]);
     let integ = this.integrators.get(key);
     if (!integ) this.integrators.set(key, (integ = makeIntegrator(this.md, opts)));

@@ -9,11 +9,12 @@ import { Rosenbrock, IntegrationError, type Integrator, type StepperOptions, TAB
 import { BlowupError, checkState, integrationBlowup } from "./blowup.js";
 import { DormandPrince } from "./dopri.js";
 import { Gillespie } from "./ssa.js";
+import { TauLeap } from "./tau-leap.js";
 
-export const METHODS = [...Object.keys(TABLEAUS), "dopri5", "ssa"] as const;
+export const METHODS = [...Object.keys(TABLEAUS), "dopri5", "ssa", "tau-leap"] as const;
 
 export interface SolverOptions extends StepperOptions {
-  /** rodas5 (default), rodas5p, rodas4, ros34pw2 or dopri5; ssa: the exact stochastic simulation (ssa.ts). */
+  /** rodas5 (default), rodas5p, rodas4, ros34pw2 or dopri5; ssa: the exact stochastic simulation (ssa.ts); tau-leap (tau-leap.ts). */
   method?: (typeof METHODS)[number];
   /** ssa: Ω, molecules per unit concentration (default 1). */
   volume?: number;
@@ -24,17 +25,19 @@ export interface SolverOptions extends StepperOptions {
 }
 
 /** Is this method stochastic (molecule counts) rather than an ODE integrator? */
-export const isStochastic = (method: string | undefined): boolean => method === "ssa";
+export const isStochastic = (method: string | undefined): boolean => method === "ssa" || method === "tau-leap";
 
 export function makeIntegrator(md: CompiledModel, opts: SolverOptions = {}): Integrator {
   const method = opts.method ?? "rodas5";
   if (method === "dopri5") return new DormandPrince(md, opts);
-  if (method === "ssa")
-    return new Gillespie(md, {
+  if (method === "ssa" || method === "tau-leap") {
+    const so = {
       ...(opts.volume !== undefined ? { volume: opts.volume } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.combinatorial !== undefined ? { combinatorial: opts.combinatorial } : {}),
-    });
+    };
+    return method === "ssa" ? new Gillespie(md, so) : new TauLeap(md, so);
+  }
   if (!TABLEAUS[method]) throw new RangeError(`unknown method \`${method}\` (expected ${METHODS.join(", ")})`);
   return new Rosenbrock(md, { ...opts, method });
 }
@@ -65,6 +68,7 @@ export interface Trajectory {
 export function simulate(ir: CRN, opts: SimulateOptions): Trajectory {
   const md = compileModel(ir, { splitUpdateCatalysis: true });
   const integ = makeIntegrator(md, opts);
+  // A stochastic run keeps its own counts: the integrate calls below hand them over exactly.
   const x = opts.x0 ? Float64Array.from(opts.x0) : Float64Array.from(ir.species, (s) => s.init);
   const points = Math.max(2, opts.points ?? 2);
   const t: number[] = [0];
@@ -82,13 +86,14 @@ export function simulate(ir: CRN, opts: SimulateOptions): Trajectory {
           : e instanceof IntegrationError
             ? integrationBlowup(ir, x, e.message, e.t, opts.maxConcentration ?? 1e12, e.species)
             : undefined;
-      if (b) return { species, t, values, stopped: { message: b.message, time: b.time, ...(b.species ? { species: b.species } : {}) } };
+      if (b) return { species, t, values, stopped: { message: b.message, time: b.time, ...(b.species !== undefined ? { species: b.species } : {}) } };
       throw e;
     }
     t.push(ti);
     values.push(Float64Array.from(x));
   }
-  return { species, t, values };
+  const events = (integ as { events?: number }).events;
+  return { species, t, values, ...(events !== undefined ? { events } : {}) };
 }
 
 /**

@@ -179,7 +179,8 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
   const prepared = opts.prepared ?? prepare(ir);
   prepared.main.load(ir);
   const md = prepared.main.md;
-  const integ = prepared.main.integrator({ ...opts, method, rtol, atol });
+  // A stochastic method's reaction events are seeded by the run's seed (the protocol's), unless told otherwise.
+  const integ = prepared.main.integrator({ ...opts, method, rtol, atol, seed: opts.seed ?? protocol.seed });
   const x = Float64Array.from(ir.species, (s) => s.init);
   const noise = block.noise && block.noise.epsilon > 0 ? new NoiseSchedule(ir, md, block.noise, protocol.seed) : undefined;
   const noiseMode = opts.noiseIntegration ?? "controlled";
