@@ -10,12 +10,29 @@ import { availableParallelism } from "node:os";
 import { runEnsemble, EnsembleModelError, type EnsembleJob } from "../ensemble/run.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import type { IO } from "./io.js";
-import type { SimFlags } from "./sim.js";
+
+/** The flags of `crnnc sim` a stochastic run reads. */
+export interface StochasticFlags {
+  file?: string;
+  target?: string;
+  method?: string;
+  until?: number;
+  points?: number;
+  volume?: number;
+  runs?: number;
+  workers?: number;
+  seed?: number;
+  amounts?: boolean;
+  csv?: string;
+  json?: string;
+  quiet?: boolean;
+  deterministic?: boolean;
+}
 
 /** Ω when a .crnn run does not say: 1000 molecules per unit concentration. */
 export const DEFAULT_VOLUME = 1000;
 
-export async function runStochastic(kind: "crnn" | "sbml", f: SimFlags, io: IO): Promise<number> {
+export async function runStochastic(kind: "crnn" | "sbml", f: StochasticFlags, io: IO): Promise<number> {
   const runs = f.runs ?? 1;
   const job: EnsembleJob = {
     kind,
