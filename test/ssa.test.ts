@@ -84,7 +84,7 @@ describe("exact SSA against exact distributions", () => {
     const t = 0.5;
     const sq = 10;
     const A = Q.map((r) => r.map((q) => (q * t) / 2 ** sq));
-    let E = A.map((r, i) => r.map((_, j) => (i === j ? 1 : 0)));
+    let E: number[][] = A.map((r, i) => r.map((_, j) => (i === j ? 1 : 0)));
     let term = E;
     for (let k = 1; k <= 20; k++) {
       term = mul(term, A).map((r) => r.map((v) => v / k));
