@@ -212,3 +212,21 @@ describe("ensembles", () => {
     for (const w of j.weights.w.flat(2)) expect(Math.abs(w * 100 - Math.round(w * 100))).toBeLessThan(1e-9);
   }, 60_000);
 });
+
+describe("crnnc sweep --over volume", () => {
+  it("trains under intrinsic noise at each Ω (with --method ssa); without a stochastic method the runs fail with the reason", async () => {
+    const src = join(dir, "sw.crnn");
+    writeFileSync(
+      src,
+      "import std/smooth_relu\nnetwork n {\n  input 1\n  dense 2 smooth_relu(h: 1)\n  dense 1 smooth_relu(h: 1)\n}\ntrain n on sine {\n  eta 0.001\n  period 50\n  iterations 2\n}\n",
+    );
+    const out = join(dir, "sw-out");
+    let r = await runCli(["sweep", src, "--over", "volume=50,200", "--method", "ssa", "--workers", "1", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as { points: { point: Record<string, number> }[] };
+    expect(summary.points.map((p) => p.point.volume)).toEqual([50, 200]);
+    r = await runCli(["sweep", src, "--over", "volume=50", "--workers", "1", "--out", join(dir, "sw-bad")]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/--over volume needs --method ssa or tau-leap/);
+  }, 60_000);
+});

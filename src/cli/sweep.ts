@@ -46,6 +46,8 @@ Axes (--over NAME=v1,v2,... or NAME=start:stop:step, stop included):
   period       T, how long each sample stays in the pot
   eta          η, the rate constant of the update reactions
   annihilate   rail annihilation rate (0 = off)
+  volume       Ω, molecules per unit concentration of a stochastic run (with --method ssa
+               or tau-leap): training under intrinsic noise
   NAME         a rate constant of the compiled CRN by its id (k_div, k, ...; \`crnnc info\`
                lists them): a value change on the compiled model, nothing is recompiled;
                or an activation parameter (e.g. h of smooth_relu), set in every layer whose

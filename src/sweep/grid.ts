@@ -17,6 +17,9 @@ export class SweepUsageError extends Error {}
  */
 export const SETTING_AXES = ["epsilon", "period", "eta", "annihilate"] as const;
 type SettingAxis = (typeof SETTING_AXES)[number];
+/** Axes of the simulation rather than the model: Ω of a stochastic run (`--method ssa|tau-leap`). */
+export const SOLVER_AXES = ["volume"] as const;
+const isSolverAxis = (name: string) => (SOLVER_AXES as readonly string[]).includes(name);
 
 export interface Axis {
   name: string;
@@ -45,7 +48,7 @@ export function parseAxis(text: string): Axis {
   if (values.length === 0) throw new SweepUsageError(`--over ${name}: no values`);
   const dup = values.find((v, i) => values.indexOf(v) !== i);
   if (dup !== undefined) throw new SweepUsageError(`--over ${name}: the value ${dup} is given twice`);
-  const min = name === "period" ? "positive" : SETTING_AXES.includes(name as SettingAxis) ? "non-negative" : undefined;
+  const min = name === "period" || isSolverAxis(name) ? "positive" : SETTING_AXES.includes(name as SettingAxis) ? "non-negative" : undefined;
   for (const v of values)
     if ((min === "positive" && !(v > 0)) || (min === "non-negative" && !(v >= 0))) throw new SweepUsageError(`--over ${name}: values must be ${min}, got ${v}`);
   return { name, values };
@@ -138,9 +141,10 @@ export function sweepable(ir: CRN): Sweepable {
 /** Check axis names against what the network can vary: settings, an activation parameter of some layer, or a rate constant. */
 export function checkAxisNames(axes: readonly Axis[], network: string, can: Sweepable): void {
   for (const a of axes) {
-    if ((SETTING_AXES as readonly string[]).includes(a.name) || can.activation.has(a.name) || can.rates.has(a.name)) continue;
+    if ((SETTING_AXES as readonly string[]).includes(a.name) || isSolverAxis(a.name) || can.activation.has(a.name) || can.rates.has(a.name)) continue;
     const list = [
       ...SETTING_AXES,
+      ...SOLVER_AXES,
       ...[...can.activation].sort(),
       ...[...can.rates].filter((r) => !(SETTING_AXES as readonly string[]).includes(r)).sort(),
     ].join(", ");
@@ -159,6 +163,7 @@ export function structuralOptions(point: Point, activation: ReadonlySet<string>)
   const out: Pick<CompileOptions, "params" | "annihilate"> = {};
   for (const [name, v] of Object.entries(point)) {
     if (name === "annihilate") out.annihilate = v;
+    else if (isSolverAxis(name)) continue;
     else if (activation.has(name) && !(SETTING_AXES as readonly string[]).includes(name)) out.params = { ...out.params, [name]: v };
   }
   return out;
@@ -172,6 +177,7 @@ export function valueChanges(point: Point, ir: CRN): { parameters: Record<string
   const rates = new Set(ir.parameters.filter((p) => p.role === "rate").map((p) => p.id));
   for (const [name, v] of Object.entries(point)) {
     if (name === "epsilon") epsilon = v;
+    else if (isSolverAxis(name)) continue;
     else if (name === "eta" || name === "period") parameters[idOf(name)] = v;
     else if (name !== "annihilate" && rates.has(name)) parameters[name] = v;
   }
@@ -187,6 +193,7 @@ export function pointOptions(point: Point, can?: Sweepable): Pick<CompileOptions
   const out: Pick<CompileOptions, "settings" | "params" | "annihilate" | "rates"> = {};
   for (const [name, v] of Object.entries(point)) {
     if (name === "annihilate") out.annihilate = v;
+    else if (isSolverAxis(name)) continue;
     else if ((SETTING_AXES as readonly string[]).includes(name)) out.settings = { ...out.settings, [name]: v };
     else if (can && can.rates.has(name) && !can.activation.has(name)) out.rates = { ...out.rates, [name]: v };
     else out.params = { ...out.params, [name]: v };

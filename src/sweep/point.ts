@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
+import { isStochastic } from "../sim/simulate.js";
 import { parseCheckpoint, type Checkpoint } from "../train/checkpoint.js";
 import { compileFile, type CompileResult } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
@@ -151,6 +152,11 @@ export class Runner {
       const protocol = makeProtocol(ir, loadDataset(t.dataset, t.split, job.seed), { seed: job.seed, iterations: job.iterations });
       // An activation without a closed form is read out from the forward CRN, as `crnnc sim` does.
       const opts: TrainOptions = { prepared: base.prepared, ...(job.solver as TrainOptions | undefined), ...hooks };
+      // Ω of a stochastic run is an axis of the simulation, not of the model.
+      if (job.point.volume !== undefined) {
+        if (!isStochastic(job.solver?.method)) throw new RunError("--over volume needs --method ssa or tau-leap");
+        opts.volume = job.point.volume;
+      }
       const cp = job.checkpoints
         ? checkpointFile(job.checkpoints.dir, runKey(sourceHash(base.sources), ir.name, job.iterations, job.point, job.seed, job.solver))
         : undefined;
