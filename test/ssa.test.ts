@@ -200,7 +200,7 @@ describe("ensembles", () => {
     expect(Math.abs(mean - 4 * (1 - Math.exp(-2)))).toBeLessThan((4 * Math.sqrt((40 * (1 - Math.exp(-2))) / 200)) / 10);
     r = await runCli(["sim", file, "--volume", "10"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--volume applies to --method ssa or tau-leap/);
+    expect(r.stderr).toMatch(/--volume applies to --method ssa, tau-leap or implicit-tau/);
   }, 60_000);
 
   it("a train block trains stochastically: the weights move by whole molecules", async () => {
@@ -228,5 +228,21 @@ describe("crnnc sweep --over volume", () => {
     r = await runCli(["sweep", src, "--over", "volume=50", "--workers", "1", "--out", join(dir, "sw-bad")]);
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/--over volume needs --method ssa or tau-leap/);
+  }, 60_000);
+});
+
+describe("implicit τ-leaping on a training CRN", () => {
+  it("at Ω = 10⁴ (nearly deterministic) the paper's Figure 4 network trains as the ODE does: E within 0.01 after 40 iterations", async () => {
+    const { compileFile } = await import("../src/compile.js");
+    const { train } = await import("../src/library.js");
+    const ir = compileFile("test/fixtures/fig4-train/input.crnn", { iterations: 40 }).ir!;
+    const ode = train({ ...ir, train: { ...ir.train!, evaluate: 10 } }, { iterations: 40 });
+    const sto = train({ ...ir, train: { ...ir.train!, evaluate: 10 } }, { iterations: 40, method: "implicit-tau", volume: 1e4 });
+    expect(sto.history.map((h) => h.iteration)).toEqual(ode.history.map((h) => h.iteration));
+    sto.history.forEach((h, i) => expect(Math.abs(h.trainError - ode.history[i]!.trainError), `iteration ${h.iteration}`).toBeLessThan(0.01));
+    // And it is stochastic: whole molecules, a different run for another seed.
+    for (const w of sto.weights.w.flat(2)) expect(Math.abs(w * 1e4 - Math.round(w * 1e4))).toBeLessThan(1e-6);
+    const other = train({ ...ir, train: { ...ir.train!, evaluate: 10 } }, { iterations: 40, method: "implicit-tau", volume: 1e4, seed: 2 });
+    expect(other.weights).not.toEqual(sto.weights);
   }, 60_000);
 });

@@ -13,6 +13,7 @@ import { emitJson } from "../backends/json.js";
 import { formatInfo } from "./info.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { VERSION } from "../version.js";
+import { isStochastic } from "../sim/simulate.js";
 import { runSim, SimUsageError } from "./sim.js";
 import { emitSbmlText, isSbmlPath, runSbmlSim, runValidate } from "./sbml.js";
 import { renameDiagnostics } from "../backends/sbml/ids.js";
@@ -85,8 +86,10 @@ Options of sim:
   --points N         crn: print N evenly spaced samples as CSV instead of final values
   --amounts          SBML model: every species as an amount (default: concentrations, but
                      amounts for species with hasOnlySubstanceUnits)
-  --method ssa|tau-leap  stochastic simulation (molecule counts): ssa is Gillespie's exact
-                     method, tau-leap Cao–Gillespie–Petzold τ-leaping; a train block trains
+  --method ssa|tau-leap|implicit-tau  stochastic simulation (molecule counts): ssa is
+                     Gillespie's exact method, tau-leap Cao–Gillespie–Petzold τ-leaping,
+                     implicit-tau rounded implicit τ-leaping (leaps of 0.25 through the stiff
+                     training CRNs; fast species' fluctuations damped); a train block trains
                      stochastically. Propensities: k·Ω^(1−Σm)·Π n(n−1)⋯ (2 X -> … at k:
                      (k/Ω)·n(n−1)); an SBML model's kinetic law is its propensity
   --volume Ω         molecules per unit concentration (default 1000 for .crnn files; an SBML
@@ -396,9 +399,9 @@ function rejectOptions(values: Record<string, unknown>, names: string[], command
 
 /** --volume, --runs, --workers (stochastic methods only), and the file the ensemble's workers load. */
 function stochasticFlags(values: { method?: string; volume?: string; runs?: string; workers?: string; target?: string }, file: string) {
-  const stochastic = values.method === "ssa" || values.method === "tau-leap";
+  const stochastic = isStochastic(values.method);
   for (const flag of ["volume", "runs", "workers"] as const)
-    if (values[flag] !== undefined && !stochastic) throw new UsageError(`--${flag} applies to --method ssa or tau-leap`);
+    if (values[flag] !== undefined && !stochastic) throw new UsageError(`--${flag} applies to --method ssa, tau-leap or implicit-tau`);
   return {
     file,
     ...(values.target !== undefined ? { target: values.target } : {}),

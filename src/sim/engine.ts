@@ -47,6 +47,7 @@ export class Engine {
       opts.volume,
       opts.seed,
       opts.combinatorial,
+      opts.tau,
     ]);
     let integ = this.integrators.get(key);
     if (!integ) this.integrators.set(key, (integ = makeIntegrator(this.md, opts)));

@@ -10,8 +10,9 @@ import { BlowupError, checkState, integrationBlowup } from "./blowup.js";
 import { DormandPrince } from "./dopri.js";
 import { Gillespie } from "./ssa.js";
 import { TauLeap } from "./tau-leap.js";
+import { ImplicitTauLeap } from "./implicit-tau.js";
 
-export const METHODS = [...Object.keys(TABLEAUS), "dopri5", "ssa", "tau-leap"] as const;
+export const METHODS = [...Object.keys(TABLEAUS), "dopri5", "ssa", "tau-leap", "implicit-tau"] as const;
 
 export interface SolverOptions extends StepperOptions {
   /** rodas5 (default), rodas5p, rodas4, ros34pw2 or dopri5; ssa: the exact stochastic simulation (ssa.ts); tau-leap (tau-leap.ts). */
@@ -22,21 +23,24 @@ export interface SolverOptions extends StepperOptions {
   seed?: number;
   /** ssa: falling factorials in mass-action propensities (default true; false for SBML models). */
   combinatorial?: boolean;
+  /** implicit-tau: the leap τ (default 0.25). */
+  tau?: number;
 }
 
 /** Is this method stochastic (molecule counts) rather than an ODE integrator? */
-export const isStochastic = (method: string | undefined): boolean => method === "ssa" || method === "tau-leap";
+export const isStochastic = (method: string | undefined): boolean => method === "ssa" || method === "tau-leap" || method === "implicit-tau";
 
 export function makeIntegrator(md: CompiledModel, opts: SolverOptions = {}): Integrator {
   const method = opts.method ?? "rodas5";
   if (method === "dopri5") return new DormandPrince(md, opts);
-  if (method === "ssa" || method === "tau-leap") {
+  if (isStochastic(method)) {
     const so = {
       ...(opts.volume !== undefined ? { volume: opts.volume } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.combinatorial !== undefined ? { combinatorial: opts.combinatorial } : {}),
     };
-    return method === "ssa" ? new Gillespie(md, so) : new TauLeap(md, so);
+    if (method === "ssa") return new Gillespie(md, so);
+    return method === "tau-leap" ? new TauLeap(md, so) : new ImplicitTauLeap(md, { ...so, ...(opts.tau !== undefined ? { tau: opts.tau } : {}) });
   }
   if (!TABLEAUS[method]) throw new RangeError(`unknown method \`${method}\` (expected ${METHODS.join(", ")})`);
   return new Rosenbrock(md, { ...opts, method });

@@ -129,6 +129,37 @@ export class StochasticModel {
   }
 }
 
+const lit = (v: number) => (Object.is(v, -0) ? "0" : `(${v})`);
+
+/** Reaction q's propensity as code over the counts C, the concentrations X (rate laws), the rate constants K and the laws L. */
+function propensityCode(mdl: StochasticModel, q: number): string {
+  const md = mdl.md;
+  if (md.isLaw[q]) return `${lit(mdl.scale[q]!)}*L[${q}](X)`;
+  const f = [`K[${q}]`];
+  if (mdl.scale[q] !== 1) f.push(lit(mdl.scale[q]!));
+  for (let e = md.rStart[q]!; e < md.rStart[q + 1]!; e++) {
+    const c = `C[${md.rs[e]}]`;
+    const o = md.rn[e]!;
+    if (mdl.combinatorial) for (let j = 0; j < o; j++) f.push(j ? `(${c}-${j})` : c);
+    else f.push(o === 1 ? c : `${c}**${o}`);
+  }
+  return f.join("*");
+}
+
+/** Every propensity into A at once, as straight-line generated code (the τ-leap methods need all of them every leap). Returns A's sum. */
+export function compilePropensities(mdl: StochasticModel): (A: Float64Array) => number {
+  const md = mdl.md;
+  const body = Array.from({ length: mdl.m }, (_, q) => `A[${q}]=${propensityCode(mdl, q)};`).join("");
+  const laws = Array.from({ length: mdl.m }, (_, q) => md.lawRates.get(q));
+  const f = new Function("C", "X", "K", "L", `return function props(A){${body}let s=0;for(let q=0;q<A.length;q++)s+=A[q];return s;};`)(
+    mdl.counts,
+    mdl.x,
+    md.k,
+    laws,
+  );
+  return f as (A: Float64Array) => number;
+}
+
 /**
  * For each reaction, a generated function that fires it and recomputes the propensities of the
  * reactions that read what it changed, each written into the sum tree with its path to the root
@@ -139,19 +170,7 @@ function compileFire(mdl: StochasticModel, P: number, tree: Float64Array, fail: 
   const { md } = mdl;
   const lawRead = new Set<number>();
   for (const lj of md.lawJac) for (const s of lj.deps) lawRead.add(s);
-  const lit = (v: number) => (Object.is(v, -0) ? "0" : `(${v})`);
-  const prop = (q: number): string => {
-    if (md.isLaw[q]) return `${lit(mdl.scale[q]!)}*L[${q}](X)`;
-    const f = [`K[${q}]`];
-    if (mdl.scale[q] !== 1) f.push(lit(mdl.scale[q]!));
-    for (let e = md.rStart[q]!; e < md.rStart[q + 1]!; e++) {
-      const c = `C[${md.rs[e]}]`;
-      const o = md.rn[e]!;
-      if (mdl.combinatorial) for (let j = 0; j < o; j++) f.push(j ? `(${c}-${j})` : c);
-      else f.push(o === 1 ? c : `${c}**${o}`);
-    }
-    return f.join("*");
-  };
+  const prop = (q: number) => propensityCode(mdl, q);
   const fns: string[] = [];
   for (let r = 0; r < mdl.m; r++) {
     const body: string[] = [];
