@@ -56,6 +56,8 @@ export interface RunRecord {
   averageTrainError: number | null;
   finalTrainError: number | null;
   finalTrainAccuracy: number | null;
+  /** The first evaluation from which the train accuracy stays 100% to the end, if it does. */
+  solvedAt: number | null;
   finalValidationError: number | null;
   finalValidationAccuracy: number | null;
   iterationsRun: number;
@@ -200,6 +202,7 @@ export class Runner {
       averageTrainError: num(res.averageTrainError),
       finalTrainError: num(last?.trainError),
       finalTrainAccuracy: num(last?.trainAccuracy),
+      solvedAt: res.solvedAt ?? null,
       finalValidationError: num(last?.validationError),
       finalValidationAccuracy: num(last?.validationAccuracy),
       iterationsRun: res.iterationsRun,
