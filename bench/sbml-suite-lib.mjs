@@ -18,8 +18,9 @@
 //   const c = loadCase(dir, "00001");
 //   const r = await runCase(simulateSbml, c);   // { status: "pass", ms: 12 }
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 /**
  * @typedef {object} Settings
@@ -108,14 +109,20 @@ const list = (v) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-/** NNNNN-settings.txt → Settings. `start` is 0 in every case of the suite (3.3.0). */
-export function parseSettings(text) {
+/** The `key: value` lines of a settings file (semantic or stochastic), values trimmed. */
+export function settingsFields(text) {
   /** @type {Record<string, string>} */
   const kv = {};
   for (const line of text.split(/\r?\n/)) {
     const m = /^\s*([A-Za-z]+)\s*:(.*)$/.exec(line);
     if (m) kv[m[1]] = m[2].trim();
   }
+  return kv;
+}
+
+/** NNNNN-settings.txt → Settings. `start` is 0 in every case of the suite (3.3.0). */
+export function parseSettings(text) {
+  const kv = settingsFields(text);
   const num = (k) => {
     if (!kv[k]) throw new Error(`settings: no \`${k}:\``);
     return parseNumber(kv[k]);
@@ -179,9 +186,9 @@ export function isCore(info, xml) {
   return true;
 }
 
-/** The five-digit case directories under `suite`/cases/semantic, sorted. */
-export function listCaseIds(suite) {
-  const dir = join(suite, "cases", "semantic");
+/** The five-digit case directories under `suite`/cases/`part` (semantic, or stochastic), sorted. */
+export function listCaseIds(suite, part = "semantic") {
+  const dir = join(suite, "cases", part);
   return readdirSync(dir)
     .filter((d) => /^\d{5}$/.test(d))
     .sort();
@@ -381,4 +388,320 @@ export function mathElements(xml) {
     }
   }
   return counts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stochastic part, cases/stochastic: the Discrete Stochastic Models Test Suite (DSMTS, Evans,
+// Gillespie & Wilkinson, Bioinformatics 24:285, 2008; cases 00001–00039, testType
+// StochasticTimeCourse) and the distrib package's StatisticalDistribution cases (00040–00100).
+// Shared by bench/dsmts.mjs (every case) and test/dsmts.test.ts (the curated cases in
+// test/dsmts). A case's NNNNN-settings.txt has the semantic keys (absolute and relative empty)
+// plus `output: X-mean, X-sd, …` (or ln(X)-mean …), `meanRange: (-3, 3)`, `sdRange: (-5, 5)`;
+// its NNNNN-results.csv has `time,X-mean,…,X-sd,…`, the exact μ_t and σ_t.
+//
+// The criteria (cases/stochastic/README.md and DSMTS-userguide-31v2.pdf §3 there): after n
+// independent runs, for each output variable X and each time t of the grid,
+//   Z_t = √n · (x̄_t − μ_t) / σ_t           within meanRange (open), x̄_t = Σ x_t / n
+//   Y_t = √(n/2) · (Ŝ²_t / σ²_t − 1)       within sdRange (open),   Ŝ²_t = Σ (x_t − μ_t)² / n
+// Ŝ² is taken about the known μ_t, as in the guide's §3.2 (so that nŜ²/σ² ~ χ²_n when X_t is
+// normal); it is computed from the ensemble's Σx and Σx² as Σx²/n − μ(2x̄ − μ). A Y check is made
+// only where the settings' output lists X-sd; σ_t is needed for Z_t in any case. Where σ_t = 0
+// (t = 0, a boundary species, the instant of a reset) X_t is certain: Z and Y are undefined
+// there, and every run must give μ_t (x̄_t = μ_t and Ŝ_t = 0, to 1e-9 · max(1, |μ_t|)): the
+// guide's §4 check that "the sample estimates are (very) close". Such an exact check never fails
+// by chance.
+
+/**
+ * @typedef {object} StochasticSettings
+ * @property {number} start
+ * @property {number} duration
+ * @property {number} steps
+ * @property {string[]} variables
+ * @property {string[]} amount
+ * @property {string[]} concentration
+ * @property {{ column: string, variable: string, stat: "mean" | "sd", transform: string }[]} outputs  `X-mean` → { variable: X, stat: mean, transform: "" }; `ln(X)-sd` → transform "ln"
+ * @property {[number, number]} meanRange
+ * @property {[number, number]} sdRange
+ */
+
+/**
+ * @typedef {object} StochasticCase
+ * @property {string} id
+ * @property {string} dir
+ * @property {string} xmlFile
+ * @property {string} xml
+ * @property {StochasticSettings} settings
+ * @property {Results} expected  the columns X-mean, X-sd (any order, by name)
+ * @property {ModelInfo} [info]  from NNNNN-model.m, when there is one
+ */
+
+/**
+ * @typedef {object} Judgement
+ * @property {number} n  the runs
+ * @property {{ mean: { checked: number, failed: number }, sd: { checked: number, failed: number, explained: number }, exact: { checked: number, failed: number } }} checks
+ * @property {{ variable: string, time: number, stat: "mean" | "sd" | "exact", z?: number, expected: number, got: number, sd?: number, kappa?: number, zAdjusted?: number }[]} failures
+ * @property {number} chance   the range checks expected to fail by chance (the sum of their nominal chances)
+ * @property {number} allowed  allowedFailures of those chances
+ * @property {{ mean: number, sd: number }} maxAbs  the largest |Z| and |Y|
+ * @property {boolean} ok
+ */
+
+/** "(-3, 3)" → [-3, 3]. */
+export function parseRange(s, what = "range") {
+  const m = /^\s*\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)\s*$/.exec(String(s ?? ""));
+  if (!m) throw new Error(`settings: cannot read ${what} ${JSON.stringify(s)} (expected "(lo, hi)")`);
+  const r = [parseNumber(m[1]), parseNumber(m[2])];
+  if (!(r[0] < r[1])) throw new Error(`settings: ${what} ${s} is empty`);
+  return r;
+}
+
+/** A stochastic case's NNNNN-settings.txt → StochasticSettings. */
+export function parseStochasticSettings(text) {
+  const kv = settingsFields(text);
+  const num = (k) => {
+    if (!kv[k]) throw new Error(`settings: no \`${k}:\``);
+    return parseNumber(kv[k]);
+  };
+  const outputs = list(kv.output).map((column) => {
+    const m = /^(?:(ln)\((.+)\)|(.+))-(mean|sd)$/.exec(column);
+    if (!m) throw new Error(`settings: cannot read the output ${JSON.stringify(column)}`);
+    return { column, variable: m[2] ?? m[3], stat: m[4], transform: m[1] ?? "" };
+  });
+  if (!outputs.length) throw new Error("settings: no `output:`");
+  return {
+    start: kv.start ? parseNumber(kv.start) : 0,
+    duration: num("duration"),
+    steps: num("steps"),
+    variables: list(kv.variables),
+    amount: list(kv.amount),
+    concentration: list(kv.concentration),
+    outputs,
+    meanRange: parseRange(kv.meanRange, "meanRange"),
+    sdRange: parseRange(kv.sdRange, "sdRange"),
+  };
+}
+
+/**
+ * Read one stochastic case from a directory holding NNNNN-settings.txt, NNNNN-results.csv and
+ * NNNNN-sbml-l3v2.xml (and, in the suite, NNNNN-model.m: its tags, when present).
+ * @returns {StochasticCase}
+ */
+export function loadStochasticCase(dir, id) {
+  const xmlFile = join(dir, `${id}-sbml-l3v2.xml`);
+  const settings = parseStochasticSettings(readFileSync(join(dir, `${id}-settings.txt`), "utf8"));
+  const expected = parseResults(readFileSync(join(dir, `${id}-results.csv`), "utf8"));
+  if (expected.time.length !== settings.steps + 1)
+    throw new Error(`${id}: the results have ${expected.time.length} rows, the settings ${settings.steps} steps`);
+  const modelFile = join(dir, `${id}-model.m`);
+  const info = existsSync(modelFile) ? parseModelInfo(readFileSync(modelFile, "utf8")) : undefined;
+  return { id, dir, xmlFile, xml: readFileSync(xmlFile, "utf8"), settings, expected, ...(info ? { info } : {}) };
+}
+
+/**
+ * The options for simulateSbmlEnsemble: from 0 to start + duration with steps + 1 outputs, the
+ * `variables` in order, the `amount:` ids as amounts (all of them when the list is empty).
+ * @param {StochasticSettings} s
+ * @param {{ runs: number, seed?: number, first?: number }} e
+ */
+export function ensembleOptions(s, e) {
+  if (s.start !== 0) throw new Error(`harness: start ${s.start} ≠ 0 is not supported`);
+  return {
+    until: s.start + s.duration,
+    points: s.steps + 1,
+    ids: [...s.variables],
+    amounts: s.amount.length ? new Set(s.amount) : "all",
+    runs: e.runs,
+    ...(e.seed !== undefined ? { seed: e.seed } : {}),
+    ...(e.first !== undefined ? { first: e.first } : {}),
+  };
+}
+
+/** Φ(z), the standard normal distribution function (erfc after Numerical Recipes: relative error < 1.2e-7). */
+export function normalCdf(z) {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const erfc =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/** The chance that a standard normal variate falls outside the open range (lo, hi). */
+export function outsideChance([lo, hi]) {
+  return normalCdf(lo) + (1 - normalCdf(hi));
+}
+
+/**
+ * The failures a correct simulator may show by chance: the smallest k with P(K > k) ≤ `level`,
+ * K the number of failing checks when check i fails independently with chance ps[i] (a
+ * Poisson-binomial law), and at least 1 (the suite's README: "Z or Y failing 0–1 times per test
+ * is great").
+ */
+export function allowedFailures(ps, level = 0.01) {
+  let dist = [1]; // dist[k] = P(K = k) over the checks so far, cut at 20
+  for (const p of ps) {
+    const next = new Array(Math.min(dist.length + 1, 21)).fill(0);
+    dist.forEach((q, k) => {
+      next[k] += q * (1 - p);
+      if (k + 1 < next.length) next[k + 1] += q * p;
+    });
+    dist = next;
+  }
+  let tail = 1;
+  for (let k = 0; k < dist.length; k++) {
+    tail -= dist[k];
+    if (tail <= level) return Math.max(1, k);
+  }
+  return Math.max(1, dist.length);
+}
+
+/**
+ * Judge an ensemble against a stochastic case by the suite's criteria (above), at every time of
+ * the grid and for every output variable. `ranges` replaces the settings' meanRange / sdRange
+ * (the CI test's wider bounds for fewer runs). `ok`: no exact check fails and at most `allowed`
+ * range checks do (allowedFailures of the checks' chances under the nominal normal laws).
+ *
+ * The sd criterion assumes X_t normal (the guide's §3.2): then Y_t has sd 1. In general
+ * Var(Ŝ²) = (E(X − μ)⁴ − σ⁴)/n, so Y_t has sd √((κ − 1)/2), κ = E(X − μ)⁴/σ⁴ the kurtosis, and
+ * where X_t is far from normal (a population near extinction: case 00003 at t = 45 has κ ≈ 59,
+ * Y's sd 5.4) a correct simulator fails the (−5, 5) check at a good share of the points. Given
+ * `r.sum4`, Σ(x − μ)⁴ of the same runs, a failing sd check is also judged with Y / √((κ̂ − 1)/2),
+ * κ̂ = Σ(x − μ)⁴/(nσ⁴) (κ̂ below 3 taken as 3: the adjustment only ever widens); one inside
+ * sdRange then is `explained` (counted in checks.sd.failed and .explained, not against `ok`).
+ * @param {StochasticCase} c
+ * @param {{ runs: number, t: ArrayLike<number>, ids: string[], sum: ArrayLike<ArrayLike<number>>, sumSq: ArrayLike<ArrayLike<number>>, sum4?: ArrayLike<ArrayLike<number>> }} r
+ * @param {{ meanRange?: [number, number], sdRange?: [number, number], level?: number }} [ranges]
+ * @returns {Judgement}
+ */
+export function judgeEnsemble(c, r, ranges = {}) {
+  const s = c.settings;
+  const meanRange = ranges.meanRange ?? s.meanRange;
+  const sdRange = ranges.sdRange ?? s.sdRange;
+  const n = r.runs;
+  const e = c.expected;
+  if (!(n > 0)) throw new Error(`${c.id}: no runs to judge`);
+  if (r.t.length !== e.time.length) throw new Error(`${c.id}: ${r.t.length} time points, expected ${e.time.length}`);
+  for (let i = 0; i < e.time.length; i++)
+    if (Math.abs(r.t[i] - e.time[i]) > 1e-9 * Math.max(1, Math.abs(e.time[i]))) throw new Error(`${c.id}: time ${r.t[i]}, expected ${e.time[i]}`);
+  const col = (name) => e.header.indexOf(name) - 1;
+  const checks = { mean: { checked: 0, failed: 0 }, sd: { checked: 0, failed: 0, explained: 0 }, exact: { checked: 0, failed: 0 } };
+  const failures = [];
+  const ps = [];
+  const maxAbs = { mean: 0, sd: 0 };
+  const pMean = outsideChance(meanRange);
+  const pSd = outsideChance(sdRange);
+  const inside = (z, [lo, hi]) => z > lo && z < hi;
+  // One entry per variable: its mean check always (σ is in the results), its sd check if listed.
+  const vars = new Map();
+  for (const o of s.outputs) {
+    if (o.transform)
+      throw new Error(`harness: the output ${o.column} (a statistic of ${o.transform}(${o.variable})) is not judged: the ensemble gives Σx and Σx² only`);
+    const v = vars.get(o.variable) ?? { mean: false, sd: false };
+    v[o.stat] = true;
+    vars.set(o.variable, v);
+  }
+  for (const [variable, want] of vars) {
+    const j = r.ids.indexOf(variable);
+    if (j < 0) throw new Error(`${c.id}: the ensemble has no ${variable} (it has ${r.ids.join(", ")})`);
+    const cm = col(`${variable}-mean`);
+    const cs = col(`${variable}-sd`);
+    if (cm < 0 || cs < 0)
+      throw new Error(
+        `harness: the results have no ${cm < 0 ? "mean" : "sd"} column for ${variable} (${variable}-${cm < 0 ? "mean" : "sd"}): μ and σ are both needed`,
+      );
+    for (let i = 0; i < e.time.length; i++) {
+      const time = e.time[i];
+      const mu = e.rows[i][cm];
+      const sigma = e.rows[i][cs];
+      const xbar = r.sum[i][j] / n;
+      const s2 = Math.max(0, r.sumSq[i][j] / n - mu * (2 * xbar - mu));
+      if (sigma === 0) {
+        checks.exact.checked++;
+        const tol = 1e-9 * Math.max(1, Math.abs(mu));
+        if (Math.abs(xbar - mu) > tol || Math.sqrt(s2) > tol) {
+          checks.exact.failed++;
+          failures.push({ variable, time, stat: "exact", expected: mu, got: xbar, sd: Math.sqrt(s2) });
+        }
+        continue;
+      }
+      const z = (Math.sqrt(n) * (xbar - mu)) / sigma;
+      checks.mean.checked++;
+      ps.push(pMean);
+      maxAbs.mean = Math.max(maxAbs.mean, Math.abs(z));
+      if (!inside(z, meanRange)) {
+        checks.mean.failed++;
+        failures.push({ variable, time, stat: "mean", z, expected: mu, got: xbar });
+      }
+      if (!want.sd) continue;
+      const y = Math.sqrt(n / 2) * (s2 / (sigma * sigma) - 1);
+      checks.sd.checked++;
+      ps.push(pSd);
+      maxAbs.sd = Math.max(maxAbs.sd, Math.abs(y));
+      if (!inside(y, sdRange)) {
+        checks.sd.failed++;
+        const f = { variable, time, stat: "sd", z: y, expected: sigma, got: Math.sqrt(s2) };
+        if (r.sum4) {
+          // Y's own sd is √((κ − 1)/2), κ = E(X − μ)⁴/σ⁴ (1 when X is normal, κ = 3).
+          const kappa = r.sum4[i][j] / n / sigma ** 4;
+          f.kappa = kappa;
+          f.zAdjusted = y / Math.sqrt((Math.max(kappa, 3) - 1) / 2);
+          if (inside(f.zAdjusted, sdRange)) checks.sd.explained++;
+        }
+        failures.push(f);
+      }
+    }
+  }
+  const chance = ps.reduce((a, p) => a + p, 0);
+  const allowed = allowedFailures(ps, ranges.level);
+  const failing = checks.mean.failed + checks.sd.failed - checks.sd.explained;
+  return { n, checks, failures, chance, allowed, maxAbs, ok: checks.exact.failed === 0 && failing <= allowed };
+}
+
+/** One failure as text: "X at t = 12: Z = 3.41 (mean 45.2, expected 44.9)". */
+export function describeFailure(f) {
+  const g = (x) => (Number.isInteger(x) ? String(x) : x.toPrecision(6));
+  if (f.stat === "exact") return `${f.variable} at t = ${f.time}: every run should give ${g(f.expected)}, mean ${g(f.got)}, sd ${g(f.sd)}`;
+  const what = f.stat === "mean" ? "mean" : "sd (about μ)";
+  const adjusted = f.kappa !== undefined ? `; κ̂ = ${f.kappa.toPrecision(3)}, Y/√((κ̂ − 1)/2) = ${f.zAdjusted.toFixed(2)}` : "";
+  return `${f.variable} at t = ${f.time}: ${f.stat === "mean" ? "Z" : "Y"} = ${f.z.toFixed(2)} (${what} ${g(f.got)}, expected ${g(f.expected)}${adjusted})`;
+}
+
+/**
+ * A stochastic simulation's refusal, from its diagnostics: the first error's construct phrase as
+ * a category (ids and numbers taken out) and its message; undefined when there is no error.
+ * An ensemble whose run stopped early ("run N stopped at t = …") is `stopped`, not a refusal.
+ * @returns {{ status: "refused" | "stopped", reason?: string, detail: string } | undefined}
+ */
+export function ensembleRefusal(diagnostics) {
+  const d = (diagnostics ?? []).find((x) => x.severity === "error");
+  if (!d) return undefined;
+  const first = String(d.message).split("\n")[0];
+  if (/\brun \d+ stopped at t = /.test(first)) return { status: "stopped", detail: `${d.code} ${first.replace(/^.*?\.xml:\s*/, "")}` };
+  const reason = d.code === "E0701" ? `unreadable SBML (E0701): ${refusalReason(d.message)}` : refusalReason(d.message);
+  return { status: "refused", reason: reasonCategory(reason), detail: `${d.code} ${reason}` };
+}
+
+/**
+ * The suite's commit: `git rev-parse HEAD` when `suite` is the top of a git checkout, else its
+ * COMMIT file (a copy taken out of git), else "unknown".
+ */
+export function suiteCommit(suite) {
+  try {
+    const [top, head] = execFileSync("git", ["-C", suite, "rev-parse", "--show-toplevel", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .trim()
+      .split("\n");
+    if (top && resolve(top) === realpathSync(suite) && head) return head;
+  } catch {
+    /* not a git checkout */
+  }
+  const file = join(suite, "COMMIT");
+  return (existsSync(file) ? readFileSync(file, "utf8").trim() : "") || "unknown";
 }
