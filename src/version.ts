@@ -1,7 +1,21 @@
-// The package version, read once from package.json (two levels up from dist/ or src/).
-import { readFileSync } from "node:fs";
+// The package version, read once from crnnc's package.json: the nearest one above this module
+// (dist/version.js, src/version.ts, or the bundled CLI in dist/cli/).
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { resolve, dirname } from "node:path";
 
-export const VERSION: string = (JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), "../package.json"), "utf8")) as { version: string })
-  .version;
+function packageJson(): { version: string } {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const f = resolve(dir, "package.json");
+    if (existsSync(f)) {
+      const pkg = JSON.parse(readFileSync(f, "utf8")) as { name?: string; version: string };
+      if (pkg.name === "crnnc") return pkg;
+    }
+    const up = dirname(dir);
+    if (up === dir) return { version: "0.0.0" };
+    dir = up;
+  }
+}
+
+export const VERSION: string = packageJson().version;

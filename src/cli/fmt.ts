@@ -9,6 +9,7 @@
 //
 //   crnnc fmt --check examples/*.crnn stdlib/*.crnn
 
+import { UsageError } from "../util/usage-error.js";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { IO } from "./io.js";
@@ -22,7 +23,7 @@ export interface FmtFlags {
   write?: boolean;
 }
 
-export class FmtUsageError extends Error {}
+export class FmtUsageError extends UsageError {}
 
 export function runFmt(files: string[], flags: FmtFlags, io: IO): number {
   if (files.length === 0) throw new FmtUsageError("fmt needs at least one FILE");

@@ -3,6 +3,8 @@
 //
 //   await main(["check", "x.crnn"], { stdout: (s) => (out += s), stderr: (s) => (err += s), color: false })
 
+import { readFileSync } from "node:fs";
+
 export interface IO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
@@ -29,3 +31,13 @@ export const defaultIO: IO = {
     return () => process.off("SIGINT", h);
   },
 };
+
+/** Is this file SBML (by its extension, or an XML declaration at its start)? */
+export function isSbmlPath(file: string): boolean {
+  if (/\.(xml|sbml)$/i.test(file)) return true;
+  try {
+    return readFileSync(file, "utf8").slice(0, 200).trimStart().startsWith("<?xml");
+  } catch {
+    return false;
+  }
+}

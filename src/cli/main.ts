@@ -5,21 +5,15 @@
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { resolve } from "node:path";
-import { compileFile, type CompileResult } from "../compile.js";
+import type { CompileResult } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { checkOutputs } from "./outputs.js";
-import { emitReactions } from "../backends/reactions.js";
-import { emitJson } from "../backends/json.js";
-import { formatInfo } from "./info.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { VERSION } from "../version.js";
-import { isStochastic } from "../sim/simulate.js";
-import { runSim, SimUsageError } from "./sim.js";
-import { emitSbmlText, isSbmlPath, runSbmlSim, runValidate } from "./sbml.js";
-import { renameDiagnostics } from "../backends/sbml/ids.js";
-import { runFmt, FmtUsageError } from "./fmt.js";
+import { isStochastic } from "../sim/methods.js";
+import { isSbmlPath } from "./io.js";
+import { UsageError } from "../util/usage-error.js";
 import { defaultIO, type IO } from "./io.js";
-import { runSweepCli, SweepUsageError } from "./sweep.js";
 
 export type { IO };
 
@@ -120,8 +114,6 @@ Examples:
   crnnc sim examples/divide.crnn --until 1 --points 11
 `;
 
-class UsageError extends Error {}
-
 const OPTIONS = {
   emit: { type: "string" },
   output: { type: "string", short: "o" },
@@ -199,28 +191,29 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
   try {
     return await run(argv, io);
   } catch (e) {
-    if (
-      e instanceof UsageError ||
-      e instanceof SimUsageError ||
-      e instanceof FmtUsageError ||
-      e instanceof SweepUsageError ||
-      (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
-    ) {
-      io.stderr(`crnnc: ${(e as Error).message}\nRun \`crnnc ${e instanceof SweepUsageError ? "sweep " : ""}--help\` for usage.\n`);
+    // Usage errors of every command (they extend UsageError; the commands load on demand).
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      const cmd = e instanceof UsageError && e.helpFor ? `${e.helpFor} ` : "";
+      io.stderr(`crnnc: ${(e as Error).message}\nRun \`crnnc ${cmd}--help\` for usage.\n`);
       return 2;
     }
     throw e;
   }
 }
 
+/** The compiler, loaded once a command needs it (not for --help or --version). */
+const compiler = () => import("../compile.js");
+
 async function run(argv: string[], io: IO): Promise<number> {
   // `sweep` has options of its own: hand it everything but the command word.
   const first = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false, tokens: true }).tokens.find((t) => t.kind === "positional");
-  if (first?.kind === "positional" && first.value === "sweep")
+  if (first?.kind === "positional" && first.value === "sweep") {
+    const { runSweepCli } = await import("./sweep.js");
     return runSweepCli(
       argv.filter((_, i) => i !== first.index),
       io,
     );
+  }
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   if (values.version) {
     io.stdout(`crnnc ${VERSION}\n`);
@@ -255,6 +248,7 @@ async function run(argv: string[], io: IO): Promise<number> {
       if (unwritable) throw new UsageError(unwritable);
       if (isSbmlPath(file)) {
         rejectOptions(values, ["emit", "output", "schedule", "target", "annihilate"], command);
+        const { runSbmlSim } = await import("./sbml.js");
         return runSbmlSim(
           file,
           {
@@ -286,9 +280,10 @@ async function run(argv: string[], io: IO): Promise<number> {
       }
       rejectOptions(values, ["emit", "output"], command);
       const iterations = intOption(values.iterations, "--iterations", 1);
-      const r = compileFile(file, { ...opts, ...(iterations !== undefined ? { iterations } : {}) });
+      const r = (await compiler()).compileFile(file, { ...opts, ...(iterations !== undefined ? { iterations } : {}) });
       report(r, io);
       if (!r.ir) return 1;
+      const { runSim } = await import("./sim.js");
       return runSim(
         r.ir,
         {
@@ -328,16 +323,17 @@ async function run(argv: string[], io: IO): Promise<number> {
       if (values.output && resolve(values.output) === resolve(file)) throw new UsageError(`refusing to write the output over the input file ${file}`);
       const unwritable = checkOutputs({ "--output": values.output }, [file]);
       if (unwritable) throw new UsageError(unwritable);
-      const r = compileFile(file, opts);
+      const r = (await compiler()).compileFile(file, opts);
       // SBML and Antimony rename a species or parameter whose name another tool reads as something else (W0606).
-      report(r.ir && (emit === "sbml" || emit === "antimony") ? { ...r, diagnostics: [...r.diagnostics, ...renameDiagnostics(r.ir)] } : r, io);
+      const sbml = emit === "sbml" || emit === "antimony" ? await import("./sbml.js") : undefined;
+      report(r.ir && sbml ? { ...r, diagnostics: [...r.diagnostics, ...sbml.renameDiagnostics(r.ir)] } : r, io);
       if (!r.ir) return 1;
       const text =
         emit === "sbml" || emit === "antimony"
-          ? await emitSbmlText(r.ir, emit, values.schedule, io)
+          ? await sbml!.emitSbmlText(r.ir, emit, values.schedule, io)
           : emit === "json"
-            ? emitJson(r.ir, VERSION)
-            : emitReactions(r.ir);
+            ? (await import("../backends/json.js")).emitJson(r.ir, VERSION)
+            : (await import("../backends/reactions.js")).emitReactions(r.ir);
       if (values.output) {
         try {
           writeFileAtomic(values.output, text);
@@ -353,7 +349,7 @@ async function run(argv: string[], io: IO): Promise<number> {
       rejectOptions(values, ["emit", "output"], command);
       let failed = false;
       for (const f of files) {
-        const r = compileFile(f, { ...opts, target: opts.target });
+        const r = (await compiler()).compileFile(f, { ...opts, target: opts.target });
         // A library file (no blocks) is fine to check: only report real problems.
         const diags = r.diagnostics.filter((d) => !(d.code === "E0113" && !opts.target && /defines no crn/.test(d.message)));
         report({ ...r, diagnostics: diags }, io);
@@ -365,20 +361,20 @@ async function run(argv: string[], io: IO): Promise<number> {
     }
     case "validate": {
       rejectOptions(values, ["emit", "output", "schedule", "target", "seed", "annihilate"], command);
-      return runValidate(one(files, command), io);
+      return (await import("./sbml.js")).runValidate(one(files, command), io);
     }
     case "info": {
       const file = one(files, command);
       rejectOptions(values, ["emit", "output"], command);
-      const r = compileFile(file, opts);
+      const r = (await compiler()).compileFile(file, opts);
       report(r, io);
       if (!r.ir) return 1;
-      io.stdout(formatInfo(r.ir));
+      io.stdout((await import("./info.js")).formatInfo(r.ir));
       return 0;
     }
     case "fmt":
       rejectOptions(values, ["emit", "output", "target", "seed", "annihilate"], command);
-      return runFmt(files, { check: values.check, write: values.write }, io);
+      return (await import("./fmt.js")).runFmt(files, { check: values.check, write: values.write }, io);
     default:
       throw new UsageError(`unknown command \`${command}\` (expected compile, check, info, sim, sweep, validate or fmt)`);
   }

@@ -17,19 +17,11 @@ import { DatasetError, loadDataset } from "../data/datasets.js";
 import type { Protocol } from "../ir/protocol.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { VERSION } from "../version.js";
+export { renameDiagnostics } from "../backends/sbml/ids.js";
 import { simulateModel } from "../sbml/run.js";
 import { METHODS, isStochastic } from "../sim/simulate.js";
 import { runStochastic } from "./ensemble.js";
 import { writeFileAtomic } from "../util/atomic.js";
-
-export function isSbmlPath(file: string): boolean {
-  if (/\.(xml|sbml)$/i.test(file)) return true;
-  try {
-    return readFileSync(file, "utf8").slice(0, 200).trimStart().startsWith("<?xml");
-  } catch {
-    return false;
-  }
-}
 
 export async function emitSbmlText(ir: CRN, emit: "sbml" | "antimony", schedule: string | undefined, io: IO): Promise<string> {
   if (schedule !== undefined && schedule !== "none" && schedule !== "events") throw new SimUsageError(`--schedule must be none or events, got \`${schedule}\``);

@@ -5,6 +5,7 @@
 //
 //   crnnc sim examples/xor.crnn --iterations 3000 --json xor.json
 
+import { UsageError } from "../util/usage-error.js";
 import type { CRN } from "../ir/types.js";
 import type { Protocol, SampleOrder } from "../ir/protocol.js";
 import { trainAsync, type TrainResult, type Progress } from "../train/trainer.js";
@@ -80,7 +81,7 @@ export function runProtocol(ir: CRN, f: Pick<SimFlags, "iterations" | "seed" | "
   });
 }
 
-export class SimUsageError extends Error {}
+export class SimUsageError extends UsageError {}
 
 /** How often a run writes its checkpoint without --checkpoint-every. */
 const CHECKPOINT_SECONDS = 60;

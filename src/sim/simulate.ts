@@ -9,10 +9,11 @@ import { Rosenbrock, IntegrationError, type Integrator, type StepperOptions, TAB
 import { BlowupError, checkState, integrationBlowup } from "./blowup.js";
 import { DormandPrince } from "./dopri.js";
 import { Gillespie } from "./ssa.js";
+import { STOCHASTIC_METHODS, isStochastic } from "./methods.js";
 import { TauLeap } from "./tau-leap.js";
 import { ImplicitTauLeap } from "./implicit-tau.js";
 
-export const METHODS = [...Object.keys(TABLEAUS), "dopri5", "ssa", "tau-leap", "implicit-tau"] as const;
+export const METHODS = [...Object.keys(TABLEAUS), "dopri5", ...STOCHASTIC_METHODS] as const;
 
 export interface SolverOptions extends StepperOptions {
   /** rodas5 (default), rodas5p, rodas4, ros34pw2 or dopri5; ssa: the exact stochastic simulation (ssa.ts); tau-leap (tau-leap.ts). */
@@ -27,8 +28,7 @@ export interface SolverOptions extends StepperOptions {
   tau?: number;
 }
 
-/** Is this method stochastic (molecule counts) rather than an ODE integrator? */
-export const isStochastic = (method: string | undefined): boolean => method === "ssa" || method === "tau-leap" || method === "implicit-tau";
+export { isStochastic };
 
 export function makeIntegrator(md: CompiledModel, opts: SolverOptions = {}): Integrator {
   const method = opts.method ?? "rodas5";

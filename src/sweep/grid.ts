@@ -6,10 +6,15 @@
 //   expandGrid([eps, {name: "period", values: [10, 20]}])
 //     →  [{epsilon: 0, period: 10}, {epsilon: 0, period: 20}, {epsilon: 0.02, period: 10}, ...]
 
+import { UsageError } from "../util/usage-error.js";
 import type { CompileOptions } from "../compile.js";
 import type { CRN } from "../ir/types.js";
 
-export class SweepUsageError extends Error {}
+export class SweepUsageError extends UsageError {
+  constructor(message: string) {
+    super(message, "sweep");
+  }
+}
 
 /**
  * Train-block settings a sweep can vary; any other axis name is an activation parameter or a

@@ -7,9 +7,14 @@
 import { CstParser, type CstNode, type IToken } from "chevrotain";
 import * as T from "./tokens.js";
 
-class CrnnParser extends CstParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full" });
+export class CrnnParser extends CstParser {
+  /**
+   * `validate`: run chevrotain's grammar validations (ambiguities, left recursion, …). They cost
+   * ~100 ms at every start and can only fail when the grammar changes, so the process-wide
+   * parser skips them and test/grammar.test.ts builds one with them on.
+   */
+  constructor(validate = false) {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full", skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
