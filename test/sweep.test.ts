@@ -70,7 +70,7 @@ describe("sweep grid", () => {
     expect(() => parseSeeds("0", undefined, 1)).toThrow(/--seeds/);
     expect(() => parseSeeds("2", "1", 1)).toThrow(/not both/);
     expect(() => checkAxisNames(parseAxes(["hh=1"]), "net", { activation: new Set(["h"]), rates: new Set(["k", "k_div", "eta"]) })).toThrow(
-      /unknown --over axis `hh`.*epsilon, period, eta, annihilate, h, k, k_div\)/,
+      /unknown --over axis `hh`.*epsilon, period, eta, annihilate, volume, h, k, k_div\)/,
     );
     expect(() => checkAxisNames(parseAxes(["k_div=1"]), "net", { activation: new Set(["h"]), rates: new Set(["k_div"]) })).not.toThrow();
     expect(pointOptions({ epsilon: 0.1, period: 5, eta: 0.01, annihilate: 0, h: 2 })).toEqual({
@@ -134,7 +134,7 @@ describe("crnnc sweep", () => {
       [["--over", "epsilon=a"], /`a` is not a number/],
       [["--over", "h=1", "--workers", "0"], /--workers needs integers/],
       [["--bogus"], /Unknown option '--bogus'/],
-      [["--method", "euler"], /unknown --method `euler` \(expected rodas5, rodas5p, rodas4, ros34pw2, dopri5\)/],
+      [["--method", "euler"], /unknown --method `euler` \(expected rodas5, rodas5p, rodas4, ros34pw2, dopri5, ssa, tau-leap, implicit-tau\)/],
       [["--rtol", "0"], /--rtol needs a positive number, got `0`/],
       [["--atol=-1e-9"], /--atol needs a positive number/],
     ];
