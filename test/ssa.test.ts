@@ -246,3 +246,14 @@ describe("implicit τ-leaping on a training CRN", () => {
     expect(other.weights).not.toEqual(sto.weights);
   }, 60_000);
 });
+
+describe("never negative", () => {
+  it("a reaction without the molecules it consumes does not fire (SBML's k·X² at X = 1, a rate law)", () => {
+    const ir = crn("  init X = 1\n  2 X -> 0 @ rate(k * X * X)\n  rate k = 5");
+    const g = new Gillespie(compileModel(ir), { volume: 1, seed: 1, combinatorial: false, maxEvents: 1000 });
+    const x = Float64Array.from(ir.species, (s) => s.init);
+    g.integrate(x, 0, 10);
+    expect(x[0]).toBe(1);
+    expect(g.events).toBe(0);
+  });
+});

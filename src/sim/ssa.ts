@@ -84,7 +84,23 @@ export class StochasticModel {
     this.deps = Int32Array.from(all);
     this.x = new Float64Array(n);
     this.counts = new Float64Array(n);
+    // Species a reaction consumes and how many, where its propensity alone would not stop it at too few
+    // (a rate law; SBML's powers without falling factorials; a falling factorial already does).
+    this.shortGuards = Array.from({ length: m }, (_, r) => {
+      const out: [number, number][] = [];
+      for (let q = nStart[r]!; q < nStart[r + 1]!; q++) {
+        const need = -nv[q]!;
+        if (need <= 0) continue;
+        let order = 0;
+        for (let e = rStart[r]!; e < rStart[r + 1]!; e++) if (md.rs[e] === ns[q]) order = rn[e]!;
+        if (isLaw[r] || (combinatorial ? need > order : need > 1 || order === 0)) out.push([ns[q]!, need]);
+      }
+      return out;
+    });
   }
+
+  /** Per reaction: [species, molecules] it consumes that its propensity does not guard. */
+  readonly shortGuards: [number, number][][];
 
   /** Counts from concentrations (rounded to whole molecules), and the concentrations they mean. */
   load(x: Float64Array): void {
@@ -105,6 +121,7 @@ export class StochasticModel {
   /** Reaction r's propensity in the current state. */
   propensity(r: number): number {
     const { md, counts } = this;
+    for (const [sp, need] of this.shortGuards[r]!) if (counts[sp]! < need) return 0;
     if (md.isLaw[r]) return this.scale[r]! * md.lawRates.get(r)!(this.x);
     let a = md.k[r]! * this.scale[r]!;
     const { rStart, rs, rn } = md;
@@ -134,7 +151,9 @@ const lit = (v: number) => (Object.is(v, -0) ? "0" : `(${v})`);
 /** Reaction q's propensity as code over the counts C, the concentrations X (rate laws), the rate constants K and the laws L. */
 function propensityCode(mdl: StochasticModel, q: number): string {
   const md = mdl.md;
-  if (md.isLaw[q]) return `${lit(mdl.scale[q]!)}*L[${q}](X)`;
+  // A reaction cannot fire without the molecules it consumes (a rate law, or SBML's k·X² at X = 1, would say otherwise).
+  const enough = mdl.shortGuards[q]!.map(([sp, n]) => `(C[${sp}]>=${n}?1:0)`);
+  if (md.isLaw[q]) return [...enough, lit(mdl.scale[q]!), `L[${q}](X)`].join("*");
   const f = [`K[${q}]`];
   if (mdl.scale[q] !== 1) f.push(lit(mdl.scale[q]!));
   for (let e = md.rStart[q]!; e < md.rStart[q + 1]!; e++) {
@@ -143,7 +162,7 @@ function propensityCode(mdl: StochasticModel, q: number): string {
     if (mdl.combinatorial) for (let j = 0; j < o; j++) f.push(j ? `(${c}-${j})` : c);
     else f.push(o === 1 ? c : `${c}**${o}`);
   }
-  return f.join("*");
+  return [...enough, ...f].join("*");
 }
 
 /** Every propensity into A at once, as straight-line generated code (the τ-leap methods need all of them every leap). Returns A's sum. */
@@ -179,14 +198,16 @@ function compileFire(mdl: StochasticModel, P: number, tree: Float64Array, fail: 
       body.push(`C[${sp}]+=${lit(md.nv[q]!)};`);
       if (lawRead.has(sp)) body.push(`X[${sp}]=C[${sp}]/${lit(mdl.volume)};`);
     }
+    // The dependents' leaves, then each of their ancestors once, children before parents (a parent's index is smaller).
+    const ancestors = new Set<number>();
     for (let d = mdl.depStart[r]!; d < mdl.depStart[r + 1]!; d++) {
       const q = mdl.deps[d]!;
       body.push(`a=${prop(q)};`);
       if (md.isLaw[q]) body.push(`if(!(a>=0))fail(${q},a);`);
-      let i = P + q;
-      body.push(`T[${i}]=a;`);
-      for (i >>= 1; i >= 1; i >>= 1) body.push(`T[${i}]=T[${2 * i}]+T[${2 * i + 1}];`);
+      body.push(`T[${P + q}]=a;`);
+      for (let i = (P + q) >> 1; i >= 1; i >>= 1) ancestors.add(i);
     }
+    for (const i of [...ancestors].sort((a, b) => b - a)) body.push(`T[${i}]=T[${2 * i}]+T[${2 * i + 1}];`);
     fns.push(`function(){let a;${body.join("")}}`);
   }
   const laws = Array.from({ length: mdl.m }, (_, q) => md.lawRates.get(q));
