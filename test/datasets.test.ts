@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { DATA_DIR, DatasetError, loadDataset, readBundled, type Sample } from "../src/data/datasets.js";
+import { DATA_DIR, DatasetError, loadDataset, parseCsv, readBundled, type Sample } from "../src/data/datasets.js";
 import { areaWeights, downscale } from "../src/data/downscale.js";
 import { BUILTIN_DATASETS } from "../src/data/registry.js";
 import { ROOT, compileText, runCli } from "./helpers.js";
@@ -219,6 +219,35 @@ describe("CSV datasets", () => {
     ]);
   });
 
+  test("RFC 4180 fields: quoted names with commas, quotes and line breaks; CRLF; comments and blank lines", () => {
+    const d = parseCsv('"width, cm","say ""hi""",y\r\n# a comment\r\n\r\n1,"2",0\r\n"3",4,1\r\n', "q.csv");
+    expect(d.header).toEqual(["width, cm", 'say "hi"', "y"]);
+    expect(d.samples.map((x) => [[...x.x], [...x.y]])).toEqual([
+      [[1, 2], [0]],
+      [[3, 4], [1]],
+    ]);
+    expect(d.lines).toEqual([4, 5]);
+    const multi = parseCsv('a,"b\nsecond line",y\n1,2,0\n', "m.csv");
+    expect(multi.header[1]).toBe("b\nsecond line");
+    expect(multi.lines).toEqual([3]);
+  });
+
+  test("semicolon- and tab-separated files are detected from the header row (a comma inside quotes does not count)", () => {
+    const semi = parseCsv('"x, 1";x2;y\n1;2;0\n3;4;1\n', "s.csv");
+    expect(semi.header).toEqual(["x, 1", "x2", "y"]);
+    expect(semi.samples[1]!.x).toEqual(Float64Array.of(3, 4));
+    const tab = parseCsv("x1\tx2\ty\n1\t2\t0\n", "t.csv");
+    expect(tab.header).toEqual(["x1", "x2", "y"]);
+    // A later row in another delimiter is a ragged row, located.
+    expect(err(() => parseCsv("a;b;y\n1;2;0\n1,2,0\n", "mix.csv"))).toMatch(/mix\.csv:3:1: 1 value, but the header has 3 columns/);
+    // An unclosed quote: csv-parse's message with the line.
+    expect(err(() => parseCsv('a,b,y\n1,"2,0\n', "open.csv"))).toMatch(/open\.csv:2: .*[Qq]uote/);
+  });
+
+  test("a header row is required: a first row of numbers is named as such", () => {
+    expect(err(() => parseCsv("1;2;0\n3;4;1\n", "n.csv"))).toMatch(/n\.csv:1:1: the first row should name the columns, but column 1 is the number 1/);
+  });
+
   test("a missing file, an empty file, a header alone", () => {
     expect(err(() => load(join(dir, "nope.csv")))).toMatch(/cannot read dataset .*nope\.csv: no such file/);
     expect(err(() => load(file("empty.csv", "")))).toMatch(/empty\.csv: the file is empty/);
@@ -227,11 +256,11 @@ describe("CSV datasets", () => {
   });
 
   test("ragged rows, non-numbers and empty cells name the file, the line and the column", () => {
-    expect(err(() => load(file("ragged.csv", "a,b,y\n1,2,0\n1,2\n")))).toMatch(/ragged\.csv:3: 2 values, but the header has 3 columns/);
-    expect(err(() => load(file("long.csv", "a,b,y\n1,2,0,5\n")))).toMatch(/long\.csv:2: 4 values, but the header has 3 columns/);
-    expect(err(() => load(file("nan.csv", "a,b,y\n1,2,0\n1,abc,1\n")))).toMatch(/nan\.csv:3: `abc` in column 2 \(`b`\) is not a number/);
-    expect(err(() => load(file("hole.csv", "a,b,y\n1,,0\n")))).toMatch(/hole\.csv:2: an empty cell in column 2 \(`b`\) is not a number/);
-    expect(err(() => load(file("nohead.csv", "1,2,0\n3,4,1\n")))).toMatch(/nohead\.csv:1: the first row should name the columns/);
+    expect(err(() => load(file("ragged.csv", "a,b,y\n1,2,0\n1,2\n")))).toMatch(/ragged\.csv:3:3: 2 values, but the header has 3 columns/);
+    expect(err(() => load(file("long.csv", "a,b,y\n1,2,0,5\n")))).toMatch(/long\.csv:2:5: 4 values, but the header has 3 columns/);
+    expect(err(() => load(file("nan.csv", "a,b,y\n1,2,0\n1,abc,1\n")))).toMatch(/nan\.csv:3:3: `abc` in column 2 \(`b`\) is not a number/);
+    expect(err(() => load(file("hole.csv", "a,b,y\n1,,0\n")))).toMatch(/hole\.csv:2:3: an empty cell in column 2 \(`b`\) is not a number/);
+    expect(err(() => load(file("nohead.csv", "1,2,0\n3,4,1\n")))).toMatch(/nohead\.csv:1:1: the first row should name the columns/);
     expect(err(() => load(file("dup.csv", "a,a,y\n1,2,0\n")))).toMatch(/two columns are named `a`/);
     expect(err(() => load(file("col.csv", "a,b,y\n1,2,0\n"), { features: ["c"] }))).toMatch(/no column `c` for `features` \(columns: a, b, y\)/);
   });
@@ -239,7 +268,7 @@ describe("CSV datasets", () => {
   test("a negative feature is an error with the shift hint; `shift` (and `scale`) fix it", () => {
     const p = file("neg.csv", "a,b,y\n1,2,0\n-1.5,3,1\n");
     const m = err(() => load(p));
-    expect(m).toMatch(/neg\.csv:3: feature `a` \(column 1\) is -1\.5, but inputs are concentrations and cannot be negative/);
+    expect(m).toMatch(/neg\.csv:3:1: feature `a` \(column 1\) is -1\.5, but inputs are concentrations and cannot be negative/);
     expect(m).toContain("add `shift` (and `scale`) to the train block to map features into a non-negative range");
     expect(m).toContain("`shift 1.5`");
     expect(err(() => load(p, { shift: 1 }))).toMatch(/is -0\.5 \(-1\.5 before shift\/scale\)/);
@@ -249,7 +278,7 @@ describe("CSV datasets", () => {
       [0, 2.25],
     ]);
     expect(d.train.map((s) => [...s.y])).toEqual([[0], [1]]); // targets are not shifted
-    expect(err(() => load(file("negy.csv", "a,y\n1,-1\n")))).toMatch(/negy\.csv:2: target `y` \(column 2\) is -1, .*cannot be negative/);
+    expect(err(() => load(file("negy.csv", "a,y\n1,-1\n")))).toMatch(/negy\.csv:2:3: target `y` \(column 2\) is -1, .*cannot be negative/);
   });
 
   test("shift and scale apply to built-in datasets too", () => {
@@ -282,9 +311,9 @@ describe("datasets in .crnn files and on the command line", () => {
   test.each([
     ["a missing file", undefined, "", "E0401", /cannot find dataset file `d\.csv`/],
     ["an empty file", "", "", "E0403", /d\.csv: the file is empty/],
-    ["a ragged row", "a,b,y\n1,2,0\n1,2\n", "", "E0403", /d\.csv:3: 2 values, but the header has 3 columns/],
-    ["a non-number", "a,b,y\n1,2,0\n1,x,1\n", "", "E0403", /d\.csv:3: `x` in column 2 \(`b`\) is not a number/],
-    ["a negative feature without a shift", "a,b,y\n1,2,0\n1,-2,1\n", "", "E0404", /d\.csv:3: feature `b` \(column 2\) is -2, but inputs are concentrations/],
+    ["a ragged row", "a,b,y\n1,2,0\n1,2\n", "", "E0403", /d\.csv:3:3: 2 values, but the header has 3 columns/],
+    ["a non-number", "a,b,y\n1,2,0\n1,x,1\n", "", "E0403", /d\.csv:3:3: `x` in column 2 \(`b`\) is not a number/],
+    ["a negative feature without a shift", "a,b,y\n1,2,0\n1,-2,1\n", "", "E0404", /d\.csv:3:3: feature `b` \(column 2\) is -2, but inputs are concentrations/],
   ])("%s: `crnnc check` and `crnnc sim` report it and exit 1", async (_, csv, settings, code, message) => {
     const f = setup(csv, NET(settings));
     const check = await runCli(["check", f]);
@@ -321,7 +350,7 @@ describe("datasets in .crnn files and on the command line", () => {
     expect(r.diagnostics).toEqual([]);
     writeFileSync(join(dirname(f), "d.csv"), "a,b,y\n1,2,0\n1,2\n");
     expect(() => train(r.ir!, { iterations: 1 })).toThrow(DatasetError);
-    expect(() => train(r.ir!, { iterations: 1 })).toThrow(/d\.csv:3: 2 values, but the header has 3 columns/);
+    expect(() => train(r.ir!, { iterations: 1 })).toThrow(/d\.csv:3:3: 2 values, but the header has 3 columns/);
   });
 
   test("scale and shift are checked: scale must be positive, a negative shift can break a built-in dataset", () => {

@@ -15,7 +15,7 @@ import type { DatasetSpec, Distribution, NoiseSettings } from "../ir/types.js";
 import type { Span } from "../ir/span.js";
 import { NOISE_DEFAULTS, NOISE_TARGETS } from "../ir/noise.js";
 import { BUILTIN_DATASETS } from "../data/registry.js";
-import { DatasetError, NegativeFeatureError, loadDataset, parseCsv, transform } from "../data/datasets.js";
+import { DatasetError, NegativeFeatureError, featurePlace, loadDataset, parseCsv, transform } from "../data/datasets.js";
 import type { Code } from "../diagnostics/codes.js";
 
 /** The largest iteration count a file or the command line may ask for. */
@@ -271,7 +271,7 @@ function checkCsv(decl: A.TrainDecl, path: string, spec: DatasetSpec, sink: Diag
         "choose the columns with `features a, b` and `targets y` (default: the last columns are the targets, one per output, the rest are features), or change the network",
       );
     }
-    transform(d.samples, spec, (i, j) => `${decl.dataset.value}:${d.lines[i]}: feature \`${d.features[j]}\` (column ${d.featureColumns[j]! + 1})`);
+    transform(d.samples, spec, (i, j) => featurePlace(d, decl.dataset.value, i, j));
   } catch (e) {
     if (e instanceof NegativeFeatureError) sink.error("E0404", at, e.detail, e.hint);
     else if (e instanceof DatasetError) sink.error("E0403", at, e.detail, e.hint);

@@ -9,6 +9,7 @@
 //   loadDataset({ kind: "builtin", name: "iris" }, 0.9, 1)   →  135 training, 15 validation samples
 
 import { readFileSync } from "node:fs";
+import { parse as parseCsvText } from "csv-parse/sync";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Rng } from "../util/rng.js";
@@ -45,7 +46,7 @@ export function loadDataset(spec: DatasetSpec, split: number, seed: number): Dat
   } else {
     const d = readCsv(spec.path, spec.features, spec.targets);
     const where = display(spec.path);
-    all = transform(d.samples, spec, (i, j) => `${where}:${d.lines[i]}: feature \`${d.features[j]}\` (column ${d.featureColumns[j]! + 1})`);
+    all = transform(d.samples, spec, (i, j) => featurePlace(d, where, i, j));
   }
   const classification = classify(all);
   // XOR's four points are both the training and the validation set (paper Table 4).
@@ -180,6 +181,14 @@ export interface CsvData {
   samples: Sample[];
   /** The 1-based file line of each sample. */
   lines: number[];
+  /** The 1-based character column where each cell of each sample starts (by header column). */
+  cellColumns: number[][];
+}
+
+/** Where feature j of sample i is, and what: `file:line:col: feature \`b\` (column 2)` (the start of a located message). */
+export function featurePlace(d: CsvData, where: string, i: number, j: number): string {
+  const c = d.featureColumns[j]!;
+  return `${where}:${d.lines[i]}:${d.cellColumns[i]?.[c] ?? 1}: feature \`${d.features[j]}\` (column ${c + 1})`;
 }
 
 /** Read a CSV dataset file; see parseCsv. */
@@ -194,54 +203,124 @@ export function readCsv(path: string, features?: string[], targets?: string[]): 
   return parseCsv(text, display(path), features, targets);
 }
 
+/** The delimiters a CSV dataset may use; the header row decides which (the one it has most of, outside quotes). */
+export const CSV_DELIMITERS = [",", ";", "\t"] as const;
+
 /**
- * A CSV with a header row; blank lines and lines starting with `#` are skipped. Targets: the
- * named columns, else the last column; features: the named ones, else the rest. Every cell must
- * be a finite number (a feature's sign is checked later, after shift/scale); targets must be
- * non-negative too (they are the concentrations of the target species Ŷ).
+ * A CSV with a header row, read by csv-parse (RFC 4180: quoted fields with delimiters, quotes
+ * and line breaks inside): comma, semicolon or tab separated, detected from the header row;
+ * blank lines and lines starting with `#` are skipped. Targets: the named columns, else the last
+ * column; features: the named ones, else the rest. Every cell must be a finite number (a
+ * feature's sign is checked later, after shift/scale); targets must be non-negative too (they
+ * are the concentrations of the target species Ŷ). Problems name file:line:column.
+ *
+ *   parseCsv('x;"y, m"\n1;2\n', "d.csv")  →  { header: ["x", "y, m"], samples: [{ x: [1], y: [2] }], ... }
  */
 export function parseCsv(text: string, where: string, features?: string[], targets?: string[]): CsvData {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const unquote = (c: string) => c.trim().replace(/^"(.*)"$/, "$1").trim();
-  const lines = text
-    .split(/\r?\n/)
-    .map((l, i) => ({ l: l.trim(), n: i + 1 }))
-    .filter((x) => x.l !== "" && !x.l.startsWith("#"));
+  const delimiter = sniffDelimiter(text);
+  let rows: { record: string[]; info: { lines: number }; raw: string }[];
+  try {
+    rows = parseCsvText(text, {
+      delimiter,
+      comment: "#",
+      comment_no_infix: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      info: true,
+      raw: true,
+    }) as unknown as typeof rows;
+  } catch (e) {
+    const err = e as { lines?: number; column?: number; message: string };
+    throw new DatasetError(`${where}:${err.lines ?? "?"}: ${err.message.replace(/^[^:]*: /, "")}`);
+  }
+  // The records that are more than a comment line (csv-parse keeps `#` lines out) and their places.
+  const lines = rows.map((r) => ({ cells: r.record, n: r.info.lines, cols: fieldColumns(r.raw, delimiter) }));
   if (lines.length === 0) throw new DatasetError(`${where}: the file is empty; a CSV dataset needs a header row (column names) and at least one data row`);
   const head = lines[0]!;
   if (lines.length === 1) throw new DatasetError(`${where}:${head.n}: only a header row, no data rows`);
-  const header = head.l.split(",").map(unquote);
+  const header = head.cells;
+  const at = (l: { n: number; cols: number[] }, i: number) => `${where}:${l.n}:${l.cols[i] ?? 1}`;
   header.forEach((h, i) => {
-    if (h === "") throw new DatasetError(`${where}:${head.n}: column ${i + 1} of the header has no name`);
-    if (Number.isFinite(Number(h))) throw new DatasetError(`${where}:${head.n}: the first row should name the columns, but column ${i + 1} is the number ${h}`);
+    if (h === "") throw new DatasetError(`${at(head, i)}: column ${i + 1} of the header has no name`);
+    if (Number.isFinite(Number(h))) throw new DatasetError(`${at(head, i)}: the first row should name the columns, but column ${i + 1} is the number ${h}`);
     const j = header.indexOf(h);
-    if (j < i) throw new DatasetError(`${where}:${head.n}: two columns are named \`${h}\` (columns ${j + 1} and ${i + 1})`);
+    if (j < i) throw new DatasetError(`${at(head, i)}: two columns are named \`${h}\` (columns ${j + 1} and ${i + 1})`);
   });
   const col = (name: string, what: string) => {
     const i = header.indexOf(name);
     if (i < 0) throw new DatasetError(`${where}: no column \`${name}\` for \`${what}\` (columns: ${header.join(", ")})`);
     return i;
   };
-  if (header.length < 2 && !features?.length) throw new DatasetError(`${where}:${head.n}: one column only; a dataset needs feature columns and target columns`);
+  if (header.length < 2 && !features?.length)
+    throw new DatasetError(`${where}:${head.n}: one column only; a dataset needs feature columns and target columns (separated by commas, semicolons or tabs)`);
   const tcols = targets?.length ? targets.map((t) => col(t, "targets")) : [header.length - 1];
   const fcols = features?.length ? features.map((f) => col(f, "features")) : header.map((_, i) => i).filter((i) => !tcols.includes(i));
   for (const i of fcols) if (tcols.includes(i)) throw new DatasetError(`${where}: column \`${header[i]}\` is both a feature and a target`);
   if (fcols.length === 0) throw new DatasetError(`${where}: no feature columns are left once the targets (${tcols.map((i) => header[i]).join(", ")}) are taken`);
-  const samples = lines.slice(1).map(({ l, n }) => {
-    const cells = l.split(",").map(unquote);
+  const samples = lines.slice(1).map((l) => {
+    const cells = l.cells;
     if (cells.length !== header.length)
-      throw new DatasetError(`${where}:${n}: ${cells.length} value${cells.length === 1 ? "" : "s"}, but the header has ${header.length} columns (${cells.length < header.length ? `\`${header[cells.length]}\` and after are missing` : "extra values at the end"})`);
+      throw new DatasetError(
+        `${at(l, Math.min(cells.length, header.length) - 1)}: ${cells.length} value${cells.length === 1 ? "" : "s"}, but the header has ${header.length} columns (${cells.length < header.length ? `\`${header[cells.length]}\` and after are missing` : "extra values at the end"})`,
+      );
     const nums = cells.map((c, i) => {
       const v = Number(c);
-      if (c === "" || !Number.isFinite(v)) throw new DatasetError(`${where}:${n}: ${c === "" ? "an empty cell" : `\`${c}\``} in column ${i + 1} (\`${header[i]}\`) is not a number`);
+      if (c === "" || !Number.isFinite(v)) throw new DatasetError(`${at(l, i)}: ${c === "" ? "an empty cell" : `\`${c}\``} in column ${i + 1} (\`${header[i]}\`) is not a number`);
       return v;
     });
     for (const i of tcols)
-      if (nums[i]! < 0) throw new DatasetError(`${where}:${n}: target \`${header[i]}\` (column ${i + 1}) is ${nums[i]}, but targets are concentrations and cannot be negative; rescale that column to non-negative values`);
+      if (nums[i]! < 0)
+        throw new DatasetError(
+          `${at(l, i)}: target \`${header[i]}\` (column ${i + 1}) is ${nums[i]}, but targets are concentrations and cannot be negative; rescale that column to non-negative values`,
+        );
     return sample(
       fcols.map((i) => nums[i]!),
       tcols.map((i) => nums[i]!),
     );
   });
-  return { header, features: fcols.map((i) => header[i]!), featureColumns: fcols, targets: tcols.map((i) => header[i]!), samples, lines: lines.slice(1).map((l) => l.n) };
+  return {
+    header,
+    features: fcols.map((i) => header[i]!),
+    featureColumns: fcols,
+    targets: tcols.map((i) => header[i]!),
+    samples,
+    lines: lines.slice(1).map((l) => l.n),
+    cellColumns: lines.slice(1).map((l) => l.cols),
+  };
+}
+
+/** The delimiter of the first row that is not blank or a comment: the candidate it has most of outside quotes (a comma on a tie or none). */
+function sniffDelimiter(text: string): string {
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trimStart().startsWith("#")) ?? "";
+  let best: string = ",";
+  let most = 0;
+  for (const d of CSV_DELIMITERS) {
+    let n = 0;
+    let quoted = false;
+    for (const ch of first) {
+      if (ch === '"') quoted = !quoted;
+      else if (ch === d && !quoted) n++;
+    }
+    if (n > most) [best, most] = [d, n];
+  }
+  return best;
+}
+
+/**
+ * The 1-based column where each field of a record starts, from its raw text: its last physical
+ * line (the comments and blank lines csv-parse skipped come before it; a record with a line
+ * break inside quotes is placed on its last line).
+ */
+function fieldColumns(raw: string, delimiter: string): number[] {
+  const lastLine = raw.replace(/\r?\n$/, "").split("\n").pop()!.replace(/\r$/, "");
+  const out = [1];
+  let quoted = false;
+  for (let i = 0; i < lastLine.length; i++) {
+    const ch = lastLine[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === delimiter && !quoted) out.push(i + 2);
+  }
+  return out;
 }
