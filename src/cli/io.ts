@@ -8,8 +8,10 @@ import { readFileSync } from "node:fs";
 export interface IO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  /** Colour diagnostics (stderr is a terminal and NO_COLOR is unset). */
+  /** Colour diagnostics: stderr is a terminal, or FORCE_COLOR asks for it; never with NO_COLOR. */
   color: boolean;
+  /** stderr's width in columns, asked each time (a terminal can be resized); absent when not a terminal. */
+  columns?: () => number;
   /** stderr is a terminal: draw a progress bar rather than lines. */
   tty?: boolean;
   /** Install a Ctrl-C handler; returns its removal. */
@@ -19,7 +21,8 @@ export interface IO {
 export const defaultIO: IO = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  color: Boolean(process.stderr.isTTY) && !process.env["NO_COLOR"],
+  color: wantColor(process.env, Boolean(process.stderr.isTTY)),
+  columns: () => process.stderr.columns || 80,
   tty: Boolean(process.stderr.isTTY),
   onSigint: (handler) => {
     let count = 0;
@@ -31,6 +34,18 @@ export const defaultIO: IO = {
     return () => process.off("SIGINT", h);
   },
 };
+
+/**
+ * Colour or not, by the conventions users set: NO_COLOR (any non-empty value) turns it off
+ * (no-color.org); FORCE_COLOR turns it on also when piped, except FORCE_COLOR=0 or false, which
+ * turns it off; otherwise colour on a terminal only.
+ */
+export function wantColor(env: Record<string, string | undefined>, tty: boolean): boolean {
+  if (env["NO_COLOR"]) return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== undefined) return force !== "0" && force !== "false";
+  return tty;
+}
 
 /** Is this file SBML (by its extension, or an XML declaration at its start)? */
 export function isSbmlPath(file: string): boolean {
