@@ -214,6 +214,14 @@ function compileFire(mdl: StochasticModel, P: number, tree: Float64Array, fail: 
   return new Function("T", "C", "X", "K", "L", "fail", `return [${fns.join(",\n")}];`)(tree, mdl.counts, mdl.x, md.k, laws, fail);
 }
 
+/** A generated propensity that is not a number ≥ 0 (the loop adds the time). */
+class PropensityError extends Error {}
+
+/** Rotate a 32-bit word left (int32 in, int32 out): xoshiro128**, inline in the event loop. */
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
 /** Gillespie's direct method with a sum tree and a dependency graph. */
 export class Gillespie implements Integrator {
   readonly stats: StepperStats = newStats();
@@ -224,8 +232,6 @@ export class Gillespie implements Integrator {
   private readonly P: number;
   private readonly maxEvents: number;
   private readonly fire: (() => void)[];
-  /** The time of the event being fired (for a failure's message; a number argument would be boxed on every call). */
-  private readonly now = new Float64Array(1);
 
   constructor(md: CompiledModel, opts: StochasticOptions = {}) {
     this.model = new StochasticModel(md, opts.volume ?? 1, opts.combinatorial ?? true);
@@ -236,7 +242,7 @@ export class Gillespie implements Integrator {
     this.tree = new Float64Array(2 * P);
     this.maxEvents = opts.maxEvents ?? 2e9;
     this.fire = compileFire(this.model, P, this.tree, (r, a) => {
-      throw new IntegrationError(`reaction ${r}'s propensity is ${a} (a stochastic simulation needs a finite, non-negative rate)`, this.now[0]!);
+      throw new PropensityError(`reaction ${r}'s propensity is ${a}`);
     });
   }
 
@@ -256,7 +262,7 @@ export class Gillespie implements Integrator {
   integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
     const mdl = this.model;
     mdl.load(x);
-    const { tree, P, rng, fire, now } = this;
+    const { tree, P, rng, fire } = this;
     const m = mdl.m;
     tree.fill(0);
     for (let r = 0; r < m; r++) tree[P + r] = mdl.propensity(r);
@@ -264,15 +270,62 @@ export class Gillespie implements Integrator {
     for (let i = P - 1; i >= 1; i--) tree[i] = tree[2 * i]! + tree[2 * i + 1]!;
     let t = t0;
     let fired = 0;
+    // The generator's state in locals, stepped inline (the same stream as Rng.next(): two
+    // xoshiro128** outputs make one 53-bit uniform); written back however the loop ends.
+    const W = rng.words;
+    let s0 = W[0]!;
+    let s1 = W[1]!;
+    let s2 = W[2]!;
+    let s3 = W[3]!;
+    const maxEvents = this.maxEvents;
     try {
       for (;;) {
         const a0 = tree[1]!;
         if (!(a0 > 0)) break;
-        const tau = -Math.log(1 - rng.next()) / a0;
+        // u1: two xoshiro128** steps (hi, lo), as Rng.next().
+        let w = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+        let sh = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= sh;
+        s3 = rotl(s3, 11);
+        let hi = w >>> 5;
+        w = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+        sh = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= sh;
+        s3 = rotl(s3, 11);
+        let lo = w >>> 6;
+        const tau = -Math.log(1 - (hi * 67108864 + lo) / 9007199254740992) / a0;
         if (t + tau >= t1) break;
+        // u2, the same way: drawn only for an event that happens.
+        w = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+        sh = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= sh;
+        s3 = rotl(s3, 11);
+        hi = w >>> 5;
+        w = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+        sh = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= sh;
+        s3 = rotl(s3, 11);
+        lo = w >>> 6;
+        const u2 = (hi * 67108864 + lo) / 9007199254740992;
         t += tau;
         // Descend the tree to the reaction whose cumulative propensity covers u·a0.
-        let u = rng.next() * a0;
+        let u = u2 * a0;
         let i = 1;
         while (i < P) {
           const left = tree[2 * i]!;
@@ -285,15 +338,22 @@ export class Gillespie implements Integrator {
         let r = i - P;
         // Rounding can leave u past the last positive leaf: step back to one that can fire.
         while (r > 0 && !(tree[P + r]! > 0)) r--;
-        now[0] = t;
         fire[r]!();
-        if (++fired > this.maxEvents) throw new IntegrationError(`more than ${this.maxEvents} events in one interval`, t);
+        if (++fired > maxEvents) throw new IntegrationError(`more than ${maxEvents} events in one interval`, t);
         if (onStep) {
           mdl.store(x);
           onStep(t, x);
         }
       }
+    } catch (e) {
+      // A rate law gave a propensity that is not a number ≥ 0: say when.
+      if (e instanceof PropensityError) throw new IntegrationError(`${e.message} (a stochastic simulation needs a finite, non-negative rate)`, t);
+      throw e;
     } finally {
+      W[0] = s0;
+      W[1] = s1;
+      W[2] = s2;
+      W[3] = s3;
       this.stats.steps += fired;
       mdl.store(x);
     }

@@ -12,6 +12,14 @@ export class Rng {
    */
   private readonly s = new Int32Array(4);
 
+  /**
+   * The four state words, live: a hot loop may copy them into locals, step xoshiro128** inline
+   * (see `Gillespie.integrate`) and write them back, continuing this very stream.
+   */
+  get words(): Int32Array {
+    return this.s;
+  }
+
   constructor(seed: number) {
     let x = seed >>> 0;
     const split = () => {
