@@ -36,6 +36,8 @@ export interface SimFlags {
   traceCsv?: string;
   /** Write a self-contained HTML report (settings, plots) of a training run here. */
   report?: string;
+  /** The report's plots: x axis (--plot-x) and the traced weights' view (--trace-view). */
+  plots?: { x?: "time" | "iteration"; traceView?: "net" | "rails" | "both" };
   until?: number;
   points?: number;
   /** An SBML model: every species as an amount. */
@@ -223,7 +225,7 @@ function writeResults(r: TrainResult, f: SimFlags, io: IO): boolean {
 async function writeReport(r: TrainResult, ir: CRN, protocol: Protocol, f: SimFlags, io: IO): Promise<boolean> {
   try {
     const { trainReport } = await import("../plot/report.js"); // vega loads only when a report is asked for
-    writeFileAtomic(f.report!, await trainReport(r, ir, protocol.data, { timings: !f.deterministic }));
+    writeFileAtomic(f.report!, await trainReport(r, ir, protocol.data, { timings: !f.deterministic, ...f.plots }));
     return false;
   } catch (e) {
     io.stderr(`crnnc: cannot write ${f.report}: ${(e as Error).message}\n`);
