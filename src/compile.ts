@@ -58,12 +58,34 @@ export interface CompileResult {
   ok: boolean;
 }
 
-/** Compile a file on disk (or served by `opts.host`). */
+/**
+ * Compile a `.crnn` file on disk (or served by `opts.host`), with the files it imports: the IR
+ * of its block (`opts.target` when it has several) and every diagnostic. `ir` is set only when
+ * there are no errors.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, formatDiagnostics } from "crnnc";
+ * const r = compileFile("examples/xor.crnn", { seed: 2 });
+ * if (!r.ir) throw new Error(formatDiagnostics(r.diagnostics, { sources: r.sources }));
+ * console.log(r.ir.kind, r.ir.species.length, r.ir.reactions.length);   // train 223 469
+ * ```
+ */
 export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
   return run(path, undefined, opts);
 }
 
-/** Compile source text; `file` names it in diagnostics and anchors relative imports. */
+/**
+ * Compile `.crnn` source text; `file` names it in diagnostics and anchors relative imports
+ * (`import std/...` always works). `ir` is set only when there are no errors.
+ *
+ * @example
+ * ```ts
+ * import { compile } from "crnnc";
+ * const r = compile("crn decay {\n  A -> 0 @ 2\n  init A = 1\n}\n", { file: "decay.crnn" });
+ * console.log(r.ok, r.ir?.species.map((s) => s.id));   // true [ "A" ]
+ * ```
+ */
 export function compile(text: string, opts: CompileOptions & { file?: string } = {}): CompileResult {
   return run(opts.file ?? "<input>.crnn", text, opts);
 }

@@ -9,6 +9,7 @@ import { loadDataset } from "./data/datasets.js";
 import { makeProtocol, type ProtocolOptions } from "./train/protocol.js";
 import * as T from "./train/trainer.js";
 
+/** The options of `train` and `trainAsync`: the trainer's (solver, readout, `onProgress`, `signal`, checkpoints …) and the protocol's (seed, order, iterations). */
 export interface TrainCallOptions extends T.TrainOptions, ProtocolOptions {
   /** The protocol to run (default: made from the dataset, the seed and the order). */
   protocol?: Protocol;
@@ -16,7 +17,18 @@ export interface TrainCallOptions extends T.TrainOptions, ProtocolOptions {
   dataset?: Dataset;
 }
 
-/** The protocol a run of `ir` uses: the given one, or the train block's dataset in the given order. */
+/**
+ * The protocol a run of `ir` uses: the given one, or the train block's dataset (loaded here,
+ * split by the train block) in the given order, with the given seed and iteration count.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, protocolFor } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const protocol = protocolFor(ir, { order: "cyclic", iterations: 500 });
+ * console.log(protocol.data.train.length, protocol.iterations);   // 4 500
+ * ```
+ */
 export function protocolFor(ir: CRN, opts: TrainCallOptions = {}): Protocol {
   if (opts.protocol) return opts.protocol;
   if (!ir.train) throw new TypeError(`\`${ir.name}\` has no train block`);
@@ -25,10 +37,45 @@ export function protocolFor(ir: CRN, opts: TrainCallOptions = {}): Protocol {
   return makeProtocol(ir, data, { ...opts, seed });
 }
 
+/**
+ * Train a compiled train block in one pot (paper §3.3): per iteration, put the protocol's sample
+ * on the inputs and targets and integrate the whole CRN for one period T. Synchronous; see
+ * {@link trainAsync} to keep the event loop turning. `onProgress` is called after every
+ * iteration; aborting `signal` (from `onProgress`, say) ends the run after the current
+ * iteration with `stopped.reason === "interrupted"` and the results so far.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, train } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const stop = new AbortController();
+ * const run = train(ir, {
+ *   iterations: 300,
+ *   signal: stop.signal,
+ *   onProgress: (p) => {
+ *     if (p.last && p.last.trainError < 0.01) stop.abort();   // good enough: stop early
+ *   },
+ * });
+ * console.log(run.iterationsRun, run.averageTrainError, run.weights.w, run.stopped?.reason);
+ * ```
+ */
 export function train(ir: CRN, opts: TrainCallOptions = {}): T.TrainResult {
   return T.train(ir, protocolFor(ir, opts), opts);
 }
 
+/**
+ * {@link train}, yielding to the event loop about every 50 ms: timers, I/O and signal handlers
+ * run while a long training goes on, so an `AbortSignal` can stop it from anywhere
+ * (`AbortSignal.timeout(ms)`, a Ctrl-C handler, a web request's cancellation).
+ *
+ * @example
+ * ```ts
+ * import { compileFile, trainAsync } from "crnnc";
+ * const ir = compileFile("examples/sine.crnn").ir!;
+ * const run = await trainAsync(ir, { signal: AbortSignal.timeout(10_000) });   // at most ~10 s
+ * if (run.stopped?.reason === "interrupted") console.log(`stopped after ${run.iterationsRun} iterations`);
+ * ```
+ */
 export function trainAsync(ir: CRN, opts: TrainCallOptions = {}): Promise<T.TrainResult> {
   return T.trainAsync(ir, protocolFor(ir, opts), opts);
 }

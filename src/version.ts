@@ -18,4 +18,5 @@ function packageJson(): { version: string } {
   }
 }
 
+/** crnnc's version (package.json's). */
 export const VERSION: string = packageJson().version;

@@ -132,8 +132,8 @@ describe("sweep points keep checkpoints", () => {
     const dir = mkdtempSync(join(tmpdir(), "crnnc-sweep-cp-"));
     const job = { file: resolve(ROOT, "examples/xor.crnn"), point: { k_div: 5 }, seed: 2, iterations: 300, checkpoints: { dir, seconds: 0 } };
     const whole = new Runner().run({ ...job, checkpoints: undefined });
-    const signal = { stop: false };
-    const cut = new Runner().run(job, { signal, onProgress: (p) => void (p.iteration === 120 && (signal.stop = true)) });
+    const stop = new AbortController();
+    const cut = new Runner().run(job, { signal: stop.signal, onProgress: (p) => void (p.iteration === 120 && stop.abort()) });
     expect(cut.stopped?.reason).toBe("interrupted");
     expect(readdirSync(dir)).toHaveLength(1);
     const seen: number[] = [];

@@ -225,7 +225,7 @@ describe("crnnc sweep", () => {
   it("stopping (Ctrl-C) hands out no more runs and keeps the finished ones", async () => {
     const dir = tmp();
     const base = compileFile(sine);
-    const signal = { stop: false };
+    const stop = new AbortController();
     const cfg = {
       file: sine,
       network: "sine_net",
@@ -237,7 +237,7 @@ describe("crnnc sweep", () => {
       workers: 1,
       out: dir,
     };
-    const out = await runSweep(cfg, { signal, onRecord: () => (signal.stop = true) });
+    const out = await runSweep(cfg, { signal: stop.signal, onRecord: () => stop.abort() });
     expect(out.interrupted).toBe(true);
     expect(out.ran).toBe(1);
     expect(lines(dir)).toHaveLength(1);

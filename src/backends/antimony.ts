@@ -16,6 +16,18 @@ import { SBO, sboNumber } from "./sbml/sbo.js";
 import { formatNumber } from "./reactions.js";
 import { VERSION } from "../version.js";
 
+/**
+ * The CRN as Antimony (`crnnc compile --emit antimony`), the text Tellurium users load with
+ * `te.loada`: the same model as {@link emitSbml} writes (ids, names, units, SBO terms, the
+ * training schedule as an event when `opts.protocol` is given). Synchronous; needs no libSBML.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, emitAntimony, protocolFor, VERSION } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const text = emitAntimony(ir, { version: VERSION, protocol: protocolFor(ir, { order: "cyclic" }) });
+ * ```
+ */
 export function emitAntimony(ir: CRN, opts: SbmlOptions = {}): string {
   const plan = planSbml(ir, opts);
   const L: string[] = [];

@@ -15,6 +15,18 @@ import { summarize } from "../analysis/summary.js";
 /** 2: the parameter table (`parameters`, rate expressions by name) replaced `rates`. */
 export const IR_FORMAT_VERSION = 2;
 
+/**
+ * The IR as JSON (`crnnc compile --emit json`): species, parameters, reactions with their roles,
+ * tags and source spans, the layers and the train settings; keys in a fixed order, so the same IR
+ * gives the same bytes. `version` is recorded as the writer's (pass `VERSION`).
+ *
+ * @example
+ * ```ts
+ * import { compileFile, emitJson, VERSION } from "crnnc";
+ * const json = emitJson(compileFile("examples/xor.crnn").ir!, VERSION);
+ * console.log(JSON.parse(json).format);   // "crnnc-ir"
+ * ```
+ */
 export function emitJson(ir: CRN, version: string): string {
   const ids = ir.species.map((s) => s.id);
   const pids = ir.parameters.map((p) => p.id);

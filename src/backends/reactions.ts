@@ -11,6 +11,17 @@ import { paramValues, rateConstant } from "../ir/parameters.js";
 
 export { formatNumber };
 
+/**
+ * The CRN as text, one reaction per line (`crnnc compile`): a header with the counts and the
+ * parameters' values, then `reactants -> products @ rate` in IR order.
+ *
+ * @example
+ * ```ts
+ * import { compile, emitReactions } from "crnnc";
+ * const ir = compile("crn c {\n  A + B -> C @ 2\n}\n").ir!;
+ * console.log(emitReactions(ir));   // "// crn c from <input>.crnn: 3 species, 1 reaction\nA + B -> C @ 2\n"
+ * ```
+ */
 export function emitReactions(ir: CRN): string {
   const n = ir.reactions.length;
   const lines = [`// ${ir.kind} ${ir.name} from ${ir.source}: ${ir.species.length} species, ${n} reaction${n === 1 ? "" : "s"}`];
@@ -26,7 +37,16 @@ interface Names {
 }
 const names = new WeakMap<object, Names>();
 
-/** One reaction of `ir` as a line (species and parameters named as in `ir`). */
+/**
+ * One reaction of `ir` as a line (species and parameters named as in `ir`).
+ *
+ * @example
+ * ```ts
+ * import { compile, formatReaction } from "crnnc";
+ * const ir = compile("crn c {\n  2 X -> X @ 3\n}\n").ir!;
+ * console.log(formatReaction(ir.reactions[0]!, ir));   // "2 X -> X @ 3"
+ * ```
+ */
 export function formatReaction(r: Reaction, ir: Pick<CRN, "species" | "parameters">): string {
   let c = names.get(ir);
   if (!c) names.set(ir, (c = { ids: ir.species.map((s) => s.id), pids: ir.parameters.map((p) => p.id), values: paramValues(ir) }));

@@ -13,6 +13,16 @@ import { spanText } from "../ir/span.js";
 
 const ROLE = { rate: "rate constant", activation: "activation parameter", protocol: "protocol" } as const;
 
+/**
+ * The text `crnnc info` prints for a compiled CRN: counts per sub-network, molecularity,
+ * catalytic and dynamic species, the feedback-free check, dual rails and the parameter table.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, formatInfo } from "crnnc";
+ * console.log(formatInfo(compileFile("examples/iris.crnn").ir!));
+ * ```
+ */
 export function formatInfo(ir: CRN): string {
   const s = summarize(ir);
   const out: string[] = [];

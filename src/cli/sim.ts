@@ -145,10 +145,10 @@ async function runTrain(
   const resume = f.resume !== undefined ? readCheckpoint(f.resume) : undefined;
   // Runs that write --json keep a checkpoint beside it (every minute) unless told where.
   const cpPath = f.checkpoint ?? (f.json ? `${f.json}.checkpoint` : undefined);
-  const signal = { stop: false };
+  const stop = new AbortController();
   const unhook = io.onSigint?.(() => {
-    if (signal.stop) return;
-    signal.stop = true;
+    if (stop.signal.aborted) return;
+    stop.abort();
     io.stderr("\ncrnnc: stopping after this iteration (Ctrl-C again to abort)…\n");
   });
   const progress = progressPrinter(ir, io, f.quiet ?? false);
@@ -160,7 +160,7 @@ async function runTrain(
       ...solver,
       readout: (f.readout as "closed" | "crn" | undefined) ?? "closed",
       ...(trace ? { trace } : {}),
-      signal,
+      signal: stop.signal,
       onProgress: progress.update,
       onNote: progress.note,
       ...(cpPath

@@ -12,18 +12,8 @@ import { basename, extname, join } from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
 import { compileFile } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
-import {
-  checkAxisNames,
-  intArg,
-  positiveArg,
-  parseAxes,
-  parseSeeds,
-  structuralOptions,
-  sweepable,
-  SweepUsageError,
-  type SolverSettings,
-} from "../sweep/grid.js";
-import { valueProblem } from "../ir/parameters.js";
+import { intArg, positiveArg, parseAxes, parseSeeds, SweepUsageError, type SolverSettings } from "../sweep/grid.js";
+import { checkAxes, datasetName } from "../sweep/api.js";
 import { METHODS } from "../sim/simulate.js";
 import { sourceHash } from "../sweep/point.js";
 import { runSweep } from "../sweep/sweep.js";
@@ -136,36 +126,18 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   if (!base.ir) return 1;
   const ir = base.ir;
   if (ir.kind !== "train" || !ir.train) throw new SweepUsageError(`sweep trains a train block, but ${file} compiles to the ${ir.kind} \`${ir.name}\``);
-  const can = sweepable(ir);
-  checkAxisNames(axes, ir.name, can);
+  // Every name must be sweepable and every value right on its own: a structural one must
+  // compile (an activation's `require`), a rate constant must be in range.
+  const notes = checkAxes(file, target, ir, axes);
   const seeds = parseSeeds(values.seeds, values["seed-list"], ir.train.seed);
   const iterations = iterationsFlag ?? ir.train.iterations;
-
-  // Every value of every axis must be right on its own: a structural one must compile (an
-  // activation's `require`), a rate constant must be in range.
-  for (const a of axes)
-    for (const v of a.values) {
-      const opts = structuralOptions({ [a.name]: v }, can.activation);
-      if (Object.keys(opts).length) {
-        const r = compileFile(file, { ...(target !== undefined ? { target } : {}), ...opts });
-        const err = r.diagnostics.find((d) => d.severity === "error");
-        if (err) throw new SweepUsageError(`--over ${a.name}=${v}: ${err.message}`);
-      } else if (can.rates.has(a.name)) {
-        const why = valueProblem(
-          ir.parameters.find((p) => p.id === a.name)!,
-          v,
-        );
-        if (why) throw new SweepUsageError(`--over ${a.name}=${v}: ${why}`);
-      }
-    }
-  if (!ir.train.noise && axes.some((a) => a.name === "epsilon" && a.values.some((v) => v > 0)))
-    io.stderr(`note: ${file} has no noise block; ε > 0 uses the default one (resample 0.05, hold 0.005, on backward, nodes)\n`);
+  for (const n of notes) io.stderr(`note: ${n}\n`);
 
   const out = values.out ?? `sweep-${basename(file, extname(file))}`;
-  const signal = { stop: false };
+  const stop = new AbortController();
   const unhook = io.onSigint?.(() => {
-    if (signal.stop) return;
-    signal.stop = true;
+    if (stop.signal.aborted) return;
+    stop.abort();
     io.stderr(`\ncrnnc: stopping after the runs under way (Ctrl-C again to abandon them); rerun the same command to resume\n`);
   });
   let outcome;
@@ -184,7 +156,7 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
         workers,
         out,
       },
-      { ...(values.quiet ? {} : { log: (l: string) => io.stderr(l + "\n") }), signal },
+      { ...(values.quiet ? {} : { log: (l: string) => io.stderr(l + "\n") }), signal: stop.signal },
     );
   } finally {
     unhook?.();
@@ -209,8 +181,4 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
     return 130;
   }
   return outcome.failed.length ? 1 : 0;
-}
-
-function datasetName(d: NonNullable<import("../ir/types.js").CRN["train"]>["dataset"]): string {
-  return d.kind === "builtin" ? d.name : d.path;
 }

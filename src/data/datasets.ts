@@ -19,7 +19,19 @@ import { BUILTIN_DATASETS } from "./registry.js";
 
 export type { Dataset, Sample };
 
-/** A problem with the data. `message` is the whole text; `detail` and `hint` are its two halves. */
+/**
+ * A problem with the data. `message` is the whole text; `detail` and `hint` are its two halves.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, DatasetError, train } from "crnnc";
+ * try {
+ *   train(compileFile("net.crnn").ir!);
+ * } catch (e) {
+ *   if (e instanceof DatasetError) console.error(e.detail, e.hint);
+ * }
+ * ```
+ */
 export class DatasetError extends Error {
   readonly detail: string;
   readonly hint?: string;
@@ -38,6 +50,19 @@ export const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../
 
 export const SHIFT_HINT = "add `shift` (and `scale`) to the train block to map features into a non-negative range";
 
+/**
+ * Load a train block's dataset (a built-in one, or a CSV file), split off the validation
+ * fraction with the seed and apply the block's shift and scale. Throws a DatasetError saying
+ * what is wrong with the data.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, loadDataset } from "crnnc";
+ * const ir = compileFile("examples/iris.crnn").ir!;
+ * const data = loadDataset(ir.train!.dataset, ir.train!.split, ir.train!.seed);
+ * console.log(data.train.length, data.validation.length, data.classification);
+ * ```
+ */
 export function loadDataset(spec: DatasetSpec, split: number, seed: number): Dataset {
   const name = spec.kind === "builtin" ? spec.name : spec.path;
   let all: Sample[];

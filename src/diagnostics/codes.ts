@@ -3,6 +3,7 @@
 //
 //   E0101  unknown name        →  `X -> Y @ kk`  where no rate `kk` exists
 
+/** Every diagnostic code (`E0101`, `W0606`, …) with a one-line description. */
 export const codes = {
   // syntax
   E0001: "lexical error: a character that starts no token",

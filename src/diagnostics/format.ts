@@ -39,6 +39,17 @@ function sourceLines(sources: ReadonlyMap<string, string>, file: string): string
   return ls;
 }
 
+/**
+ * One diagnostic for a terminal: `file:line:col: error[E0101]: message`, the source line with a
+ * caret under the offending text (when `opts.sources` has the file), and the hint.
+ *
+ * @example
+ * ```ts
+ * import { compile, formatDiagnostic } from "crnnc";
+ * const r = compile("crn c {\n  A -> B @ kk\n}\n", { file: "c.crnn" });
+ * console.log(formatDiagnostic(r.diagnostics[0]!, { sources: r.sources, color: false }));
+ * ```
+ */
 export function formatDiagnostic(d: Diagnostic, opts: FormatOptions): string {
   const paint = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const sev = d.severity === "error" ? paint("1;31", `error[${d.code}]`) : paint("1;33", `warning[${d.code}]`);
@@ -70,6 +81,17 @@ export function formatDiagnostic(d: Diagnostic, opts: FormatOptions): string {
   return lines.join("\n");
 }
 
+/**
+ * Every diagnostic, formatted as {@link formatDiagnostic} does, with a closing count of errors
+ * and warnings.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, formatDiagnostics } from "crnnc";
+ * const r = compileFile("net.crnn");
+ * if (r.diagnostics.length) console.error(formatDiagnostics(r.diagnostics, { sources: r.sources, omitted: r.omitted, color: false }));
+ * ```
+ */
 export function formatDiagnostics(ds: readonly Diagnostic[], opts: FormatOptions): string {
   const parts = ds.map((d) => formatDiagnostic(d, opts));
   let errors = ds.filter((d) => d.severity === "error").length;

@@ -35,7 +35,20 @@ export interface EnsembleModel {
   run(i: number): { values: Float64Array; events: number };
 }
 
-/** A problem with the model: its diagnostics, formatted. */
+/**
+ * A problem with an ensemble's model (it does not compile or read, or has a part with no
+ * stochastic meaning): its diagnostics, formatted, as the message.
+ *
+ * @example
+ * ```ts
+ * import { EnsembleModelError, runEnsemble } from "crnnc";
+ * try {
+ *   await runEnsemble({ kind: "sbml", file: "model.xml", until: 10, points: 11, method: "ssa", seed: 1 }, 100, 2);
+ * } catch (e) {
+ *   if (e instanceof EnsembleModelError) console.error(e.message);
+ * }
+ * ```
+ */
 export class EnsembleModelError extends Error {}
 
 export function loadEnsembleModel(job: EnsembleJob): EnsembleModel {

@@ -41,6 +41,19 @@ function workerFile(): URL {
   throw new Error(`cannot find the ensemble worker ${fileURLToPath(built)}: build crnnc first (npx tsc -p .)`);
 }
 
+/**
+ * An ensemble of `runs` stochastic runs of a `.crnn` file or an SBML model on `workers` worker
+ * threads (`crnnc sim FILE --method ssa --runs N`): per time and id the mean, the sd and the
+ * 5th/50th/95th percentiles, and the first runs' paths. Run i is seeded from `job.seed` and i,
+ * so the result does not depend on the number of workers. `onRun` is called as runs finish.
+ *
+ * @example
+ * ```ts
+ * import { runEnsemble } from "crnnc";
+ * const r = await runEnsemble({ kind: "crnn", file: "examples/divide.crnn", until: 2, points: 11, method: "ssa", volume: 100, seed: 1 }, 400, 2);
+ * console.log(r.ids, r.mean[10], r.quantiles.p95[10]);
+ * ```
+ */
 export async function runEnsemble(job: EnsembleJob, runs: number, workers: number, onRun?: (done: number) => void): Promise<EnsembleResult> {
   const t0 = performance.now();
   // Loaded here too: its ids and times, and its errors before any thread starts.

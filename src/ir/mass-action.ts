@@ -13,6 +13,17 @@ export function evalIRExpr(e: IRExpr, x: ArrayLike<number>, p: ArrayLike<number>
   return evalExpr(e, (l) => (l.k === "species" ? x[l.s]! : p[l.p]!));
 }
 
+/**
+ * A reaction's rate at state x with parameter values p: k · Π x_i^{n_i} for mass action (no
+ * combinatorial factors, as in the paper and COPASI), the expression for a rate law.
+ *
+ * @example
+ * ```ts
+ * import { compile, paramValues, reactionRate } from "crnnc";
+ * const ir = compile("crn c {\n  2 X -> X @ 3\n}\n").ir!;
+ * console.log(reactionRate(ir.reactions[0]!, [2], paramValues(ir)));   // 3 · 2² = 12
+ * ```
+ */
 export function reactionRate(r: Reaction, x: ArrayLike<number>, p: ArrayLike<number>): number {
   if (r.rate.kind === "law") return evalIRExpr(r.rate.expr, x, p);
   let v = constValue(r.rate.k, p);
@@ -30,7 +41,17 @@ export interface Rhs {
   scale: Float64Array;
 }
 
-/** The right-hand side of the CRN's ODE at state x, optionally over some sub-networks only. */
+/**
+ * The right-hand side dx/dt of the CRN's ODE at state x (optionally of some sub-networks only),
+ * and per species the largest single contribution, the scale dx is small against.
+ *
+ * @example
+ * ```ts
+ * import { compile, massActionRhs } from "crnnc";
+ * const ir = compile("crn c {\n  A -> B @ 2\n}\n").ir!;
+ * console.log(massActionRhs(ir, [1, 0]).dx);   // Float64Array [ -2, 2 ]
+ * ```
+ */
 export function massActionRhs(ir: CRN, x: ArrayLike<number>, tags?: readonly Tag[]): Rhs {
   const n = ir.species.length;
   const p = paramValues(ir);

@@ -8,7 +8,16 @@
 import { evalExpr, forEachLeaf } from "./expr.js";
 import type { ConstExpr, CRN, Parameter, Reaction, TrainSettings } from "./types.js";
 
-/** The current value of every parameter, by index. */
+/**
+ * The current value of every parameter, in the IR's table order.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, paramValues } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * console.log(ir.parameters.map((p, i) => `${p.id} = ${paramValues(ir)[i]}`));
+ * ```
+ */
 export function paramValues(ir: Pick<CRN, "parameters">): Float64Array {
   return Float64Array.from(ir.parameters, (p) => p.value);
 }
@@ -18,7 +27,16 @@ export function constValue(e: ConstExpr, values: ArrayLike<number>): number {
   return e.k === "param" ? values[e.p]! : e.k === "num" ? e.v : evalExpr(e, (l) => values[l.p]!);
 }
 
-/** A mass-action reaction's rate constant (NaN for a rate law). */
+/**
+ * A mass-action reaction's rate constant with these parameter values (NaN for a rate law).
+ *
+ * @example
+ * ```ts
+ * import { compile, paramValues, rateConstant } from "crnnc";
+ * const ir = compile("crn c {\n  rate k = 4\n  A -> 0 @ 2 * k\n}\n").ir!;
+ * console.log(rateConstant(ir.reactions[0]!, paramValues(ir)));   // 8
+ * ```
+ */
 export function rateConstant(r: Reaction, values: ArrayLike<number>): number {
   return r.rate.kind === "mass" ? constValue(r.rate.k, values) : NaN;
 }
@@ -28,7 +46,17 @@ export function paramIndex(ir: Pick<CRN, "parameters">, id: string): number {
   return ir.parameters.findIndex((p) => p.id === id);
 }
 
-/** A training parameter's value: η, the period T, or the annihilation rate (undefined when rails do not annihilate). */
+/**
+ * A training parameter's value: η, the period T, or the annihilation rate (undefined when rails
+ * do not annihilate).
+ *
+ * @example
+ * ```ts
+ * import { compileFile, trainParam } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * console.log(trainParam(ir, "eta"), trainParam(ir, "period"));   // 0.002 300
+ * ```
+ */
 export function trainParam(ir: Pick<CRN, "parameters"> & { train?: TrainSettings }, which: keyof TrainSettings["params"]): number | undefined {
   const i = ir.train?.params[which];
   return i === undefined ? undefined : ir.parameters[i]!.value;
@@ -43,8 +71,17 @@ export function valueProblem(p: Parameter, value: number): string | undefined {
 }
 
 /**
- * The IR with some parameters set (by id). A parameter set here loses its `expr`; parameters
- * derived from it are recomputed. Throws a RangeError for an unknown id or a value out of range.
+ * The IR with some parameters set by id (a rate constant, η, T …): parameters derived from
+ * them are recomputed; the structure is unchanged, so a compiled model or Engine takes the new
+ * values without recompiling. Throws a RangeError for an unknown id or a value out of range.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, train, withParameters } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const faster = withParameters(ir, { k_div: 20, eta: 0.004 });
+ * const run = train(faster, { iterations: 100 });
+ * ```
  */
 export function withParameters(ir: CRN, changes: Readonly<Record<string, number>>): CRN {
   const byId = new Map(ir.parameters.map((p, i) => [p.id, i]));

@@ -23,9 +23,11 @@ export type Role =
   | "gradient" // LY, LZ, LX, LW: dual-rail gradient species of the backward CRN
   | "catalyst" // H: fixed-concentration catalyst
   | "species"; // a species of a raw crn block
+/** Every species role, in a fixed order. */
 export const ROLES: readonly Role[] = ["input", "target", "node", "weight", "bias", "slope", "aux", "gradient", "catalyst", "species"];
 
 export type Tag = "forward" | "backward" | "update" | "crn";
+/** Every sub-network tag, in a fixed order. */
 export const TAGS: readonly Tag[] = ["forward", "backward", "update", "crn"];
 
 export interface Species {
@@ -85,6 +87,7 @@ export type Rate =
  * rate), a numeric parameter of an activation (h, α), or a setting of the training protocol (T).
  */
 export type ParamRole = "rate" | "activation" | "protocol";
+/** Every parameter role, in a fixed order. */
 export const PARAM_ROLES: readonly ParamRole[] = ["rate", "activation", "protocol"];
 
 export interface Parameter {

@@ -9,6 +9,16 @@ import type { CRN } from "./types.js";
 import { PARAM_ROLES, ROLES, TAGS } from "./types.js";
 import { SBML_ID } from "./naming.js";
 
+/**
+ * Check the invariants every IR keeps (ids, indices, roles, layers): the problems found, empty
+ * when the IR is well formed. Useful after building or changing an IR by hand.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, validateIR } from "crnnc";
+ * console.log(validateIR(compileFile("examples/xor.crnn").ir!));   // []
+ * ```
+ */
 export function validateIR(ir: CRN): string[] {
   const problems: string[] = [];
   const n = ir.species.length;

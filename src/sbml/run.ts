@@ -42,6 +42,20 @@ export interface SbmlSimResult {
   events?: number;
 }
 
+/**
+ * Simulate any SBML core model with SBML's meaning (rules, events, compartments, function
+ * definitions), as `crnnc sim model.xml` does: the reported ids (species, then the values that
+ * change) at `points` times from 0 to `until`. A model crnnc does not simulate comes back with
+ * a diagnostic naming the construct and no values.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { simulateSbml } from "crnnc";
+ * const r = await simulateSbml(readFileSync("model.xml", "utf8"), "model.xml", { until: 10, points: 101 });
+ * console.log(r.ids, r.values[100]);
+ * ```
+ */
 export async function simulateSbml(xml: string, file: string, opts: SbmlSimOptions): Promise<SbmlSimResult> {
   const r = await readSbml(xml, file);
   if (!r.ir?.imported) return { ids: opts.ids ? [...opts.ids] : [], t: [], values: [], diagnostics: r.diagnostics };
@@ -62,7 +76,17 @@ export function defaultIds(ir: CRN): string[] {
   return im.symbols.filter((s) => s.kind === "species" || changes(s.value)).map((s) => s.id);
 }
 
-/** Simulate a model read from SBML (`ir.imported` set) and report its ids as `simulateSbml` does. */
+/**
+ * {@link simulateSbml} on an IR read already (`readSbml(...).ir`), synchronously.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { readSbml, simulateModel } from "crnnc";
+ * const { ir } = await readSbml(readFileSync("model.xml", "utf8"), "model.xml");
+ * if (ir?.imported) console.log(simulateModel(ir, { until: 5, points: 6, amounts: "all" }).values);
+ * ```
+ */
 export function simulateModel(ir: CRN, opts: SbmlSimOptions): SbmlSimResult {
   const im = ir.imported!;
   const ids = opts.ids ? [...opts.ids] : defaultIds(ir);
@@ -129,9 +153,18 @@ export function runSeed(seed: number, i: number): number {
 
 /**
  * An ensemble of exact stochastic runs of an SBML model (SBML's stochastic reading: each kinetic
- * law, in amount per time, is the reaction's propensity; species are molecule counts). Refused:
- * rate rules and time in the math (a stochastic run has no continuous part), and whatever the
- * reader refuses.
+ * law, in amount per time, is the reaction's propensity; species are molecule counts), in this
+ * thread: the mean and sd over the runs per time and id. Refused: rate rules and time in the
+ * math (a stochastic run has no continuous part), and whatever the reader refuses. For
+ * ensembles on worker threads see {@link runEnsemble}.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { simulateSbmlEnsemble } from "crnnc";
+ * const r = await simulateSbmlEnsemble(readFileSync("model.xml", "utf8"), "model.xml", { until: 10, points: 11, runs: 200, seed: 1 });
+ * console.log(r.mean[10], r.sd[10]);
+ * ```
  */
 export async function simulateSbmlEnsemble(xml: string, file: string, opts: SbmlEnsembleOptions): Promise<SbmlEnsembleResult> {
   const r = await readSbml(xml, file);

@@ -14,6 +14,21 @@ import type { Integrator } from "./rosenbrock.js";
 /** How many models this process has compiled (tests check that a sweep does not recompile per point). */
 export const compileCount = { models: 0 };
 
+/**
+ * A model compiled once for simulation (flat arrays, generated WebAssembly, integrators) and
+ * reused for any number of runs on IRs of the same structure: another seed's initial weights,
+ * other rate constants, η or T are a value change (`load`), never a recompilation.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, Engine, withParameters } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const e = new Engine(ir);
+ * e.load(withParameters(ir, { k_div: 5 }));
+ * const x = Float64Array.from(ir.species, (s) => s.init);
+ * e.integrator({ rtol: 1e-6 }).integrate(x, 0, 300);
+ * ```
+ */
 export class Engine {
   readonly md: CompiledModel;
   private readonly integrators = new Map<string, Integrator>();

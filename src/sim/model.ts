@@ -69,6 +69,18 @@ export interface ModelOptions {
   splitUpdateCatalysis?: boolean;
 }
 
+/**
+ * Compile an IR for the engine: flat arrays of stoichiometry and rate constants, generated
+ * code for rate laws, and the Jacobian's sparsity. The integrators of {@link makeIntegrator}
+ * run on it.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, compileModel } from "crnnc";
+ * const md = compileModel(compileFile("examples/divide.crnn").ir!);
+ * console.log(md.n);   // species
+ * ```
+ */
 export function compileModel(ir: CRN, opts: ModelOptions = {}): CompiledModel {
   const n = ir.species.length;
   const m = ir.reactions.length;
@@ -233,8 +245,17 @@ function rateConstants(exprs: readonly (ConstExpr | undefined)[], p: Float64Arra
 }
 
 /**
- * New parameter values (the IR's table order): rate constants follow, rate laws read them from
- * the next call on. Integrators read `k` once per integrate call, so change them between calls.
+ * New parameter values (the IR's table order) for a compiled model: rate constants follow, rate
+ * laws read them from the next call on. Integrators read them once per integrate call, so
+ * change them between calls.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, compileModel, paramValues, setParameters, withParameters } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const md = compileModel(ir);
+ * setParameters(md, paramValues(withParameters(ir, { k_div: 20 })));
+ * ```
  */
 export function setParameters(md: CompiledModel, values: ArrayLike<number>): void {
   if (values.length !== md.params.length) throw new RangeError(`expected ${md.params.length} parameter values, got ${values.length}`);

@@ -10,6 +10,20 @@ import { UsageError } from "../util/usage-error.js";
 import type { CompileOptions } from "../compile.js";
 import type { CRN } from "../ir/types.js";
 
+/**
+ * A sweep that cannot be run as asked: an axis the network cannot vary, a value out of range, a
+ * malformed axis or seed list. Thrown before any run starts.
+ *
+ * @example
+ * ```ts
+ * import { sweep, SweepUsageError } from "crnnc";
+ * try {
+ *   await sweep("examples/sine.crnn", { over: { nosuch: [1] }, out: "sweep-x" });
+ * } catch (e) {
+ *   if (e instanceof SweepUsageError) console.error(e.message);
+ * }
+ * ```
+ */
 export class SweepUsageError extends UsageError {
   constructor(message: string) {
     super(message, "sweep");
@@ -40,7 +54,16 @@ export interface Run {
   seed: number;
 }
 
-/** Parse one `--over` value. */
+/**
+ * Parse one `--over` axis: `NAME=v1,v2,...` or `NAME=start:stop:step` (stop included when the
+ * steps land on it). Throws a SweepUsageError for a malformed one.
+ *
+ * @example
+ * ```ts
+ * import { parseAxis } from "crnnc";
+ * console.log(parseAxis("epsilon=0:0.1:0.05"));   // { name: "epsilon", values: [0, 0.05, 0.1] }
+ * ```
+ */
 export function parseAxis(text: string): Axis {
   const eq = text.indexOf("=");
   if (eq <= 0) throw new SweepUsageError(`--over needs NAME=v1,v2,... (or NAME=start:stop:step), got \`${text}\``);
@@ -86,7 +109,16 @@ export function parseAxes(texts: readonly string[]): Axis[] {
   return axes;
 }
 
-/** The cartesian product, first axis slowest; no axes → one empty point. */
+/**
+ * The cartesian product of the axes, first axis varying slowest; no axes → one empty point.
+ *
+ * @example
+ * ```ts
+ * import { expandGrid } from "crnnc";
+ * expandGrid([{ name: "epsilon", values: [0, 0.02] }, { name: "period", values: [10, 20] }]);
+ * // [{ epsilon: 0, period: 10 }, { epsilon: 0, period: 20 }, { epsilon: 0.02, period: 10 }, { epsilon: 0.02, period: 20 }]
+ * ```
+ */
 export function expandGrid(axes: readonly Axis[]): Point[] {
   let points: Point[] = [{}];
   for (const a of axes) points = points.flatMap((p) => a.values.map((v) => ({ ...p, [a.name]: v })));

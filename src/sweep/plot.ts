@@ -20,6 +20,22 @@ export interface SweepPlot {
   html: string;
 }
 
+/**
+ * The sensitivity plot of a sweep (paper Fig. 8; `crnnc sweep --plot`): a metric (the average
+ * train error by default) against the first axis, one series per value of the others, each a
+ * mean line with a min–max band over the seeds, as an SVG and a self-contained HTML page.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from "node:fs";
+ * import { sweep, sweepPlot } from "crnnc";
+ * const axes = [{ name: "epsilon", values: [0, 0.02, 0.04] }];
+ * const outcome = await sweep("examples/sine.crnn", { over: axes, seeds: [1, 2], iterations: 100, out: "sweep-sine" });
+ * const plot = await sweepPlot(axes, outcome.rows, { network: "sine_net", file: "examples/sine.crnn", seeds: 2, iterations: 100 });
+ * writeFileSync("sensitivity.svg", plot.svg);
+ * writeFileSync("sensitivity.html", plot.html);
+ * ```
+ */
 export async function sweepPlot(
   axes: readonly Axis[],
   rows: readonly SummaryRow[],

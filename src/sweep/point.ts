@@ -77,7 +77,16 @@ function readCheckpoint(path: string): Checkpoint | undefined {
   return typeof cp === "string" ? undefined : cp;
 }
 
-/** Hash of a compile's sources, by display name, in name order, and of the simulator's revision. */
+/**
+ * The hash of a compile's sources (by display name, in name order) and of the simulator's
+ * revision: part of every sweep run's resume key, so edited sources are new runs.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, sourceHash } from "crnnc";
+ * console.log(sourceHash(compileFile("examples/sine.crnn").sources));   // 16 hex digits
+ * ```
+ */
 export function sourceHash(sources: ReadonlyMap<string, string>): string {
   const h = createHash("sha256");
   h.update(`crnnc simulator ${SIMULATOR_REVISION}\0`);

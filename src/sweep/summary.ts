@@ -17,6 +17,7 @@ export interface Stat {
   max: number;
 }
 
+/** The metrics a sweep summarises per point (mean, sd, min, max over the seeds). */
 export const METRICS = ["averageTrainError", "finalTrainError", "finalTrainAccuracy", "finalValidationError", "finalValidationAccuracy"] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -59,7 +60,19 @@ export function summarise(points: readonly Point[], seeds: readonly number[], re
   });
 }
 
-/** The rows as CSV: the axes, runs, blow-ups, then mean, sd, min, max of each metric. */
+/**
+ * A sweep's summary rows as CSV (what `summary.csv` holds): the axes, runs, blow-ups, then
+ * mean, sd, min and max of each metric.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from "node:fs";
+ * import { summaryCsv, sweep } from "crnnc";
+ * const axes = [{ name: "epsilon", values: [0, 0.02] }];
+ * const outcome = await sweep("examples/sine.crnn", { over: axes, iterations: 50, out: "sweep-sine" });
+ * writeFileSync("table.csv", summaryCsv(axes, outcome.rows));
+ * ```
+ */
 export function summaryCsv(axes: readonly Axis[], rows: readonly SummaryRow[]): string {
   const parts = ["mean", "sd", "min", "max"] as const;
   const header = ["point", ...axes.map((a) => a.name), "runs", "blowups", ...METRICS.flatMap((m) => parts.map((p) => `${m}_${p}`))];
@@ -72,7 +85,17 @@ export function summaryCsv(axes: readonly Axis[], rows: readonly SummaryRow[]): 
   return lines.join("\n") + "\n";
 }
 
-/** A fixed-width table of the main figures for the terminal. */
+/**
+ * A sweep's summary rows as the aligned text table `crnnc sweep` prints.
+ *
+ * @example
+ * ```ts
+ * import { summaryTable, sweep } from "crnnc";
+ * const axes = [{ name: "epsilon", values: [0, 0.02] }];
+ * const outcome = await sweep("examples/sine.crnn", { over: axes, iterations: 50, out: "sweep-sine" });
+ * console.log(summaryTable(axes, outcome.rows));
+ * ```
+ */
 export function summaryTable(axes: readonly Axis[], rows: readonly SummaryRow[]): string {
   const g = (x: number) => x.toPrecision(3);
   const spread = (s: Stat | null, pct = false) => {

@@ -2,7 +2,7 @@
 // finished run is appended to OUT/points.jsonl as one JSON line, and runs whose key (source
 // hash, network, iterations, point, seed) is already there are not run again. OUT/summary.json
 // and OUT/summary.csv (summary.ts) are rewritten atomically after each run and at the end.
-// Setting `signal.stop` stops handing out runs; the ones under way finish and are kept.
+// Aborting `signal` stops handing out runs; the ones under way finish and are kept.
 //
 //   await runSweep({ file: "examples/sine.crnn", axes: [{ name: "epsilon", values: [0, 0.02] }],
 //                    seeds: [1, 2], iterations: 100, workers: 2, out: "sweep-sine", ... }, { log })
@@ -38,7 +38,8 @@ export interface SweepConfig {
 export interface SweepHooks {
   /** Progress and notes, one line each (stderr). */
   log?: (line: string) => void;
-  signal?: { stop: boolean };
+  /** Abort it to stop handing out runs: the ones under way finish and are kept, the outcome is marked `interrupted`. */
+  signal?: AbortSignal;
   /** Called with each record as it is appended (tests count runs with it). */
   onRecord?: (r: RunRecord) => void;
 }
@@ -64,7 +65,17 @@ export const LOG_NAME = "points.jsonl";
 /** How often a run under way writes its checkpoint (see Job.checkpoints). */
 const CHECKPOINT_SECONDS = 60;
 
-/** The log's records (a torn last line, from a crash, is skipped). */
+/**
+ * The records of a sweep's resume log (`OUT/points.jsonl`): one per finished run; a torn last
+ * line, from a crash, is skipped and counted.
+ *
+ * @example
+ * ```ts
+ * import { readLog } from "crnnc";
+ * const { records } = readLog("sweep-sine/points.jsonl");
+ * for (const r of records) console.log(r.point, r.seed, r.averageTrainError);
+ * ```
+ */
 export function readLog(path: string): { records: RunRecord[]; skipped: number } {
   if (!existsSync(path)) return { records: [], skipped: 0 };
   const records: RunRecord[] = [];
@@ -91,6 +102,22 @@ export function workerFile(): URL {
   throw new Error(`cannot find the sweep worker ${fileURLToPath(built)}: build crnnc first (npx tsc -p .)`);
 }
 
+/**
+ * Run a sweep's grid on a pool of worker threads, as `crnnc sweep` does, from a full config
+ * (see {@link sweepConfig}, or {@link sweep} to do both in one call). Every finished run is
+ * appended to `OUT/points.jsonl` and runs already there are not run again (resume);
+ * `summary.json` and `summary.csv` are rewritten after each run. Aborting `hooks.signal` stops
+ * handing out runs: the ones under way finish and are kept, and the outcome is `interrupted`.
+ *
+ * @example
+ * ```ts
+ * import { runSweep, sweepConfig } from "crnnc";
+ * const { config } = sweepConfig("examples/sine.crnn", { over: { period: [10, 20] }, seeds: [1], iterations: 50, workers: 1, out: "sweep-out" });
+ * const stop = new AbortController();
+ * const outcome = await runSweep(config, { signal: stop.signal, onRecord: () => stop.abort() });
+ * console.log(outcome.interrupted, outcome.ran);   // true 1
+ * ```
+ */
 export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promise<SweepOutcome> {
   const t0 = performance.now();
   const log = hooks.log ?? (() => {});
@@ -164,8 +191,8 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
         resolveAll();
       };
       const dispatch = (w: Worker) => {
-        if (hooks.signal?.stop) interrupted = next < pending.length;
-        if (next >= pending.length || hooks.signal?.stop) return finish();
+        if (hooks.signal?.aborted) interrupted = next < pending.length;
+        if (next >= pending.length || hooks.signal?.aborted) return finish();
         const run = pending[next++]!;
         busy.set(w, run);
         const job: Job = {

@@ -18,6 +18,19 @@ export interface ProtocolOptions {
   iterations?: number;
 }
 
+/**
+ * The training protocol of a train IR on a dataset: which sample is on the inputs in each
+ * iteration (drawn from the seed in the order asked for: random iid draws by default, epoch
+ * permutations, or one cyclic permutation) and when the error is evaluated.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, loadDataset, makeProtocol } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const data = loadDataset(ir.train!.dataset, ir.train!.split, ir.train!.seed);
+ * const protocol = makeProtocol(ir, data, { order: "epoch", iterations: 400 });
+ * ```
+ */
 export function makeProtocol(ir: CRN, data: Dataset, opts: ProtocolOptions = {}): Protocol {
   if (!ir.train) throw new TypeError(`\`${ir.name}\` has no train block`);
   const order = opts.order ?? "random";
@@ -33,7 +46,16 @@ export function makeProtocol(ir: CRN, data: Dataset, opts: ProtocolOptions = {})
   return { order, seed, iterations, evaluate: ir.train.evaluate, data, inputs, targets, sequence: sampleSequence(order, n, seed, iterations) };
 }
 
-/** The training-sample index of each iteration (one cycle for `cyclic`). */
+/**
+ * The training-sample index of each iteration for a dataset of n samples (one cycle for
+ * `cyclic`, which repeats).
+ *
+ * @example
+ * ```ts
+ * import { sampleSequence } from "crnnc";
+ * console.log(sampleSequence("epoch", 4, 1, 8));   // two permutations of 0..3
+ * ```
+ */
 export function sampleSequence(order: SampleOrder, n: number, seed: number, iterations: number): Int32Array {
   if (order === "cyclic") return Int32Array.from(samplePermutation(n, seed));
   const rng = new Rng(seed);

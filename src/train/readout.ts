@@ -25,6 +25,19 @@ export function closedFunction(f: ClosedForm, params: Float64Array): (z: number)
   return (v) => ((z[0] = v), law.rate(z));
 }
 
+/**
+ * Where a train or network IR keeps its network: the species of every node, weight and bias
+ * rail by layer, and the closed-form forward pass with the weights read from a state.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, NetworkLayout, train } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const run = train(ir, { iterations: 300 });
+ * const net = NetworkLayout.of(ir);
+ * console.log(net.forward(net.parameters(run.finalState), [1, 0]));   // ≈ [1]
+ * ```
+ */
 export class NetworkLayout {
   readonly sizes: number[];
   /** [layer][i * fanIn + j] → species index of W.p / W.m (layer = ℓ of w^ℓ). */

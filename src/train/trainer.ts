@@ -29,6 +29,18 @@ export interface Prepared {
   forward?: Engine;
 }
 
+/**
+ * Compile the models a training run of `ir` needs, to reuse across runs of the same structure
+ * (other seeds, other parameter values): pass the result as `prepared`.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, prepare, train, withParameters } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const prepared = prepare(ir);
+ * for (const eta of [0.001, 0.002, 0.004]) console.log(train(withParameters(ir, { eta }), { iterations: 50, prepared }).averageTrainError);
+ * ```
+ */
 export function prepare(ir: CRN): Prepared {
   return { main: new Engine(ir) };
 }
@@ -38,8 +50,14 @@ export interface TrainOptions extends SolverOptions {
   readout?: "closed" | "crn";
   /** Called after every iteration (cheap) and with each new evaluation. */
   onProgress?: (p: Progress) => void;
-  /** Set `.stop = true` (e.g. from a SIGINT handler) to end after the current iteration. */
-  signal?: { stop: boolean };
+  /**
+   * Abort it (e.g. from a SIGINT handler, a timer or `onProgress`) to end the run after the
+   * current iteration: the result holds what was done, `stopped.reason` is "interrupted", and a
+   * checkpoint (if any) is written first. It is read after each iteration, so a signal already
+   * aborted at the start still runs one. `trainAsync` yields to the event loop about every
+   * 50 ms, so timers and other events can abort it while it runs.
+   */
+  signal?: AbortSignal;
   /** Species ids whose concentrations are recorded at every accepted step. */
   trace?: string[];
   /** Concentration above which the run counts as blown up (default 1e12). */
@@ -150,7 +168,16 @@ export async function trainAsync(ir: CRN, protocol: Protocol, opts: TrainOptions
  */
 export const SIMULATOR_REVISION = 3;
 
-/** The readout a run will use: closed forms when every layer has one, else the CRN (and why). */
+/**
+ * The readout a run will use: the activations' closed forms when every layer has one, else
+ * the forward CRN's steady state, with a note saying why.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, chooseReadout } from "crnnc";
+ * console.log(chooseReadout(compileFile("examples/xor.crnn").ir!));   // { readout: "closed" }
+ * ```
+ */
 export function chooseReadout(ir: CRN, wanted: "closed" | "crn" = "closed"): { readout: "closed" | "crn"; note?: string } {
   if (wanted === "crn") return { readout: "crn" };
   const missing = NetworkLayout.of(ir).noClosedForm;
@@ -162,7 +189,21 @@ export function chooseReadout(ir: CRN, wanted: "closed" | "crn" = "closed"): { r
   };
 }
 
-/** The training loop as a generator: one `yield` per iteration. */
+/**
+ * The training loop as a generator, one `yield` (a {@link Progress}) per iteration, returning
+ * the {@link TrainResult}: drive it yourself to interleave training with other work.
+ * `train` and `trainAsync` run it to the end.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, protocolFor, trainer } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const it = trainer(ir, protocolFor(ir, { iterations: 100 }));
+ * let r = it.next();
+ * while (!r.done) r = it.next();
+ * console.log(r.value.averageTrainError);
+ * ```
+ */
 export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): Generator<Progress, TrainResult, void> {
   if (ir.kind !== "train" || !ir.train || !ir.layers) throw new TypeError(`\`${ir.name}\` has no train block`);
   const t0 = performance.now();
@@ -310,7 +351,7 @@ export function* trainer(ir: CRN, protocol: Protocol, opts: TrainOptions = {}): 
     const progress = { iteration: k, iterations, elapsedMs: performance.now() - tCompiled, last };
     opts.onProgress?.(progress);
     yield progress;
-    if (opts.signal?.stop) {
+    if (opts.signal?.aborted) {
       stopped = { reason: "interrupted", message: `interrupted after iteration ${k}`, time: k * T };
       // The checkpoint first: it holds the history as an uninterrupted run has it.
       if (opts.checkpoint && k < iterations) opts.checkpoint.write(snapshot(k));
@@ -381,8 +422,16 @@ function step(
 }
 
 /**
- * A protocol on any CRN (e.g. an SBML schedule without crnnc's network annotations): the state
- * at t = 0, T, 2T, ... over `iterations` periods of length T.
+ * Walk a protocol on any CRN (e.g. an SBML schedule without crnnc's network annotations): the
+ * state at t = 0, T, 2T, ... over `protocol.iterations` periods of length `period`.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { readSbml, runSchedule } from "crnnc";
+ * const r = await readSbml(readFileSync("schedule.xml", "utf8"), "schedule.xml");
+ * if (r.ir && r.protocol) console.log(runSchedule(r.ir, r.protocol, r.period!).values.at(-1));
+ * ```
  */
 export function runSchedule(
   ir: CRN,

@@ -27,9 +27,26 @@ import { SBO, sboNumber as sboNum } from "./sbo.js";
 import { VERSION } from "../../version.js";
 
 export type { SbmlOptions } from "./model.js";
+/** The XML namespace of crnnc's annotations in the SBML it writes (a name, not a web page). */
 export const CRNNC_NS = "https://crnnc.dev/ns/sbml/1";
 const metaid = (id: string) => `meta_${id}`;
 
+/**
+ * The CRN as SBML Level 3 Version 2 core (`crnnc compile --emit sbml`), for COPASI, Tellurium
+ * and any SBML tool: concentrations in one compartment, mass-action kinetic laws, units on every
+ * parameter, and, when `opts.protocol` is given, the training schedule as one event (the cyclic
+ * order is written compactly; this is what the command line writes). libSBML (WebAssembly) is
+ * loaded on the first call. {@link readSbml} reads the file back into the same IR.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, emitSbml, protocolFor, readSbml, VERSION } from "crnnc";
+ * const ir = compileFile("examples/xor.crnn").ir!;
+ * const xml = await emitSbml(ir, { version: VERSION, protocol: protocolFor(ir, { order: "cyclic" }) });
+ * const back = await readSbml(xml, "xor.xml");
+ * console.log(back.ir?.species.length === ir.species.length);   // true
+ * ```
+ */
 export async function emitSbml(ir: CRN, opts: SbmlOptions = {}): Promise<string> {
   const sb = await libsbml();
   const plan = planSbml(ir, opts);

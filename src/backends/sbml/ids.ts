@@ -100,7 +100,17 @@ export function writtenIds(ir: CRN): WrittenIds {
 /** At most this many W0606 warnings name a renamed id; one more counts the rest. */
 const MAX_RENAME_WARNINGS = 20;
 
-/** Warning W0606 for each name the written files change (the first MAX_RENAME_WARNINGS, then how many more). */
+/**
+ * Warnings (W0606) for the species and parameters that SBML and Antimony output renames,
+ * because another tool would read their names as something else (`time`, `pi`, `avogadro`, …).
+ *
+ * @example
+ * ```ts
+ * import { compile, renameDiagnostics } from "crnnc";
+ * const ir = compile("crn c {\n  pi -> 0 @ 1\n}\n").ir!;
+ * for (const d of renameDiagnostics(ir)) console.log(d.code, d.message);   // W0606 …
+ * ```
+ */
 export function renameDiagnostics(ir: CRN): Diagnostic[] {
   const renamed = writtenIds(ir).renamed;
   const hint = "rename it in the source to keep its name (the model's notes list every renamed id)";

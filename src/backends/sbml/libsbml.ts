@@ -95,7 +95,19 @@ export function documentIssues(sb: Libsbml, doc: Libsbml): SbmlIssue[] {
   return out;
 }
 
-/** Read and run libSBML's full consistency check (every category, units included). */
+/**
+ * Validate an SBML document with libSBML as `crnnc validate` does: the reading errors, then
+ * libSBML's full consistency check (every category, units included) when it could be read.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, emitSbml, checkSbml } from "crnnc";
+ * const xml = await emitSbml(compileFile("examples/divide.crnn").ir!);
+ * const { read, consistency } = await checkSbml(xml);
+ * const errors = [...read, ...consistency].filter((e) => e.severity === "error" || e.severity === "fatal");
+ * console.log(errors.length);   // 0
+ * ```
+ */
 export async function checkSbml(xml: string): Promise<{ read: SbmlIssue[]; consistency: SbmlIssue[] }> {
   const sb = await libsbml();
   const doc = new sb.SBMLReader().readSBMLFromString(xml);

@@ -56,11 +56,35 @@ class Invalid extends Error {
 
 const HINT = "crnnc simulates SBML core's ODE meaning: reactions, rules (not algebraic), initial assignments, events and function definitions";
 
-/** Read an SBML document. (Async for the API's sake: the reader itself is synchronous.) */
+/**
+ * Read an SBML document (any SBML core model, or one crnnc wrote) into the IR with SBML's
+ * meaning: rules, events, compartments and function definitions are kept in `ir.imported`, and
+ * for a file crnnc wrote, the network, its train block and the schedule (`protocol`) come back.
+ * Constructs crnnc does not simulate are refused with a diagnostic (E0702) naming them. `file`
+ * names the document in diagnostics. (Async for the API's sake: see {@link readSbmlText}.)
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { readSbml, formatDiagnostics } from "crnnc";
+ * const xml = readFileSync("model.xml", "utf8");
+ * const r = await readSbml(xml, "model.xml");
+ * if (!r.ir) console.error(formatDiagnostics(r.diagnostics, { sources: new Map([["model.xml", xml]]) }));
+ * ```
+ */
 export async function readSbml(xml: string, file: string): Promise<ReadResult> {
   return readSbmlText(xml, file);
 }
 
+/**
+ * {@link readSbml}, synchronously.
+ *
+ * @example
+ * ```ts
+ * import { readSbmlText } from "crnnc";
+ * const { ir, protocol, diagnostics } = readSbmlText("<?xml version='1.0'?><sbml xmlns='http://www.sbml.org/sbml/level3/version2/core' level='3' version='2'><model id='m'/></sbml>", "m.xml");
+ * ```
+ */
 export function readSbmlText(xml: string, file: string): ReadResult {
   const span = (w?: Where): Span | undefined => (w ? { file, start: 0, end: 0, line: w.line, col: w.col, endLine: w.line, endCol: w.col } : undefined);
   // A located diagnostic names its file in the place (file:line:col); an unlocated one in its text.
