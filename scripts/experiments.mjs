@@ -8,6 +8,8 @@
 //   npm run experiments -- --size paper     # the paper's iteration counts (many hours)
 //   npm run experiments -- --only noise-sine --workers 2
 //   npm run experiments -- --report-only    # rewrite the docs from the sweeps already run
+//   npm run experiments -- --figures-only   # redraw docs/results/*.svg from docs/results/data
+//                                           # (the committed records; docs/results.md untouched)
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
@@ -108,18 +110,19 @@ const STUDIES = [
 ];
 
 function parseArgs(argv) {
-  const o = { size: "small", only: undefined, workers: undefined, reportOnly: false };
+  const o = { size: "small", only: undefined, workers: undefined, reportOnly: false, figuresOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--size") o.size = argv[++i];
     else if (a === "--only") o.only = argv[++i].split(",");
     else if (a === "--workers") o.workers = argv[++i];
     else if (a === "--report-only") o.reportOnly = true;
+    else if (a === "--figures-only") o.figuresOnly = true;
     else if (a === "-h" || a === "--help") {
       console.log(
         readFileSync(fileURLToPath(import.meta.url), "utf8")
           .split("\n")
-          .slice(0, 11)
+          .slice(0, 12)
           .map((l) => l.replace(/^\/\/ ?/, ""))
           .join("\n"),
       );
@@ -137,6 +140,10 @@ function parseArgs(argv) {
 }
 
 const outDir = (size, study, file) => join(ROOT, "experiments/out", size, study, file);
+/** The copy of a study's records kept beside the figures. */
+const dataFile = (size, study, file) => join(FIG, "data", `${study}${size === "small" ? "" : `-${size}`}-${file}.jsonl`);
+/** Where the records are read from: the sweeps' folders, or (--figures-only) their copies in docs/results/data. */
+let fromData = false;
 
 function runStudy(study, opts) {
   const iterations = study.iterations[opts.size];
@@ -157,7 +164,7 @@ function runStudy(study, opts) {
 
 /** Finished runs of a study's file: points.jsonl records. */
 function records(size, study, file) {
-  const p = join(outDir(size, study, file), "points.jsonl");
+  const p = fromData ? dataFile(size, study, file) : join(outDir(size, study, file), "points.jsonl");
   if (!existsSync(p)) return [];
   const all = readFileSync(p, "utf8")
     .split("\n")
@@ -232,7 +239,7 @@ async function plot(size, study, tables, plotLib) {
     ))
       add(`${label(file)}, no annihilation`, t);
   if (!rows.length) return undefined;
-  const xTitle = { epsilon: "noise size ε", period: "period T (time units)", h: "smoothing h of the smooth ReLU" }[study.x];
+  const xTitle = { epsilon: "noise size ε", period: "period T (a.u.)", h: "smoothing h of the smooth ReLU" }[study.x];
   const svg = await plotLib.sensitivitySvg(rows, {
     xTitle,
     yTitle: "average train error E (last 10 evaluations)",
@@ -378,7 +385,7 @@ async function report(opts) {
       const s = join(outDir(opts.size, study.id, file), "points.jsonl");
       if (existsSync(s)) {
         mkdirSync(join(FIG, "data"), { recursive: true });
-        copyFileSync(s, join(FIG, "data", `${study.id}${opts.size === "small" ? "" : `-${opts.size}`}-${file}.jsonl`));
+        copyFileSync(s, dataFile(opts.size, study.id, file));
       }
     }
   console.error(`experiments: wrote ${DOC}`);
@@ -389,5 +396,16 @@ if (!existsSync(CLI)) {
   console.error("experiments: dist/ is missing; run `npm run build` first");
   process.exit(1);
 }
-if (!opts.reportOnly) for (const study of STUDIES) if (!opts.only || opts.only.includes(study.id)) runStudy(study, opts);
-await report(opts);
+if (opts.figuresOnly) {
+  // The figures only, from the committed records: no sweep runs, docs/results.md untouched.
+  fromData = true;
+  const plotLib = await import(join(ROOT, "dist/plot/index.js"));
+  for (const study of STUDIES) {
+    if (!study.iterations[opts.size] || (opts.only && !opts.only.includes(study.id))) continue;
+    const fig = await plot(opts.size, study, table(opts.size, study), plotLib);
+    console.error(fig ? `experiments: wrote ${join(FIG, fig)}` : `experiments: no records of ${study.id} in ${join(FIG, "data")}`);
+  }
+} else {
+  if (!opts.reportOnly) for (const study of STUDIES) if (!opts.only || opts.only.includes(study.id)) runStudy(study, opts);
+  await report(opts);
+}

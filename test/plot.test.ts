@@ -27,6 +27,8 @@ import { train, protocolFor } from "../src/library.js";
 import { compileFile } from "../src/compile.js";
 import { main } from "../src/cli/main.js";
 import { runCli, ROOT, mulberry32 } from "./helpers.js";
+import { sweepPlot } from "../src/sweep/plot.js";
+import { axisLabels, layoutProblems, pageProblems, type LayoutProblem } from "./svg-layout.js";
 
 /** Tags balance, one <svg> root with a positive width and height; returns them. */
 function checkSvg(svg: string): { width: number; height: number } {
@@ -87,7 +89,7 @@ describe("plot kinds", () => {
     for (const s of ["error E(t)", "accuracy A(t)", "time t (a.u.)", "train", "validation"]) expect(t).toContain(s);
     expect(marks(svg, "line")).toBe(4); // 2 panels × 2 sets
     expect(marks(svg, "symbol")).toBe(20); // points on the lines
-    expect(marks(svg, "symbol", "legend-symbol")).toBe(2);
+    expect(marks(svg, "symbol", "legend-symbol")).toBe(4); // a legend on each panel
     const byIteration = texts(await renderSvg(historySpec(history, { x: "iteration", logError: true, title: "run" })));
     expect(byIteration).toContain("iteration");
     expect(byIteration).toContain("run");
@@ -337,9 +339,212 @@ describe("crnnc sim --report", () => {
     expect(readFileSync(out, "utf8")).toMatch(/Partial results: interrupted after iteration \d+/);
   });
 
+  it("--plot-x iteration and --trace-view: the report's axes and the traced weight", async () => {
+    const out = join(dir, "views.html");
+    const r = await runCli([
+      "sim",
+      xor,
+      "--iterations",
+      "20",
+      "--report",
+      out,
+      "--trace",
+      "Y_0,W1_0_0_p,W1_0_0_m",
+      "--plot-x",
+      "iteration",
+      "--trace-view",
+      "both",
+      "--quiet",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    const [curve, trace] = html.match(/<svg [\s\S]*?<\/svg>/g)!;
+    expect(texts(curve!)).toContain("iteration");
+    expect(texts(trace!)).toContain("iteration");
+    for (const s of ["W1_0_0", "W1_0_0_p", "W1_0_0_m", "net weight w = W.p − W.m (a.u.)", "rail concentration (a.u.)"]) expect(texts(trace!)).toContain(s);
+    expect(pageProblems(html)).toEqual([]);
+    const net = join(dir, "net.html");
+    expect((await runCli(["sim", xor, "--iterations", "5", "--report", net, "--trace", "Y_0,W1_0_0_p,W1_0_0_m", "--quiet"])).code).toBe(0);
+    const netTrace = readFileSync(net, "utf8").match(/<svg [\s\S]*?<\/svg>/g)![1]!;
+    expect(texts(netTrace)).toContain("W1_0_0");
+    expect(texts(netTrace)).not.toContain("W1_0_0_p"); // the net view by default
+    expect(texts(netTrace)).toContain("time t (a.u.)");
+    const bad = await runCli(["sim", xor, "--plot-x", "epoch", "--report", join(dir, "bad.html")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--plot-x must be time or iteration, got `epoch`/);
+    expect((await runCli(["sim", xor, "--trace-view", "all", "--report", join(dir, "bad.html")])).stderr).toMatch(/--trace-view must be net, rails or both/);
+    expect((await runCli(["sim", xor, "--plot-x", "iteration"])).stderr).toMatch(/--plot-x sets a plot of --report, and there is no --report/);
+  });
+
   it("--report on something that does not train is a usage error", async () => {
     const r = await runCli(["sim", resolve(ROOT, "examples/divide.crnn"), "--report", join(dir, "x.html")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--report applies to training runs/);
+  });
+});
+
+// The layout of every plot kind (issue 16, item 5): no text outside the SVG (boxes measured with
+// the text widths vega laid the plot out with), no truncated label, series told apart by colour,
+// dash or shape and none hidden under another, a legend on every panel of several lines, every
+// title once; log axes labelled at 1, 2, 5 × 10^k only, a sweep's x ticks at its values.
+describe("layout", () => {
+  const expectClean = (problems: LayoutProblem[]) => expect(problems.map((p) => `${p.kind}: ${p.detail}`)).toEqual([]);
+  const long = ["smooth ReLU, no annihilation", "leaky ReLU, no annihilation", "smooth ReLU", "leaky ReLU"];
+  const rails = (() => {
+    const t = Array.from({ length: 400 }, (_, k) => k * 0.75);
+    const values = t.map((x) => {
+      const up = 95 * (1 - Math.exp(-x / 80));
+      return [0.5 + 0.4 * Math.sin(x / 7), up + 0.8 + 0.2 * Math.sin(x / 5), up, 3 * (1 - Math.exp(-x / 30)), up * 0.5, up * 0.5 - 0.3];
+    });
+    return { species: ["Y_0", "W1_0_0_p", "W1_0_0_m", "X1_3_hidden_node_with_a_long_name", "B1_0_p", "B1_0_m"], t, values };
+  })();
+  const pairs = [
+    { name: "W1_0_0", p: "W1_0_0_p", m: "W1_0_0_m" },
+    { name: "B1_0", p: "B1_0_p", m: "B1_0_m" },
+  ];
+  const niceLog = (labels: string[]) => labels.every((l) => /^[125]$/.test(Number(l).toExponential(0).split("e")[0]!));
+
+  it("history: train and validation in each panel, log error axis, time or iteration", async () => {
+    for (const opts of [{}, { logError: true }, { x: "iteration" as const, logError: true, title: "xor_net on xor" }]) {
+      const svg = await renderSvg(historySpec(history, opts));
+      expectClean(layoutProblems(svg));
+      const t = texts(svg);
+      expect(t.filter((s) => s === (opts.x ? "iteration" : "time t (a.u.)"))).toHaveLength(1);
+      if (opts.logError) expect(niceLog(axisLabels(svg).find((a) => a.orient === "y")!.labels)).toBe(true);
+    }
+    const regression = history.map(({ iteration, time, trainError }) => ({ iteration, time, trainError }));
+    expectClean(layoutProblems(await renderSvg(historySpec(regression, { logError: true }))));
+  });
+
+  it("trace: rails, net weights w = W.p − W.m, or both; against time or iterations", async () => {
+    for (const view of ["rails", "net", "both"] as const)
+      for (const x of ["time", "iteration"] as const)
+        for (const logY of [false, true]) {
+          const svg = await renderSvg(traceSpec(rails, { view, pairs, x, period: 3, logY }));
+          expectClean(layoutProblems(svg));
+          const t = texts(svg);
+          expect(t).toContain(x === "time" ? "time t (a.u.)" : "iteration");
+          expect(t.includes("W1_0_0")).toBe(view !== "rails");
+          expect(t.includes("W1_0_0_p")).toBe(view !== "net");
+          expect(t).toContain("X1_3_hidden_node_with_a_long_name");
+          // The species and the rails on log axes; net weights change sign (linear).
+          if (logY) expect(niceLog(axisLabels(svg).find((a) => a.orient === "y")!.labels)).toBe(true);
+        }
+    // The net weight is the difference of the rails.
+    const spec = traceSpec(rails, { view: "net", pairs }) as {
+      datasets?: Record<string, { series: string; value: number }[]>;
+      data?: { values: { series: string; value: number }[] };
+    };
+    const rows = spec.data!.values.filter((r) => r.series === "W1_0_0");
+    expect(rows[0]!.value).toBeCloseTo(0.8, 6);
+  });
+
+  it("sensitivity: long series names, coincident series, log axes", async () => {
+    const rows = long.flatMap((series, s) =>
+      [0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12].map((x) => {
+        const m = s % 2 === 0 ? 0.105 : 0.053 + (s === 1 ? x * 0.25 : 0);
+        return { series, x, mean: m, lo: m * 0.8, hi: m * 1.2 };
+      }),
+    );
+    for (const logY of [false, true]) {
+      const svg = await sensitivitySvg(rows, {
+        xTitle: "noise size ε",
+        yTitle: "average train error E (last 10 evaluations)",
+        seriesTitle: "network",
+        spread: "min–max over 4 seeds",
+        logY,
+      });
+      expectClean(layoutProblems(svg));
+      for (const s of long) expect(texts(svg)).toContain(s);
+      if (logY) expect(niceLog(axisLabels(svg).find((a) => a.orient === "y")!.labels)).toBe(true);
+    }
+    const logX = await sensitivitySvg(
+      [100, 1000, 10000].map((x) => ({ series: "xor_net", x, mean: 1 / x, lo: 0.5 / x, hi: 2 / x })),
+      { xTitle: "volume Ω", logX: true, logY: true },
+    );
+    expectClean(layoutProblems(logX));
+    for (const a of axisLabels(logX)) expect(niceLog(a.labels), a.labels.join(" ")).toBe(true);
+  });
+
+  it("a sweep's plot: x ticks at the swept values, the title once on the page", async () => {
+    const axes = [
+      { name: "eta", values: [0.001, 0.002, 0.004] },
+      { name: "period", values: [10, 50] },
+    ];
+    const rows = axes[0]!.values.flatMap((eta, i) =>
+      axes[1]!.values.map((period, j) => {
+        const s = { n: 4, mean: 0.1 + eta * 10 + j * 0.01, sd: 0.01, min: 0.08 + eta * 10, max: 0.13 + eta * 10 + j * 0.01 };
+        return {
+          index: i * 2 + j,
+          point: { eta, period },
+          runs: 4,
+          seeds: [1, 2, 3, 4],
+          blowups: 0,
+          metrics: { averageTrainError: s, finalTrainError: s, finalTrainAccuracy: null, finalValidationError: null, finalValidationAccuracy: null },
+        };
+      }),
+    );
+    const plot = await sweepPlot(axes, rows, { network: "sine_net", file: "examples/sine.crnn", seeds: 4, iterations: 100 });
+    expectClean(layoutProblems(plot.svg));
+    expectClean(pageProblems(plot.html));
+    expect(axisLabels(plot.svg).find((a) => a.orient === "x")!.labels).toEqual(["0.001", "0.002", "0.004"]);
+    for (const s of ["period=10", "period=50", "sine_net: sensitivity to eta"]) expect(texts(plot.svg)).toContain(s);
+    const volume = await sweepPlot(
+      [{ name: "volume", values: [100, 1000, 10000] }],
+      rows.slice(0, 3).map((r, i) => ({ ...r, point: { volume: [100, 1000, 10000][i]! } })),
+      {
+        network: "xor_net",
+        file: "examples/xor.crnn",
+        seeds: 4,
+        iterations: 100,
+      },
+    );
+    expectClean(layoutProblems(volume.svg));
+    expect(axisLabels(volume.svg).find((a) => a.orient === "x")!.labels).toEqual(["100", "1000", "10000"]);
+  });
+
+  it("pca and pairs: long class and feature names", async () => {
+    const rnd = mulberry32(13);
+    const classes = ["Iris-setosa (the short one)", "Iris-versicolor", "Iris-virginica"];
+    const pts = Array.from({ length: 60 }, (_, i) => ({ x: rnd(), y: rnd(), predicted: classes[i % 3]!, truth: classes[(i * 7) % 3]! }));
+    expectClean(layoutProblems(await renderSvg(pcaSpec(pts, { classes, explained: [0.731, 0.229] }))));
+    const samples = Array.from({ length: 45 }, (_, i) => ({
+      features: [rnd(), rnd() * 3, rnd() * 40, rnd()],
+      predicted: classes[i % 3]!,
+      truth: classes[(i * 2) % 3]!,
+    }));
+    expectClean(
+      layoutProblems(await renderSvg(pairsSpec(samples, { features: ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"], classes }))),
+    );
+  });
+
+  it("the training report: every plot clean, a caption names a validation set only if there is one", async () => {
+    const xor = compileFile(resolve(ROOT, "examples/xor.crnn"), { iterations: 6 }).ir!;
+    const protocol = protocolFor(xor, { iterations: 6 });
+    const result = train(xor, { protocol, trace: ["Y_0", "W1_0_0_p", "W1_0_0_m"] });
+    const html = await trainReport(result, xor, protocol.data);
+    expectClean(pageProblems(html));
+    expect(html).not.toMatch(/validation set/);
+    expect(html).toContain("W1_0_0"); // the net weight
+    const byIteration = await trainReport(result, xor, protocol.data, { x: "iteration", traceView: "both" });
+    expectClean(pageProblems(byIteration));
+    expect(texts(byIteration.match(/<svg [\s\S]*?<\/svg>/g)![1]!)).toContain("W1_0_0_p");
+    const iris = compileFile(resolve(ROOT, "examples/iris.crnn"), { iterations: 5 }).ir!;
+    const ip = protocolFor(iris, { iterations: 5 });
+    const ihtml = await trainReport(train(iris, { protocol: ip }), iris, ip.data);
+    expectClean(pageProblems(ihtml));
+    expect(ihtml).toContain("training and validation sets");
+  });
+
+  it("the committed figures of docs/results", () => {
+    const dir = resolve(ROOT, "docs/results");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".svg"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const svg = readFileSync(join(dir, f), "utf8");
+      expect(layoutProblems(svg).map((p) => `${f}: ${p.kind}: ${p.detail}`)).toEqual([]);
+      for (const a of axisLabels(svg)) if (a.orient === "y") expect(niceLog(a.labels), `${f}: ${a.labels.join(" ")}`).toBe(true);
+    }
   });
 });

@@ -76,6 +76,10 @@ Options of sim:
   --report OUT       write a self-contained HTML report: settings, outcome, the E(t)/A(t) curves,
                      the --trace'd species, and for iris/mnist-like data the classification
                      (pair plot, or PCA plane beyond 8 features); also after Ctrl-C or a blow-up
+  --plot-x X         --report's learning curve and trace against time (default: simulated
+                     time, a.u.) or iteration
+  --trace-view V     --report's traced weights and biases (both rails traced): net (default:
+                     w = W.p − W.m), rails (W.p and W.m) or both
   --until T          crn: integrate to time T (default 10)
   --points N         crn: print N evenly spaced samples as CSV instead of final values
   --amounts          SBML model: every species as an amount (default: concentrations, but
@@ -133,6 +137,8 @@ const OPTIONS = {
   trace: { type: "string" },
   "trace-csv": { type: "string" },
   report: { type: "string" },
+  "plot-x": { type: "string" },
+  "trace-view": { type: "string" },
   until: { type: "string" },
   points: { type: "string" },
   amounts: { type: "boolean" },
@@ -162,6 +168,8 @@ const SIM_ONLY = [
   "trace",
   "trace-csv",
   "report",
+  "plot-x",
+  "trace-view",
   "until",
   "points",
   "amounts",
@@ -199,6 +207,20 @@ export async function main(argv: string[], io: IO = defaultIO): Promise<number> 
     }
     throw e;
   }
+}
+
+/** --plot-x and --trace-view: how --report draws its plots. */
+function plotFlags(values: { report?: string; "plot-x"?: string; "trace-view"?: string }): {
+  plots?: { x?: "time" | "iteration"; traceView?: "net" | "rails" | "both" };
+} {
+  const x = values["plot-x"];
+  const view = values["trace-view"];
+  if (x === undefined && view === undefined) return {};
+  if (values.report === undefined) throw new UsageError(`${x !== undefined ? "--plot-x" : "--trace-view"} sets a plot of --report, and there is no --report`);
+  if (x !== undefined && x !== "time" && x !== "iteration") throw new UsageError(`--plot-x must be time or iteration, got \`${x}\``);
+  if (view !== undefined && view !== "net" && view !== "rails" && view !== "both")
+    throw new UsageError(`--trace-view must be net, rails or both, got \`${view}\``);
+  return { plots: { ...(x !== undefined ? { x } : {}), ...(view !== undefined ? { traceView: view } : {}) } };
 }
 
 /** The compiler, loaded once a command needs it (not for --help or --version). */
@@ -264,6 +286,7 @@ async function run(argv: string[], io: IO): Promise<number> {
             trace: values.trace,
             traceCsv: values["trace-csv"],
             report: values.report,
+            ...plotFlags(values),
             until: positive(values.until, "--until"),
             points: intOption(values.points, "--points", 2),
             amounts: values.amounts,
@@ -299,6 +322,7 @@ async function run(argv: string[], io: IO): Promise<number> {
           trace: values.trace,
           traceCsv: values["trace-csv"],
           report: values.report,
+          ...plotFlags(values),
           until: positive(values.until, "--until"),
           points: intOption(values.points, "--points", 2),
           ...stochasticFlags(values, file),

@@ -5,9 +5,10 @@
 //   import { historySpec, renderSvg, trainReport, sensitivityReport } from "./plot/index.js";
 //   const svg = await renderSvg(historySpec(run.history, { logError: true }));
 
-export { renderSvg, normaliseIds, PALETTE, type TopLevelSpec, type RenderOptions } from "./render.js";
+export { renderSvg, normaliseIds, logTicks, PALETTE, DASHES, SHAPES, type TopLevelSpec, type RenderOptions } from "./render.js";
+export { textWidth } from "./text-width.js";
 export { historySpec, type HistoryPlotOptions } from "./history.js";
-export { traceSpec, thin, type Trace, type TracePlotOptions } from "./trace.js";
+export { traceSpec, thin, railPairsByName, type Trace, type TracePlotOptions, type RailPair, type TraceView } from "./trace.js";
 export { sensitivitySpec, sensitivitySvg, sensitivityReport, type SensitivityRow, type SensitivityOptions } from "./sensitivity.js";
 export { pca, pcaSpec, type Pca, type ClassPoint, type PcaPlotOptions } from "./pca.js";
 export { pairsSpec, type PairsSample, type PairsPlotOptions } from "./pairs.js";

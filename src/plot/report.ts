@@ -16,7 +16,7 @@ import { BUILTIN_DATASETS } from "../data/registry.js";
 import { readBundled, readCsv } from "../data/datasets.js";
 import { renderSvg, round, type TopLevelSpec } from "./render.js";
 import { historySpec } from "./history.js";
-import { traceSpec } from "./trace.js";
+import { traceSpec, type RailPair, type TraceView } from "./trace.js";
 import { pca, pcaSpec } from "./pca.js";
 import { pairsSpec } from "./pairs.js";
 import { escapeHtml, figure, htmlPage, section, table } from "./html.js";
@@ -26,6 +26,10 @@ export interface ReportOptions {
   maxPoints?: number;
   /** Show compile and simulation wall times (default true; false for byte-identical reports). */
   timings?: boolean;
+  /** x axis of the learning curve and the trace: simulated time (default) or iterations. */
+  x?: "time" | "iteration";
+  /** Traced weight and bias rails: as net values w = W.p − W.m (default), as rails, or both. */
+  traceView?: TraceView;
 }
 
 /** The report of run `r` of `ir` on `data` (the protocol's dataset). */
@@ -36,20 +40,33 @@ export async function trainReport(r: TrainResult, ir: CRN, data: Dataset, opts: 
   parts.push(section("Outcome", table(["", "value"], outcomeRows(r, opts.timings ?? true))));
   parts.push(section("Settings", table(["setting", "value"], settingsRows(r, ir))));
 
+  const x = opts.x ?? "time";
+  const validation = r.history.some((e) => e.validationError !== undefined);
+  const accuracy = r.history.some((e) => e.trainAccuracy !== undefined);
   parts.push(
     section(
       "Learning curve",
-      await plot(historySpec(r.history), "Error E(t) (paper eq. 17) and accuracy A(t) of the training and validation sets at every evaluation."),
+      await plot(
+        historySpec(r.history, { x }),
+        `Error E(t) (paper eq. 17)${accuracy ? " and accuracy A(t)" : ""} of the training${validation ? " and validation sets" : " set"} at every evaluation, against ${x === "time" ? "the simulated time" : "the iteration"}.`,
+      ),
     ),
   );
   if (r.trace) {
     const n = r.trace.t.length;
+    const view = opts.traceView ?? "net";
+    const pairs = railPairs(ir, r.trace.species);
+    const names = pairs.map((p) => p.name).join(", ");
+    const net =
+      view !== "rails" && pairs.length
+        ? `; ${pairs.length === 1 ? `${pairs[0]!.kind} ${names} drawn as its net value` : `${names} drawn as their net values`} (w = W.p − W.m)${view === "both" ? " and as rails" : ""}`
+        : "";
     parts.push(
       section(
         "Traced species",
         await plot(
-          traceSpec(r.trace),
-          `Concentrations of ${r.trace.species.join(", ")} over ${n} integrator step${n === 1 ? "" : "s"}${n > 1500 ? " (thinned for drawing: per time bucket the first, lowest, highest and last value)" : ""}.`,
+          traceSpec(r.trace, { pairs, view, x, period: r.settings.period }),
+          `Concentrations of ${r.trace.species.join(", ")} over ${n} integrator step${n === 1 ? "" : "s"}${n > 1500 ? " (thinned for drawing: per time bucket the first, lowest, highest and last value)" : ""}${net}.`,
         ),
       ),
     );
@@ -57,6 +74,19 @@ export async function trainReport(r: TrainResult, ir: CRN, data: Dataset, opts: 
   const cls = await classificationSection(r, ir, data, opts);
   if (cls) parts.push(cls);
   return htmlPage(title, parts);
+}
+
+/** The weight and bias rail pairs of the IR with both rails among `traced`. */
+function railPairs(ir: CRN, traced: readonly string[]): RailPair[] {
+  const out: RailPair[] = [];
+  for (const p of ir.species) {
+    if ((p.role !== "weight" && p.role !== "bias") || p.rail !== "p" || !traced.includes(p.id)) continue;
+    const m = ir.species.find((s) => s.role === p.role && s.rail === "m" && s.layer === p.layer && s.index === p.index && s.from === p.from);
+    if (!m || !traced.includes(m.id)) continue;
+    const name = p.id.endsWith("_p") && m.id === `${p.id.slice(0, -2)}_m` ? p.id.slice(0, -2) : `${p.id} − ${m.id}`;
+    out.push({ name, p: p.id, m: m.id, kind: p.role });
+  }
+  return out;
 }
 
 async function plot(spec: TopLevelSpec, caption: string): Promise<string> {
@@ -79,7 +109,7 @@ function outcomeRows(r: TrainResult, timings: boolean): string[][] {
   const last = r.history[r.history.length - 1];
   const rows: string[][] = [
     ["iterations run", `${r.iterationsRun} of ${r.settings.iterations}`],
-    ["simulated time", num(r.iterationsRun * r.settings.period, 6)],
+    ["simulated time (a.u.)", num(r.iterationsRun * r.settings.period, 6)],
     [
       "dataset",
       `${r.dataset.name}: ${r.dataset.train} training, ${r.dataset.validation} validation samples${r.dataset.classification ? ` (${r.dataset.classification} classification)` : " (regression)"}`,

@@ -4,12 +4,22 @@
 // OUT/sensitivity.html (plot and table). Vega is loaded only when a plot is asked for.
 //
 //   crnnc sweep examples/sine.crnn --over epsilon=0,0.05,0.1 --over period=10,50 --seeds 4 --plot
-//   → x: noise size ε; series "period=10", "period=50"
+//   → x: noise size ε, ticks at 0, 0.05, 0.1; series "period=10", "period=50"
+//
+// The x ticks are the swept values; an axis of positive values over two decades or more (a
+// volume Ω of 100, 1000, 10000) is logarithmic. The SVG carries the title; the HTML page has
+// it as its heading (and not again in the plot).
 
 import type { Axis } from "./grid.js";
 import type { Metric, SummaryRow } from "./summary.js";
 
-const TITLES: Record<string, string> = { epsilon: "noise size ε", period: "period T", eta: "η (update rate)", annihilate: "annihilation rate" };
+const TITLES: Record<string, string> = {
+  epsilon: "noise size ε",
+  period: "period T (a.u.)",
+  eta: "η (update rate)",
+  annihilate: "annihilation rate",
+  volume: "volume Ω (molecules per unit concentration)",
+};
 
 export function axisTitle(name: string): string {
   return TITLES[name] ?? `activation parameter ${name}`;
@@ -52,8 +62,11 @@ export async function sweepPlot(
     return [{ series, x: r.point[x.name]!, mean: s.mean, lo: s.min, hi: s.max }];
   });
   const yTitle = metric === "averageTrainError" ? "average train error E (last 10 evaluations)" : metric;
+  const logX = x.values.every((v) => v > 0) && Math.max(...x.values) / Math.min(...x.values) >= 100;
   const opts = {
     xTitle: axisTitle(x.name),
+    xValues: x.values,
+    logX,
     yTitle,
     spread: `min–max over ${info.seeds} seed${info.seeds === 1 ? "" : "s"}`,
     ...(rest.length ? { seriesTitle: rest.map((a) => a.name).join(", ") } : {}),
