@@ -200,7 +200,7 @@ describe("the packed tarball in a fresh project", () => {
     expect(o.html).toBe("<!doctype html>");
     expect(o.sweep).toEqual({ total: 2, ran: 1, interrupted: true, rows: [1, 0], failed: 0 });
     expect(readdirSync(join(dir, "sweep-out")).sort()).toEqual(["checkpoints", "points.jsonl", "summary.csv", "summary.json"]);
-  });
+  }, 180_000);
 
   it('`import "crnnc"` loads neither vega, libSBML nor prettier', (ctx) => {
     if (packError) return ctx.skip();
@@ -216,7 +216,7 @@ describe("the packed tarball in a fresh project", () => {
     const loaded = new Set([...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]!));
     expect(loaded.has("crnnc"), r.stderr).toBe(true);
     for (const heavy of ["vega", "vega-lite", "libsbmljs_stable", "prettier"]) expect(loaded.has(heavy), `${heavy} loaded at import`).toBe(false);
-  });
+  }, 180_000);
 
   it("every example (doc comments of the exports, docs/library.md) type-checks against the installed package", (ctx) => {
     if (packError) return ctx.skip();
@@ -230,7 +230,7 @@ describe("the packed tarball in a fresh project", () => {
       return join("examples-check", name);
     });
     tsc([...STRICT, "--noEmit", ...files], dir);
-  });
+  }, 180_000);
 });
 
 describe("the library's documentation", () => {
@@ -239,7 +239,7 @@ describe("the library's documentation", () => {
       .filter((d) => (d.kind === "function" || d.kind === "class") && (!d.doc || d.examples.length === 0))
       .map((d) => `${d.name} (${d.file})`);
     expect(missing).toEqual([]);
-  });
+  }, 180_000);
 });
 
 interface ExportDoc {
