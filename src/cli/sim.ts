@@ -8,7 +8,7 @@
 import { UsageError } from "../util/usage-error.js";
 import type { CRN } from "../ir/types.js";
 import type { Protocol, SampleOrder } from "../ir/protocol.js";
-import { trainAsync, type TrainResult, type Progress } from "../train/trainer.js";
+import { trainAsync, type TrainResult } from "../train/trainer.js";
 import { isStochastic } from "../sim/simulate.js";
 import { DEFAULT_VOLUME, runStochastic } from "./ensemble.js";
 import { makeProtocol } from "../train/protocol.js";
@@ -20,6 +20,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { readFileSync, rmSync } from "node:fs";
 import { parseCheckpoint, type Checkpoint } from "../train/checkpoint.js";
 import { duration } from "../util/duration.js";
+import { progressPrinter } from "./progress.js";
 import type { IO } from "./io.js";
 
 export interface SimFlags {
@@ -245,46 +246,6 @@ function summary(r: TrainResult): string {
   if (r.solvedAt !== undefined) out.push(`  100% train accuracy since iteration ${r.solvedAt}`);
   if (r.stopped) out.push(`  stopped: ${r.stopped.message}`);
   return out.join("\n") + "\n";
-}
-
-function progressPrinter(ir: CRN, io: IO & { tty?: boolean }, quiet: boolean) {
-  const evalEvery = ir.train!.evaluate;
-  let lastDraw = 0;
-  let drawn = false;
-  const line = (p: Progress) => {
-    const e = p.last;
-    const acc = e?.trainAccuracy !== undefined ? `  A ${(e.trainAccuracy * 100).toFixed(0)}%` : "";
-    const val = e?.validationError !== undefined ? `  Eval ${e.validationError.toPrecision(3)}` : "";
-    const eta = p.iteration > 0 ? (p.elapsedMs / p.iteration) * (p.iterations - p.iteration) : 0;
-    return `${String(p.iteration).padStart(String(p.iterations).length)}/${p.iterations}  E ${e ? e.trainError.toPrecision(3) : "-"}${acc}${val}  ETA ${duration(eta)}`;
-  };
-  return {
-    update: (p: Progress) => {
-      if (quiet) return;
-      const now = performance.now();
-      if (io.tty) {
-        if (now - lastDraw < 100 && p.iteration < p.iterations) return;
-        lastDraw = now;
-        const width = 24;
-        const fill = Math.round((width * p.iteration) / p.iterations);
-        io.stderr(`\r[${"#".repeat(fill)}${".".repeat(width - fill)}] ${line(p)}\x1b[K`);
-        drawn = true;
-      } else if (p.iteration % evalEvery === 0 || p.iteration === p.iterations) {
-        // Plain lines: about 20 per run.
-        const evals = Math.ceil(p.iterations / evalEvery);
-        const every = Math.max(1, Math.floor(evals / 20)) * evalEvery;
-        if (p.iteration % every === 0 || p.iteration === p.iterations) io.stderr(line(p) + "\n");
-      }
-    },
-    done: () => {
-      if (drawn) io.stderr("\n");
-    },
-    /** A message in the middle of a run: on its own line, under the progress bar (redrawn next time). */
-    note: (m: string) => {
-      io.stderr(`${drawn ? "\r\x1b[K" : ""}crnnc: note: ${m}\n`);
-      lastDraw = 0;
-    },
-  };
 }
 
 function runForward(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO): number {
