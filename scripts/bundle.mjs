@@ -6,19 +6,34 @@
 // prettier. The bundle sits in dist/cli/ like the modules it replaces, so the paths they find
 // beside themselves (../../stdlib, ../../data, the workers in dist/sweep and dist/ensemble,
 // package.json) resolve the same. The library (dist/index.js) and the worker threads stay
-// unbundled.
+// unbundled. Beside the bundle: the stdlib's ASTs (crnnc-HASH.json, below).
 //
 //   npx tsc -p . && node scripts/bundle.mjs
 
 import { build } from "esbuild";
+import { createHash } from "node:crypto";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = join(ROOT, "dist/cli");
+
+// The chunks of earlier builds: their names change with their content, so they would pile up.
+for (const f of readdirSync(OUT)) if (/^crnnc-[A-Z0-9]+\.(js|json)$/.test(f)) rmSync(join(OUT, f));
+
+// The stdlib's ASTs, parsed now by the compiled parser, in a JSON file beside the bundle: the CLI
+// then parses only the user's files (src/load/loader.ts, prebuiltStd; it uses an AST only for the
+// very text it was parsed from). Its name carries its content's hash and is compiled into the
+// bundle, so a bundle always reads the ASTs of its own build.
+const { stdlibAstsJson } = await import(pathToFileURL(join(ROOT, "dist/load/loader.js")).href);
+const stdJson = stdlibAstsJson();
+const stdFile = `crnnc-${createHash("sha256").update(stdJson).digest("hex").slice(0, 8).toUpperCase()}.json`;
+writeFileSync(join(OUT, stdFile), stdJson);
 
 await build({
   entryPoints: { crnnc: join(ROOT, "dist/cli/bin.js") },
-  outdir: join(ROOT, "dist/cli"),
+  outdir: OUT,
   // The commands a run does not use (sim, SBML, fmt, sweep) are chunks loaded on demand.
   splitting: true,
   chunkNames: "crnnc-[hash]",
@@ -29,6 +44,7 @@ await build({
   external: ["libsbmljs_stable", "vega", "vega-lite", "prettier", "prettier/*"],
   // ES modules bundled for node need `require` for the CommonJS parts.
   banner: { js: 'import { createRequire as __crnncRequire } from "node:module"; const require = __crnncRequire(import.meta.url);' },
+  define: { CRNNC_STDLIB_ASTS: JSON.stringify(stdFile) },
   logLevel: "warning",
   legalComments: "none",
 });

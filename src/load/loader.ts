@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
 import { MAX_SOURCE_CHARS, stripBom } from "../syntax/source-text.js";
 import { dirname, resolve, relative, isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
 import type { FileAst, ImportDecl } from "../syntax/ast.js";
 import { parseFile } from "../syntax/parse.js";
 import { DiagnosticSink } from "../diagnostics/diagnostic.js";
@@ -134,10 +135,81 @@ function parseStd(path: string, text: string): FileAst | undefined {
   if (hit?.text === text) return hit.ast;
   const display = displayName(path);
   if (!display.startsWith("std/")) return undefined;
-  const probe = new DiagnosticSink();
-  const ast = parseFile(text, display, probe);
-  if (probe.items.length) return undefined;
+  let ast = prebuiltStd(display, text);
+  if (!ast) {
+    const probe = new DiagnosticSink();
+    ast = parseFile(text, display, probe);
+    if (probe.items.length) return undefined;
+  }
   stdAsts.set(path, { text, ast: deepFreeze(ast) });
+  return ast;
+}
+
+/**
+ * The bundled CLI (scripts/bundle.mjs) ships the stdlib's ASTs as its build parsed them, in a
+ * JSON file beside the bundle whose name it defines as CRNNC_STDLIB_ASTS: a command then parses
+ * only the user's files (parsing the stdlib was ~20 ms of every start, the parser's code still
+ * cold). Used only for the very text it was built from; anywhere else (the library, the tests)
+ * the name is not defined and the stdlib is parsed.
+ */
+declare const CRNNC_STDLIB_ASTS: string | undefined;
+let prebuilt: Record<string, { text: string; ast: string }> | null | undefined;
+function prebuiltStd(display: string, text: string): FileAst | undefined {
+  if (typeof CRNNC_STDLIB_ASTS !== "string") return undefined;
+  if (prebuilt === undefined) {
+    try {
+      prebuilt = JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), CRNNC_STDLIB_ASTS), "utf8")) as typeof prebuilt;
+    } catch {
+      prebuilt = null; // not there (a bundle copied without it): parse
+    }
+  }
+  const hit = prebuilt?.[display];
+  return hit?.text === text ? reviveAst(hit.ast) : undefined;
+}
+
+/**
+ * The stdlib's ASTs as scripts/bundle.mjs ships them beside the bundled CLI (see prebuiltStd):
+ * `{"std/x.crnn": {text, ast}}` as JSON, each AST as `serializeAst` writes it; files with errors
+ * are left out (they are parsed, and reported, when a program imports them).
+ */
+export function stdlibAstsJson(): string {
+  const out: Record<string, { text: string; ast: string }> = {};
+  for (const f of readdirSync(STDLIB_DIR)
+    .filter((f) => f.endsWith(".crnn"))
+    .sort()) {
+    const display = `std/${f}`;
+    const text = stripBom(readFileSync(resolve(STDLIB_DIR, f), "utf8"));
+    const sink = new DiagnosticSink();
+    const ast = parseFile(text, display, sink);
+    if (sink.items.length) continue;
+    const json = serializeAst(ast);
+    if (!isDeepStrictEqual(reviveAst(json), ast)) throw new Error(`the AST of ${display} does not survive JSON`);
+    out[display] = { text, ast: json };
+  }
+  return JSON.stringify(out);
+}
+
+/** JSON has no `undefined`: an AST's absent optional fields (`rail: undefined`, …) travel as this string. */
+const UNDEFINED_IN_JSON = "\u0000undefined";
+
+/** An AST as JSON text that `reviveAst` turns back into an equal AST, `undefined` fields included. */
+export function serializeAst(ast: FileAst): string {
+  return JSON.stringify(ast, (_k, v: unknown) => (v === undefined ? UNDEFINED_IN_JSON : v));
+}
+
+/** The AST `serializeAst` wrote, frozen (as the loader shares the stdlib's). */
+export function reviveAst(json: string): FileAst {
+  const fix = (x: unknown): void => {
+    if (!x || typeof x !== "object") return;
+    const o = x as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (o[k] === UNDEFINED_IN_JSON) o[k] = undefined;
+      else fix(o[k]);
+    }
+    Object.freeze(o);
+  };
+  const ast = JSON.parse(json) as FileAst;
+  fix(ast);
   return ast;
 }
 

@@ -4,8 +4,39 @@
 //
 //   crn decay { init A = 1   A -> 0 @ k   rate k = 0.5 }
 
-import { CstParser, type CstNode, type IToken } from "chevrotain";
+import { CstParser, LLkLookaheadStrategy, type CstNode, type ILookaheadStrategy, type IOrAlt, type IToken } from "chevrotain";
 import * as T from "./tokens.js";
+
+const MAX_LOOKAHEAD = 3;
+
+/**
+ * chevrotain's own LL(k) lookahead, but each decision's function is built the first time the
+ * parser reaches that decision instead of all of them in `performSelfAnalysis` (~10–15 ms at
+ * every start, most of it for constructs a given file never uses). The functions and so every
+ * parse are the same; the grammar validations are the LL(k) strategy's.
+ */
+class LazyLookahead implements ILookaheadStrategy {
+  private readonly llk = new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD });
+  validate(options: Parameters<ILookaheadStrategy["validate"]>[0]) {
+    return this.llk.validate(options);
+  }
+  buildLookaheadForAlternation(options: Parameters<ILookaheadStrategy["buildLookaheadForAlternation"]>[0]) {
+    const llk = this.llk;
+    let f: ((alts?: IOrAlt<unknown>[]) => number | undefined) | undefined;
+    return function (this: unknown, alts?: IOrAlt<unknown>[]) {
+      f ??= llk.buildLookaheadForAlternation(options);
+      return f.call(this, alts);
+    };
+  }
+  buildLookaheadForOptional(options: Parameters<ILookaheadStrategy["buildLookaheadForOptional"]>[0]) {
+    const llk = this.llk;
+    let f: (() => boolean) | undefined;
+    return function (this: unknown) {
+      f ??= llk.buildLookaheadForOptional(options);
+      return f.call(this);
+    };
+  }
+}
 
 export class CrnnParser extends CstParser {
   /**
@@ -14,7 +45,13 @@ export class CrnnParser extends CstParser {
    * parser skips them and test/grammar.test.ts builds one with them on.
    */
   constructor(validate = false) {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full", skipValidations: !validate });
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: MAX_LOOKAHEAD,
+      lookaheadStrategy: new LazyLookahead(),
+      nodeLocationTracking: "full",
+      skipValidations: !validate,
+    });
     this.performSelfAnalysis();
   }
 

@@ -6,12 +6,24 @@
 //
 //   2 X + W.p -> 3 X + W.p @ k     lexes as  Number Ident Plus Ident Dot Ident Arrow ...
 
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import { createToken, Lexer, type ITokenConfig, type TokenType } from "chevrotain";
 
-export const Ident = createToken({ name: "Ident", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+/**
+ * A token whose matches start with one of the characters of `first` and, unless it says
+ * otherwise, never contain a line break. Both are told to chevrotain (`start_chars_hint`,
+ * `line_breaks`) so that building the lexer does not parse every pattern to find them out (a
+ * regexp parser run per token at every start of the CLI); test/startup.test.ts checks them against
+ * a lexer that has to work them out.
+ */
+function token(first: string, config: ITokenConfig): TokenType {
+  return createToken({ start_chars_hint: [...first], line_breaks: false, ...config });
+}
+const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
 
-const reserved = (word: string): TokenType => createToken({ name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident });
-const soft = (word: string): TokenType => createToken({ name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident, categories: [Ident] });
+export const Ident = token(LETTERS, { name: "Ident", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+
+const reserved = (word: string): TokenType => token(word[0]!, { name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident });
+const soft = (word: string): TokenType => token(word[0]!, { name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident, categories: [Ident] });
 function cap(w: string): string {
   return w[0]!.toUpperCase() + w.slice(1);
 }
@@ -53,40 +65,40 @@ export const Resample = soft("resample");
 export const Hold = soft("hold");
 export const Closed = soft("closed");
 
-export const NumberLit = createToken({
+export const NumberLit = token("0123456789", {
   name: "NumberLit",
   pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/,
 });
-export const StringLit = createToken({ name: "StringLit", pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
+export const StringLit = token('"', { name: "StringLit", pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
 /** A string missing its closing quote: lexed whole so parse.ts can report it once, clearly. */
-export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\r\n]|\\.)*/ });
+export const UnterminatedString = token('"', { name: "UnterminatedString", pattern: /"(?:[^"\\\r\n]|\\.)*/ });
 
-export const Arrow = createToken({ name: "Arrow", pattern: /->/ });
-export const Le = createToken({ name: "Le", pattern: /<=/ });
-export const Ge = createToken({ name: "Ge", pattern: />=/ });
-export const EqEq = createToken({ name: "EqEq", pattern: /==/ });
-export const Lt = createToken({ name: "Lt", pattern: /</ });
-export const Gt = createToken({ name: "Gt", pattern: />/ });
-export const Plus = createToken({ name: "Plus", pattern: /\+/ });
-export const Minus = createToken({ name: "Minus", pattern: /-/ });
-export const Star = createToken({ name: "Star", pattern: /\*/ });
-export const Caret = createToken({ name: "Caret", pattern: /\^/ });
-export const At = createToken({ name: "At", pattern: /@/ });
-export const Equals = createToken({ name: "Equals", pattern: /=/ });
-export const Colon = createToken({ name: "Colon", pattern: /:/ });
-export const Comma = createToken({ name: "Comma", pattern: /,/ });
-export const Dot = createToken({ name: "Dot", pattern: /\./ });
-export const LParen = createToken({ name: "LParen", pattern: /\(/ });
-export const RParen = createToken({ name: "RParen", pattern: /\)/ });
-export const LBrace = createToken({ name: "LBrace", pattern: /\{/ });
-export const RBrace = createToken({ name: "RBrace", pattern: /\}/ });
+export const Arrow = token("-", { name: "Arrow", pattern: /->/ });
+export const Le = token("<", { name: "Le", pattern: /<=/ });
+export const Ge = token(">", { name: "Ge", pattern: />=/ });
+export const EqEq = token("=", { name: "EqEq", pattern: /==/ });
+export const Lt = token("<", { name: "Lt", pattern: /</ });
+export const Gt = token(">", { name: "Gt", pattern: />/ });
+export const Plus = token("+", { name: "Plus", pattern: /\+/ });
+export const Minus = token("-", { name: "Minus", pattern: /-/ });
+export const Star = token("*", { name: "Star", pattern: /\*/ });
+export const Caret = token("^", { name: "Caret", pattern: /\^/ });
+export const At = token("@", { name: "At", pattern: /@/ });
+export const Equals = token("=", { name: "Equals", pattern: /=/ });
+export const Colon = token(":", { name: "Colon", pattern: /:/ });
+export const Comma = token(",", { name: "Comma", pattern: /,/ });
+export const Dot = token(".", { name: "Dot", pattern: /\./ });
+export const LParen = token("(", { name: "LParen", pattern: /\(/ });
+export const RParen = token(")", { name: "RParen", pattern: /\)/ });
+export const LBrace = token("{", { name: "LBrace", pattern: /\{/ });
+export const RBrace = token("}", { name: "RBrace", pattern: /\}/ });
 
 // Comments are kept (group) rather than skipped: doc comments attach to the next item and the
 // formatter needs every comment back.
-export const DocComment = createToken({ name: "DocComment", pattern: /\/\/\/(?!\/)[^\r\n]*/, group: "comments" });
-export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\r\n]*/, group: "comments" });
-export const Slash = createToken({ name: "Slash", pattern: /\// });
-export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f]+/, group: Lexer.SKIPPED });
+export const DocComment = token("/", { name: "DocComment", pattern: /\/\/\/(?!\/)[^\r\n]*/, group: "comments" });
+export const LineComment = token("/", { name: "LineComment", pattern: /\/\/[^\r\n]*/, group: "comments" });
+export const Slash = token("/", { name: "Slash", pattern: /\// });
+export const WhiteSpace = token(" \t\r\n\f", { name: "WhiteSpace", pattern: /[ \t\r\n\f]+/, group: Lexer.SKIPPED, line_breaks: true });
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -153,4 +165,9 @@ export const allTokens: TokenType[] = [
   RBrace,
 ];
 
-export const crnnLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+/**
+ * The process-wide lexer. chevrotain's checks of the token definitions (patterns that can match
+ * nothing, that another token always shadows, …) only fail when the tokens change, and cost
+ * ~10 ms at every start: they are skipped here and test/startup.test.ts runs them.
+ */
+export const crnnLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: true });
