@@ -544,7 +544,10 @@ describe("layout", () => {
     for (const f of files) {
       const svg = readFileSync(join(dir, f), "utf8");
       expect(layoutProblems(svg).map((p) => `${f}: ${p.kind}: ${p.detail}`)).toEqual([]);
-      for (const a of axisLabels(svg)) if (a.orient === "y") expect(niceLog(a.labels), `${f}: ${a.labels.join(" ")}`).toBe(true);
+      // Log axes (labels not evenly spaced) are labelled at 1, 2, 5 × 10^k; a linear axis (ssa-xor.svg's E) is not checked here.
+      const evenlySpaced = (ls: string[]) =>
+        ls.map(Number).every((v, i, xs) => i < 2 || Math.abs(v - xs[i - 1]! - (xs[1]! - xs[0]!)) < 1e-9 * Math.max(1, Math.abs(v)));
+      for (const a of axisLabels(svg)) if (a.orient === "y" && !evenlySpaced(a.labels)) expect(niceLog(a.labels), `${f}: ${a.labels.join(" ")}`).toBe(true);
     }
   });
 });
