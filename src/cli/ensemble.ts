@@ -9,6 +9,7 @@
 import { availableParallelism } from "node:os";
 import { runEnsemble, EnsembleModelError, type EnsembleJob } from "../ensemble/run.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { DEFAULT_VOLUME } from "../sim/methods.js";
 import type { IO } from "./io.js";
 
 /** The flags of `crnnc sim` a stochastic run reads. */
@@ -28,9 +29,6 @@ export interface StochasticFlags {
   quiet?: boolean;
   deterministic?: boolean;
 }
-
-/** Ω when a .crnn run does not say: 1000 molecules per unit concentration. */
-export const DEFAULT_VOLUME = 1000;
 
 export async function runStochastic(kind: "crnn" | "sbml", f: StochasticFlags, io: IO): Promise<number> {
   const runs = f.runs ?? 1;

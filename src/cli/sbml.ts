@@ -20,7 +20,6 @@ import { VERSION } from "../version.js";
 export { renameDiagnostics } from "../backends/sbml/ids.js";
 import { simulateModel } from "../sbml/run.js";
 import { METHODS, isStochastic } from "../sim/simulate.js";
-import { runStochastic } from "./ensemble.js";
 import { writeFileAtomic } from "../util/atomic.js";
 
 export async function emitSbmlText(ir: CRN, emit: "sbml" | "antimony", schedule: string | undefined, io: IO): Promise<string> {
@@ -111,7 +110,7 @@ export async function runSbmlSim(file: string, f: SimFlags, io: IO): Promise<num
 
 /** An SBML model with SBML's meaning (rules, events, compartments): its species (and the values that change) over time. */
 function runModel(ir: CRN, f: SimFlags, io: IO): number | Promise<number> {
-  if (isStochastic(f.method)) return runStochastic("sbml", f, io);
+  if (isStochastic(f.method)) return import("./ensemble.js").then((m) => m.runStochastic("sbml", f, io));
   const until = f.until ?? 10;
   const points = f.points ?? 2;
   if (f.method !== undefined && !(METHODS as readonly string[]).includes(f.method))

@@ -10,7 +10,7 @@ import type { CRN } from "../ir/types.js";
 import type { Protocol, SampleOrder } from "../ir/protocol.js";
 import { trainAsync, type TrainResult } from "../train/trainer.js";
 import { isStochastic } from "../sim/simulate.js";
-import { DEFAULT_VOLUME, runStochastic } from "./ensemble.js";
+import { DEFAULT_VOLUME } from "../sim/methods.js";
 import { makeProtocol } from "../train/protocol.js";
 import { simulate, makeIntegrator, toSteadyState, METHODS } from "../sim/simulate.js";
 import { compileModel } from "../sim/model.js";
@@ -282,7 +282,8 @@ function runForward(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: numb
 }
 
 function runCrn(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; atol?: number }, io: IO): number | Promise<number> {
-  if (isStochastic(f.method)) return runStochastic("crnn", f, io);
+  // Ensembles (worker threads, the SBML reader for SBML models) load only for stochastic runs.
+  if (isStochastic(f.method)) return import("./ensemble.js").then((m) => m.runStochastic("crnn", f, io));
   const until = f.until ?? 10;
   if (!(until > 0) || !Number.isFinite(until)) throw new SimUsageError(`--until must be a positive time, got ${f.until}`);
   const points = f.points ?? 2;
