@@ -36,6 +36,9 @@ const PATHS = 5;
 function workerFile(): URL {
   const own = new URL("./worker.js", import.meta.url);
   if (existsSync(fileURLToPath(own))) return own;
+  // The bundled CLI (dist/cli/crnnc.js) has its workers bundled beside it.
+  const bundled = new URL("./ensemble-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(bundled))) return bundled;
   const built = new URL("../../dist/ensemble/worker.js", import.meta.url);
   if (existsSync(fileURLToPath(built))) return built;
   throw new Error(`cannot find the ensemble worker ${fileURLToPath(built)}: build crnnc first (npx tsc -p .)`);

@@ -119,6 +119,12 @@ export class ImplicitTauLeap implements Integrator {
     }
   }
 
+  /** Start a new, independent run on the same compiled model: the generator seeded afresh, the counters cleared. */
+  reseed(seed: number): void {
+    this.rng.setState(new Rng(seed).state());
+    this.reset();
+  }
+
   snapshot(): IntegratorSnapshot {
     const [a, b, c, d] = this.rng.state();
     return { lastH: 0, stats: { ...this.stats }, extra: { rng0: a, rng1: b, rng2: c, rng3: d, leaps: this.leaps, events: this.events } };

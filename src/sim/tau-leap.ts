@@ -205,6 +205,12 @@ export class TauLeap implements Integrator {
     return t;
   }
 
+  /** Start a new, independent run on the same compiled model: the generator seeded afresh, the counters cleared. */
+  reseed(seed: number): void {
+    this.rng.setState(new Rng(seed).state());
+    this.reset();
+  }
+
   snapshot(): IntegratorSnapshot {
     const [r0, r1, r2, r3] = this.rng.state();
     return { lastH: 0, stats: { ...this.stats }, extra: { rng0: r0, rng1: r1, rng2: r2, rng3: r3, leaps: this.leaps, events: this.events } };

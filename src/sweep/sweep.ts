@@ -97,6 +97,9 @@ export function readLog(path: string): { records: RunRecord[]; skipped: number }
 export function workerFile(): URL {
   const own = new URL("./worker.js", import.meta.url);
   if (existsSync(fileURLToPath(own))) return own;
+  // The bundled CLI (dist/cli/crnnc.js) has its workers bundled beside it.
+  const bundled = new URL("./sweep-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(bundled))) return bundled;
   const built = new URL("../../dist/sweep/worker.js", import.meta.url);
   if (existsSync(fileURLToPath(built))) return built;
   throw new Error(`cannot find the sweep worker ${fileURLToPath(built)}: build crnnc first (npx tsc -p .)`);
