@@ -8,7 +8,7 @@
 
 import { describe, it, expect } from "vitest";
 import { mustCompile, runCli, speciesIndex } from "./helpers.js";
-import { simulate, METHODS } from "../src/sim/simulate.js";
+import { simulate, ODE_METHODS as METHODS } from "../src/sim/simulate.js";
 import { train } from "../src/library.js";
 import { emitSbml } from "../src/backends/sbml/emit.js";
 import { readSbml } from "../src/backends/sbml/read.js";

@@ -8,7 +8,7 @@
 
 import { describe, it, expect } from "vitest";
 import { mustCompile } from "./helpers.js";
-import { simulate, METHODS } from "../src/sim/simulate.js";
+import { simulate, ODE_METHODS as METHODS } from "../src/sim/simulate.js";
 import { errorAndAccuracy } from "../src/train/readout.js";
 import { train } from "../src/library.js";
 import { compileFile } from "../src/compile.js";

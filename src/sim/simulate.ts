@@ -14,7 +14,9 @@ import { TauLeap } from "./tau-leap.js";
 import { ImplicitTauLeap } from "./implicit-tau.js";
 
 /** The integration methods `method` takes: the Rosenbrock methods (rodas5, rodas5p, rodas4, ros34pw2), dopri5 and the stochastic ones (ssa, tau-leap, implicit-tau). */
-export const METHODS = [...Object.keys(TABLEAUS), "dopri5", ...STOCHASTIC_METHODS] as const;
+/** The ODE integrators (deterministic); METHODS adds the stochastic simulations. */
+export const ODE_METHODS = [...Object.keys(TABLEAUS), "dopri5"] as const;
+export const METHODS = [...ODE_METHODS, ...STOCHASTIC_METHODS] as const;
 
 export interface SolverOptions extends StepperOptions {
   /** rodas5 (default), rodas5p, rodas4, ros34pw2 or dopri5; ssa: the exact stochastic simulation (ssa.ts); tau-leap (tau-leap.ts). */
