@@ -257,3 +257,58 @@ describe("never negative", () => {
     expect(g.events).toBe(0);
   });
 });
+
+describe("the ensemble report", () => {
+  it("crnnc sim --runs --report: mean ± sd bands and sample runs per species, a clean layout, the --trace'd species", async () => {
+    const { layoutProblems } = await import("./svg-layout.js");
+    const file = join(dir, "div.crnn");
+    writeFileSync(file, readFileSync("examples/divide.crnn", "utf8"));
+    const out = join(dir, "ens.html");
+    const r = await runCli([
+      "sim",
+      file,
+      "--method",
+      "ssa",
+      "--volume",
+      "100",
+      "--runs",
+      "40",
+      "--until",
+      "1",
+      "--points",
+      "6",
+      "--report",
+      out,
+      "--trace",
+      "q",
+      "--quiet",
+      "--csv",
+      join(dir, "ens.csv"),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(out, "utf8");
+    const svg = /<svg[\s\S]*?<\/svg>/.exec(html)![0];
+    // The sample runs of one species are drawn alike on purpose (thin, its colour); everything else is clean.
+    expect(layoutProblems(svg).filter((p) => p.kind !== "look-alike")).toEqual([]);
+    expect(html).toContain("40 stochastic runs");
+    expect(html).toMatch(/<td>q<\/td>/);
+    expect(html).not.toMatch(/<td>a<\/td>/);
+    const bad = await runCli([
+      "sim",
+      file,
+      "--method",
+      "ssa",
+      "--runs",
+      "4",
+      "--report",
+      join(dir, "x.html"),
+      "--trace",
+      "nope",
+      "--quiet",
+      "--csv",
+      join(dir, "x.csv"),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--trace: no species `nope`/);
+  }, 60_000);
+});

@@ -26,6 +26,9 @@ export interface StochasticFlags {
   amounts?: boolean;
   csv?: string;
   json?: string;
+  /** An HTML page with the mean ± sd bands and sample paths (of the --trace'd species, or the first 6). */
+  report?: string;
+  trace?: string;
   quiet?: boolean;
   deterministic?: boolean;
 }
@@ -91,6 +94,24 @@ export async function runStochastic(kind: "crnn" | "sbml", f: StochasticFlags, i
       ...(f.deterministic ? {} : { timing: { wallMs: r.wallMs, workers: r.workers } }),
     };
     writeFileAtomic(f.json, JSON.stringify(out) + "\n");
+  }
+  if (f.report) {
+    const { ensembleReport } = await import("../plot/ensemble.js"); // vega loads only when a report is asked for
+    const ids = f.trace
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const missing = ids?.filter((id) => !r.ids.includes(id)) ?? [];
+    if (missing.length) {
+      io.stderr(`crnnc: --trace: no species \`${missing.join("`, `")}\` in ${job.file}\n`);
+      return 2;
+    }
+    const html = await ensembleReport(
+      r,
+      { file: job.file, method: job.method, ...(job.volume !== undefined ? { volume: job.volume } : {}), seed: job.seed, events: r.events },
+      { ...(ids?.length ? { ids } : {}), ...(kind === "sbml" ? { yTitle: f.amounts ? "amount (molecules)" : "value (as the model reports it)" } : {}) },
+    );
+    writeFileAtomic(f.report, html);
   }
   if (!f.quiet)
     io.stderr(

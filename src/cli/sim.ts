@@ -120,7 +120,8 @@ export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onS
   const solver = { method: f.method, rtol: f.rtol, atol: f.atol, ...(isStochastic(f.method) ? { volume: f.volume ?? DEFAULT_VOLUME } : {}) };
   if (f.runs !== undefined && ir.kind !== "crn")
     throw new SimUsageError("--runs applies to a raw crn or an SBML model; a train block trains one stochastic run");
-  if (f.report !== undefined && ir.kind !== "train") throw new SimUsageError(`--report applies to training runs; \`${ir.name}\` has no train block`);
+  if (f.report !== undefined && ir.kind !== "train" && !(ir.kind === "crn" && isStochastic(f.method)))
+    throw new SimUsageError(`--report applies to training runs and to stochastic runs of a crn; \`${ir.name}\` has no train block`);
   if (ir.kind === "train") return runTrain(ir, f, solver, io);
   if (ir.kind === "network") return runForward(ir, f, solver, io);
   return runCrn(ir, f, solver, io);

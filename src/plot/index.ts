@@ -13,4 +13,5 @@ export { sensitivitySpec, sensitivitySvg, sensitivityReport, type SensitivityRow
 export { pca, pcaSpec, type Pca, type ClassPoint, type PcaPlotOptions } from "./pca.js";
 export { pairsSpec, type PairsSample, type PairsPlotOptions } from "./pairs.js";
 export { trainReport, type ReportOptions } from "./report.js";
+export { ensembleSpec, ensembleReport, type EnsembleData, type EnsemblePlotOptions, type EnsembleReportInfo } from "./ensemble.js";
 export { escapeHtml, htmlPage, table, section, figure } from "./html.js";
