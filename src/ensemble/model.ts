@@ -10,10 +10,11 @@ import { readFileSync } from "node:fs";
 import { compileFile } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { readSbmlText } from "../backends/sbml/read.js";
-import { defaultIds, runSeed, simulateModel } from "../sbml/run.js";
+import { defaultIds, runSeed, simulateModel, stochasticRefusal } from "../sbml/run.js";
 import { makeIntegrator } from "../sim/simulate.js";
 import { compileModel } from "../sim/model.js";
-import { IntegrationError, type Integrator } from "../sim/rosenbrock.js";
+import { IntegrationError } from "../sim/rosenbrock.js";
+import type { StochasticIntegrator } from "../sim/ssa.js";
 import type { CRN } from "../ir/types.js";
 
 export interface EnsembleJob {
@@ -60,11 +61,8 @@ export function loadEnsembleModel(job: EnsembleJob): EnsembleModel {
     const r = readSbmlText(xml, job.file);
     if (!r.ir?.imported) throw new EnsembleModelError(formatDiagnostics(r.diagnostics, { sources: new Map([[job.file, xml]]), color: false }));
     const ir = r.ir;
-    const continuous = ir.reactions.find((x) => x.origin.template.startsWith("sbml rate rule") || x.origin.template === "sbml time");
-    if (continuous)
-      throw new EnsembleModelError(
-        `${job.file}: ${continuous.origin.template === "sbml time" ? "time in the math" : `the ${continuous.origin.template.slice(5)}`} has no stochastic meaning here (a stochastic run has no continuous part): simulate it with an ODE method`,
-      );
+    const refusal = stochasticRefusal(ir, job.file);
+    if (refusal) throw new EnsembleModelError(formatDiagnostics([refusal], { sources: new Map([[job.file, xml]]), color: false }));
     const ids = defaultIds(ir);
     return {
       ids,
@@ -90,10 +88,7 @@ export function loadEnsembleModel(job: EnsembleJob): EnsembleModel {
   // One compiled model and one integrator per thread, reseeded for each run: compiling and
   // generating the event code once lets V8 optimise it for all the runs that follow.
   const md = compileModel(ir, { splitUpdateCatalysis: true });
-  const integ = makeIntegrator(md, { method: job.method, ...(job.volume !== undefined ? { volume: job.volume } : {}), seed: 0 }) as Integrator & {
-    reseed(seed: number): void;
-    events: number;
-  };
+  const integ = makeIntegrator(md, { method: job.method, ...(job.volume !== undefined ? { volume: job.volume } : {}), seed: 0 }) as StochasticIntegrator;
   const x0 = Float64Array.from(ir.species, (s) => s.init);
   const n = ir.species.length;
   return {

@@ -6,8 +6,7 @@
 //   await runEnsemble({ kind: "crnn", file, until: 10, points: 11, method: "ssa", volume: 100, seed: 1 }, 1000, 2)
 //     →  { ids, t, runs: 1000, mean, sd, quantiles: { 0.05: ..., 0.5: ..., 0.95: ... }, paths, events }
 
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { workerFile } from "../util/worker-file.js";
 import { Worker } from "node:worker_threads";
 import { loadEnsembleModel, EnsembleModelError, type EnsembleJob } from "./model.js";
 
@@ -32,17 +31,6 @@ export interface EnsembleResult {
 /** Runs per message to a worker: small enough to balance, large enough that messaging is noise. */
 const CHUNK = 8;
 const PATHS = 5;
-
-function workerFile(): URL {
-  const own = new URL("./worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(own))) return own;
-  // The bundled CLI (dist/cli/crnnc.js) has its workers bundled beside it.
-  const bundled = new URL("./ensemble-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(bundled))) return bundled;
-  const built = new URL("../../dist/ensemble/worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`cannot find the ensemble worker ${fileURLToPath(built)}: build crnnc first (npx tsc -p .)`);
-}
 
 /**
  * An ensemble of `runs` stochastic runs of a `.crnn` file or an SBML model on `workers` worker
@@ -74,7 +62,7 @@ export async function runEnsemble(job: EnsembleJob, runs: number, workers: numbe
       onRun?.(++done);
     }
   } else {
-    const url = workerFile();
+    const url = workerFile(import.meta.url, "ensemble");
     let next = 0;
     await new Promise<void>((resolve, reject) => {
       const pool: Worker[] = [];

@@ -181,18 +181,8 @@ export async function simulateSbmlEnsemble(xml: string, file: string, opts: Sbml
   });
   if (!r.ir?.imported) return empty(r.diagnostics);
   const ir = r.ir;
-  const continuous = ir.reactions.find((x) => x.origin.template.startsWith("sbml rate rule") || x.origin.template === "sbml time");
-  if (continuous)
-    return empty([
-      ...r.diagnostics,
-      {
-        code: "E0702",
-        severity: "error",
-        message: `${file}: ${continuous.origin.template === "sbml time" ? "time in the math" : `the ${continuous.origin.template.slice(5)}`} in a stochastic simulation is outside what crnnc reads`,
-        hint: "a stochastic run has no continuous part: simulate it with an ODE method",
-        span: continuous.origin.span,
-      },
-    ]);
+  const refusal = stochasticRefusal(ir, file);
+  if (refusal) return empty([...r.diagnostics, refusal]);
   const seed = opts.seed ?? 1;
   const first = opts.first ?? 0;
   let sum: Float64Array[] = [];
@@ -223,6 +213,22 @@ export async function simulateSbmlEnsemble(xml: string, file: string, opts: Sbml
     events += one.events ?? 0;
   }
   return { ids, t, runs: opts.runs, ...ensembleStats(sum, sumSq, opts.runs), sum, sumSq, events, diagnostics: r.diagnostics };
+}
+
+/**
+ * Why an imported model cannot run stochastically, or undefined: a rate rule or time in the math
+ * (a stochastic run has no continuous part). The one check for simulateSbmlEnsemble and ensembles.
+ */
+export function stochasticRefusal(ir: CRN, file: string): Diagnostic | undefined {
+  const continuous = ir.reactions.find((x) => x.origin.template.startsWith("sbml rate rule") || x.origin.template === "sbml time");
+  if (!continuous) return undefined;
+  return {
+    code: "E0702",
+    severity: "error",
+    message: `${file}: ${continuous.origin.template === "sbml time" ? "time in the math" : `the ${continuous.origin.template.slice(5)}`} in a stochastic simulation is outside what crnnc reads`,
+    hint: "a stochastic run has no continuous part: simulate it with an ODE method",
+    span: continuous.origin.span,
+  };
 }
 
 /** Mean and sample sd from Σx and Σx² over n runs. */

@@ -16,7 +16,7 @@ import { compileModel, setParameters } from "./model.js";
 import { compileLaw } from "./law-codegen.js";
 import { IntegrationError } from "./rosenbrock.js";
 import { makeIntegrator, type SimulateOptions, type Trajectory } from "./simulate.js";
-import { Gillespie } from "./ssa.js";
+import { StochasticIntegrator } from "./ssa.js";
 
 /** Thrown out of the integrator's step callback when a trigger changed: the run stops at that step. */
 class TriggerChanged extends Error {}
@@ -166,5 +166,5 @@ export function simulateImported(ir: CRN, opts: SimulateOptions & { seed?: numbe
     tOut.push(tk);
     record();
   }
-  return { species, t: tOut, values, ...(changesParams ? { params } : {}), ...(integ instanceof Gillespie ? { events: integ.events } : {}) };
+  return { species, t: tOut, values, ...(changesParams ? { params } : {}), ...(integ instanceof StochasticIntegrator ? { events: integ.events } : {}) };
 }

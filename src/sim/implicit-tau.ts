@@ -16,9 +16,8 @@
 
 import { jacobian, type CompiledModel } from "./model.js";
 import { BlockTriangularSolver } from "./linear.js";
-import { IntegrationError, type Integrator, type IntegratorSnapshot, type StepperStats } from "./rosenbrock.js";
-import { StochasticModel, compilePropensities, newStats, type StochasticOptions } from "./ssa.js";
-import { Rng } from "../util/rng.js";
+import { IntegrationError } from "./rosenbrock.js";
+import { StochasticIntegrator, compilePropensities, type StochasticOptions } from "./ssa.js";
 
 export interface ImplicitTauOptions extends StochasticOptions {
   /** The leap τ (default 0.25 time units; an interval shorter than τ is one leap). */
@@ -34,10 +33,7 @@ export interface ImplicitTauOptions extends StochasticOptions {
  */
 export const NORMAL_ABOVE = 100;
 
-export class ImplicitTauLeap implements Integrator {
-  readonly stats: StepperStats = newStats();
-  readonly model: StochasticModel;
-  private readonly rng: Rng;
+export class ImplicitTauLeap extends StochasticIntegrator {
   private readonly tau: number;
   private readonly solver: BlockTriangularSolver;
   private readonly jv: Float64Array;
@@ -48,15 +44,12 @@ export class ImplicitTauLeap implements Integrator {
   private readonly jacobianEvery: number;
   private sinceJacobian = Infinity;
   private factoredTau = NaN;
-  leaps = 0;
-  events = 0;
 
   constructor(
     private readonly md: CompiledModel,
     opts: ImplicitTauOptions = {},
   ) {
-    this.model = new StochasticModel(md, opts.volume ?? 1, opts.combinatorial ?? true);
-    this.rng = new Rng(opts.seed ?? 1);
+    super(md, opts);
     this.tau = opts.tau ?? 0.25;
     this.solver = new BlockTriangularSolver(md);
     this.jv = new Float64Array(md.jCol.length);
@@ -117,31 +110,5 @@ export class ImplicitTauLeap implements Integrator {
     } finally {
       mdl.store(x);
     }
-  }
-
-  /** Start a new, independent run on the same compiled model: the generator seeded afresh, the counters cleared. */
-  reseed(seed: number): void {
-    this.rng.setState(new Rng(seed).state());
-    this.reset();
-  }
-
-  snapshot(): IntegratorSnapshot {
-    const [a, b, c, d] = this.rng.state();
-    return { lastH: 0, stats: { ...this.stats }, extra: { rng0: a, rng1: b, rng2: c, rng3: d, leaps: this.leaps, events: this.events } };
-  }
-
-  restore(s: IntegratorSnapshot): void {
-    Object.assign(this.stats, s.stats);
-    const e = s.extra;
-    if (e) {
-      this.rng.setState([e.rng0!, e.rng1!, e.rng2!, e.rng3!]);
-      this.leaps = e.leaps ?? 0;
-      this.events = e.events ?? 0;
-    }
-  }
-
-  reset(): void {
-    Object.assign(this.stats, newStats());
-    this.leaps = this.events = 0;
   }
 }

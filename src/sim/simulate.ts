@@ -8,7 +8,7 @@ import { compileModel, rhs, type CompiledModel } from "./model.js";
 import { Rosenbrock, IntegrationError, type Integrator, type StepperOptions, TABLEAUS } from "./rosenbrock.js";
 import { BlowupError, checkState, integrationBlowup } from "./blowup.js";
 import { DormandPrince } from "./dopri.js";
-import { Gillespie } from "./ssa.js";
+import { Gillespie, StochasticIntegrator } from "./ssa.js";
 import { STOCHASTIC_METHODS, isStochastic } from "./methods.js";
 import { TauLeap } from "./tau-leap.js";
 import { ImplicitTauLeap } from "./implicit-tau.js";
@@ -124,8 +124,7 @@ export function simulate(ir: CRN, opts: SimulateOptions): Trajectory {
     t.push(ti);
     values.push(Float64Array.from(x));
   }
-  const events = (integ as { events?: number }).events;
-  return { species, t, values, ...(events !== undefined ? { events } : {}) };
+  return { species, t, values, ...(integ instanceof StochasticIntegrator ? { events: integ.events } : {}) };
 }
 
 /**

@@ -214,6 +214,54 @@ function compileFire(mdl: StochasticModel, P: number, tree: Float64Array, fail: 
   return new Function("T", "C", "X", "K", "L", "fail", `return [${fns.join(",\n")}];`)(tree, mdl.counts, mdl.x, md.k, laws, fail);
 }
 
+/**
+ * What the stochastic integrators share: the reaction structure, the generator, the counters,
+ * and the checkpoint and reseeding that go with them. A snapshot holds the generator's words, so
+ * a resumed or reseeded run draws exactly what an uninterrupted or fresh one would.
+ */
+export abstract class StochasticIntegrator implements Integrator {
+  readonly stats: StepperStats = newStats();
+  readonly model: StochasticModel;
+  protected readonly rng: Rng;
+  /** Reaction events fired since the last reset. */
+  events = 0;
+  /** Leaps taken since the last reset (τ-leaping; the exact SSA takes none). */
+  leaps = 0;
+
+  constructor(md: CompiledModel, opts: StochasticOptions) {
+    this.model = new StochasticModel(md, opts.volume ?? 1, opts.combinatorial ?? true);
+    this.rng = new Rng(opts.seed ?? 1);
+  }
+
+  abstract integrate(x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void;
+
+  /** Start a new, independent run on the same compiled model: the generator seeded afresh, the counters cleared. */
+  reseed(seed: number): void {
+    this.rng.setState(new Rng(seed).state());
+    this.reset();
+  }
+
+  snapshot(): IntegratorSnapshot {
+    const [rng0, rng1, rng2, rng3] = this.rng.state();
+    return { lastH: 0, stats: { ...this.stats }, extra: { rng0, rng1, rng2, rng3, leaps: this.leaps, events: this.events } };
+  }
+
+  restore(s: IntegratorSnapshot): void {
+    Object.assign(this.stats, s.stats);
+    const e = s.extra;
+    if (e) {
+      this.rng.setState([e.rng0!, e.rng1!, e.rng2!, e.rng3!]);
+      this.leaps = e.leaps ?? 0;
+      this.events = e.events ?? 0;
+    }
+  }
+
+  reset(): void {
+    Object.assign(this.stats, newStats());
+    this.leaps = this.events = 0;
+  }
+}
+
 /** A generated propensity that is not a number ≥ 0 (the loop adds the time). */
 class PropensityError extends Error {}
 
@@ -223,10 +271,7 @@ function rotl(x: number, k: number): number {
 }
 
 /** Gillespie's direct method with a sum tree and a dependency graph. */
-export class Gillespie implements Integrator {
-  readonly stats: StepperStats = newStats();
-  readonly model: StochasticModel;
-  private readonly rng: Rng;
+export class Gillespie extends StochasticIntegrator {
   /** The sum tree: leaves at [P, P + m), parents at i = (leaf >> k); tree[1] is the total. */
   private readonly tree: Float64Array;
   private readonly P: number;
@@ -234,8 +279,7 @@ export class Gillespie implements Integrator {
   private readonly fire: (() => void)[];
 
   constructor(md: CompiledModel, opts: StochasticOptions = {}) {
-    this.model = new StochasticModel(md, opts.volume ?? 1, opts.combinatorial ?? true);
-    this.rng = new Rng(opts.seed ?? 1);
+    super(md, opts);
     let P = 1;
     while (P < Math.max(1, md.m)) P *= 2;
     this.P = P;
@@ -244,11 +288,6 @@ export class Gillespie implements Integrator {
     this.fire = compileFire(this.model, P, this.tree, (r, a) => {
       throw new PropensityError(`reaction ${r}'s propensity is ${a}`);
     });
-  }
-
-  /** Events fired so far (stats.steps counts them too). */
-  get events(): number {
-    return this.stats.steps;
   }
 
   private set(r: number, a: number, t: number): void {
@@ -282,47 +321,31 @@ export class Gillespie implements Integrator {
       for (;;) {
         const a0 = tree[1]!;
         if (!(a0 > 0)) break;
-        // u1: two xoshiro128** steps (hi, lo), as Rng.next().
-        let w = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-        let sh = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= sh;
-        s3 = rotl(s3, 11);
-        let hi = w >>> 5;
-        w = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-        sh = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= sh;
-        s3 = rotl(s3, 11);
-        let lo = w >>> 6;
-        const tau = -Math.log(1 - (hi * 67108864 + lo) / 9007199254740992) / a0;
+        // Two 53-bit uniforms as Rng.next() makes them (two xoshiro128** steps each, inline on the
+        // locals: 10% faster than calling it), the second drawn only for an event that happens.
+        let uni = 0;
+        let tau = 0;
+        for (let draw = 0; draw < 2; draw++) {
+          let hi = 0;
+          for (let k = 0; k < 2; k++) {
+            const w = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+            const sh = s1 << 9;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= sh;
+            s3 = rotl(s3, 11);
+            if (k === 0) hi = w >>> 5;
+            else uni = (hi * 67108864 + (w >>> 6)) / 9007199254740992;
+          }
+          if (draw === 0) {
+            tau = -Math.log(1 - uni) / a0;
+            if (t + tau >= t1) break;
+          }
+        }
         if (t + tau >= t1) break;
-        // u2, the same way: drawn only for an event that happens.
-        w = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-        sh = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= sh;
-        s3 = rotl(s3, 11);
-        hi = w >>> 5;
-        w = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-        sh = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= sh;
-        s3 = rotl(s3, 11);
-        lo = w >>> 6;
-        const u2 = (hi * 67108864 + lo) / 9007199254740992;
+        const u2 = uni;
         t += tau;
         // Descend the tree to the reaction whose cumulative propensity covers u·a0.
         let u = u2 * a0;
@@ -355,28 +378,8 @@ export class Gillespie implements Integrator {
       W[2] = s2;
       W[3] = s3;
       this.stats.steps += fired;
+      this.events += fired;
       mdl.store(x);
     }
-  }
-
-  /** Start a new, independent run on the same compiled model: the generator seeded afresh, the counters cleared. */
-  reseed(seed: number): void {
-    this.rng.setState(new Rng(seed).state());
-    this.reset();
-  }
-
-  snapshot(): IntegratorSnapshot {
-    const [a, b, c, d] = this.rng.state();
-    return { lastH: 0, stats: { ...this.stats }, extra: { rng0: a, rng1: b, rng2: c, rng3: d } };
-  }
-
-  restore(s: IntegratorSnapshot): void {
-    Object.assign(this.stats, s.stats);
-    const e = s.extra;
-    if (e) this.rng.setState([e.rng0!, e.rng1!, e.rng2!, e.rng3!]);
-  }
-
-  reset(): void {
-    Object.assign(this.stats, newStats());
   }
 }

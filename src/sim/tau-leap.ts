@@ -11,9 +11,8 @@
 //   new TauLeap(compileModel(ir), { volume: 1000, seed: 1 }).integrate(x, 0, 300)
 
 import type { CompiledModel } from "./model.js";
-import { IntegrationError, type Integrator, type IntegratorSnapshot, type StepperStats } from "./rosenbrock.js";
-import { StochasticModel, newStats, type StochasticOptions } from "./ssa.js";
-import { Rng } from "../util/rng.js";
+import { IntegrationError } from "./rosenbrock.js";
+import { StochasticIntegrator, type StochasticOptions } from "./ssa.js";
 
 export interface TauLeapOptions extends StochasticOptions {
   /** ε, the bound on the relative change of any propensity in one leap (default 0.03, as CGP). */
@@ -26,10 +25,7 @@ export interface TauLeapOptions extends StochasticOptions {
 const SSA_FACTOR = 10;
 const SSA_BURST = 100;
 
-export class TauLeap implements Integrator {
-  readonly stats: StepperStats = newStats();
-  readonly model: StochasticModel;
-  private readonly rng: Rng;
+export class TauLeap extends StochasticIntegrator {
   private readonly eps: number;
   private readonly nc: number;
   private readonly a: Float64Array;
@@ -41,13 +37,9 @@ export class TauLeap implements Integrator {
   private readonly sigma2: Float64Array;
   private readonly critical: Uint8Array;
   private readonly backup: Float64Array;
-  /** Leaps taken (stats.steps counts SSA events plus leaps). */
-  leaps = 0;
-  events = 0;
 
   constructor(md: CompiledModel, opts: TauLeapOptions = {}) {
-    this.model = new StochasticModel(md, opts.volume ?? 1, opts.combinatorial ?? true);
-    this.rng = new Rng(opts.seed ?? 1);
+    super(md, opts);
     this.eps = opts.epsilon ?? 0.03;
     this.nc = opts.critical ?? 10;
     this.a = new Float64Array(md.m);
@@ -203,31 +195,5 @@ export class TauLeap implements Integrator {
       }
     }
     return t;
-  }
-
-  /** Start a new, independent run on the same compiled model: the generator seeded afresh, the counters cleared. */
-  reseed(seed: number): void {
-    this.rng.setState(new Rng(seed).state());
-    this.reset();
-  }
-
-  snapshot(): IntegratorSnapshot {
-    const [r0, r1, r2, r3] = this.rng.state();
-    return { lastH: 0, stats: { ...this.stats }, extra: { rng0: r0, rng1: r1, rng2: r2, rng3: r3, leaps: this.leaps, events: this.events } };
-  }
-
-  restore(s: IntegratorSnapshot): void {
-    Object.assign(this.stats, s.stats);
-    const e = s.extra;
-    if (e) {
-      this.rng.setState([e.rng0!, e.rng1!, e.rng2!, e.rng3!]);
-      this.leaps = e.leaps ?? 0;
-      this.events = e.events ?? 0;
-    }
-  }
-
-  reset(): void {
-    Object.assign(this.stats, newStats());
-    this.leaps = this.events = 0;
   }
 }

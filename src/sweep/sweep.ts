@@ -7,10 +7,10 @@
 //   await runSweep({ file: "examples/sine.crnn", axes: [{ name: "epsilon", values: [0, 0.02] }],
 //                    seeds: [1, 2], iterations: 100, workers: 2, out: "sweep-sine", ... }, { log })
 
+import { workerFile } from "../util/worker-file.js";
 import { Worker } from "node:worker_threads";
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../util/atomic.js";
 import { VERSION } from "../version.js";
 import { expandGrid, expandRuns, pointLabel, runKey, type Axis, type Point, type Run, type SolverSettings } from "./grid.js";
@@ -93,18 +93,6 @@ export function readLog(path: string): { records: RunRecord[]; skipped: number }
   return { records, skipped };
 }
 
-/** The compiled worker: beside this file, or in dist/ when running from the TypeScript sources (tests). */
-export function workerFile(): URL {
-  const own = new URL("./worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(own))) return own;
-  // The bundled CLI (dist/cli/crnnc.js) has its workers bundled beside it.
-  const bundled = new URL("./sweep-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(bundled))) return bundled;
-  const built = new URL("../../dist/sweep/worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`cannot find the sweep worker ${fileURLToPath(built)}: build crnnc first (npx tsc -p .)`);
-}
-
 /**
  * Run a sweep's grid on a pool of worker threads, as `crnnc sweep` does, from a full config
  * (see {@link sweepConfig}, or {@link sweep} to do both in one call). Every finished run is
@@ -181,7 +169,7 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
   let interrupted = false;
   const counts = new Map<Worker, { compiles: number; models: number }>();
   if (pending.length) {
-    const url = workerFile();
+    const url = workerFile(import.meta.url, "sweep");
     await new Promise<void>((resolveAll) => {
       let next = 0;
       /** The run each busy worker is on. */
