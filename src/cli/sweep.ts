@@ -10,12 +10,12 @@ import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
 import { basename, extname, join } from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
-import { compileFile } from "../compile.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { intArg, positiveArg, parseAxes, parseSeeds, SweepUsageError, type SolverSettings } from "../sweep/grid.js";
-import { checkAxes, datasetName } from "../sweep/api.js";
+import { sweepConfig, SweepCompileError } from "../sweep/api.js";
+import type { SweepConfig } from "../sweep/sweep.js";
+import type { CRN } from "../ir/types.js";
 import { METHODS } from "../sim/simulate.js";
-import { sourceHash } from "../sweep/point.js";
 import { runSweep } from "../sweep/sweep.js";
 import { summaryTable } from "../sweep/summary.js";
 import { duration } from "../util/duration.js";
@@ -120,20 +120,31 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
     ...(values.atol !== undefined ? { atol: positiveArg(values.atol, "--atol") } : {}),
   };
   const target = values.target;
-
-  const base = compileFile(file, { ...(target !== undefined ? { target } : {}) });
-  if (base.diagnostics.length) io.stderr(formatDiagnostics(base.diagnostics, { sources: base.sources, omitted: base.omitted, color: io.color }) + "\n");
-  if (!base.ir) return 1;
-  const ir = base.ir;
-  if (ir.kind !== "train" || !ir.train) throw new SweepUsageError(`sweep trains a train block, but ${file} compiles to the ${ir.kind} \`${ir.name}\``);
-  // Every name must be sweepable and every value right on its own: a structural one must
-  // compile (an activation's `require`), a rate constant must be in range.
-  const notes = checkAxes(file, target, ir, axes);
-  const seeds = parseSeeds(values.seeds, values["seed-list"], ir.train.seed);
-  const iterations = iterationsFlag ?? ir.train.iterations;
-  for (const n of notes) io.stderr(`note: ${n}\n`);
-
   const out = values.out ?? `sweep-${basename(file, extname(file))}`;
+  // The checks and the config are the library's (sweep/api.ts); seeds given here, else the train block's.
+  const given = values.seeds !== undefined || values["seed-list"] !== undefined ? parseSeeds(values.seeds, values["seed-list"], NaN) : undefined;
+  let config: SweepConfig;
+  let ir: CRN;
+  try {
+    const made = sweepConfig(file, {
+      over: axes,
+      ...(target !== undefined ? { target } : {}),
+      ...(given ? { seeds: given } : {}),
+      ...(iterationsFlag !== undefined ? { iterations: iterationsFlag } : {}),
+      workers,
+      solver,
+      out,
+      color: io.color,
+      log: (l: string) => io.stderr(l + "\n"),
+    });
+    config = made.config;
+    ir = made.compiled.ir!;
+  } catch (e) {
+    if (!(e instanceof SweepCompileError)) throw e;
+    io.stderr(formatDiagnostics(e.diagnostics, { sources: e.sources, color: io.color }) + "\n");
+    return 1;
+  }
+  const { seeds, iterations } = config;
   const stop = new AbortController();
   const unhook = io.onSigint?.(() => {
     if (stop.signal.aborted) return;
@@ -142,22 +153,7 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   });
   let outcome;
   try {
-    outcome = await runSweep(
-      {
-        file,
-        ...(target !== undefined ? { target } : {}),
-        network: ir.name,
-        dataset: datasetName(ir.train.dataset),
-        axes,
-        seeds,
-        iterations,
-        hash: sourceHash(base.sources),
-        ...(Object.keys(solver).length ? { solver } : {}),
-        workers,
-        out,
-      },
-      { ...(values.quiet ? {} : { log: (l: string) => io.stderr(l + "\n") }), signal: stop.signal },
-    );
+    outcome = await runSweep(config, { ...(values.quiet ? {} : { log: (l: string) => io.stderr(l + "\n") }), signal: stop.signal });
   } finally {
     unhook?.();
   }

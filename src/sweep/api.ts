@@ -34,6 +34,8 @@ export interface SweepOptions extends SweepHooks {
   workers?: number;
   /** Output folder: points.jsonl (the resume log), summary.json, summary.csv. */
   out: string;
+  /** Colour the compile's warnings in `log` (the command line on a terminal). */
+  color?: boolean;
   /** The train block, when the file has several. */
   target?: string;
 }
@@ -54,7 +56,7 @@ export interface SweepOptions extends SweepHooks {
 export class SweepCompileError extends Error {
   constructor(
     readonly diagnostics: Diagnostic[],
-    sources: ReadonlyMap<string, string>,
+    readonly sources: ReadonlyMap<string, string>,
   ) {
     super(formatDiagnostics(diagnostics, { sources, color: false }));
   }
@@ -135,7 +137,7 @@ export function sweepConfig(file: string, opts: SweepOptions): { config: SweepCo
   const target = opts.target;
   const base = compileFile(file, { ...(target !== undefined ? { target } : {}) });
   if (!base.ir) throw new SweepCompileError(base.diagnostics, base.sources);
-  if (base.diagnostics.length) opts.log?.(formatDiagnostics(base.diagnostics, { sources: base.sources, omitted: base.omitted, color: false }));
+  if (base.diagnostics.length) opts.log?.(formatDiagnostics(base.diagnostics, { sources: base.sources, omitted: base.omitted, color: opts.color ?? false }));
   const ir = base.ir;
   if (ir.kind !== "train" || !ir.train) throw new SweepUsageError(`sweep trains a train block, but ${file} compiles to the ${ir.kind} \`${ir.name}\``);
   for (const n of checkAxes(file, target, ir, axes)) opts.log?.(`note: ${n}`);
