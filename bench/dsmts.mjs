@@ -48,6 +48,9 @@ import {
   outsideChance,
   parseCaseSpec,
   suiteCommit,
+  esc,
+  group,
+  recordJson,
 } from "./sbml-suite-lib.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -543,21 +546,4 @@ function ranges(ids) {
     i = k + 1;
   }
   return out.join(", ");
-}
-
-/** The record as JSON, one line per case (a re-run's diff shows the cases that changed). */
-function recordJson(record) {
-  const { cases, ...head } = record;
-  const top = JSON.stringify(head, null, 1).replace(/\n}$/, "");
-  return `${top},\n "cases": [\n${cases.map((c) => `  ${JSON.stringify(c)}`).join(",\n")}\n ]\n}\n`;
-}
-
-function group(rs, key) {
-  const m = new Map();
-  for (const r of rs) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
-  return [...m].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
-}
-
-function esc(s) {
-  return String(s).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\n/g, " ");
 }

@@ -705,3 +705,22 @@ export function suiteCommit(suite) {
   const file = join(suite, "COMMIT");
   return (existsSync(file) ? readFileSync(file, "utf8").trim() : "") || "unknown";
 }
+
+/** The record as JSON, one line per case (a re-run's diff shows the cases that changed). */
+export function recordJson(record) {
+  const { cases, ...head } = record;
+  const top = JSON.stringify(head, null, 1).replace(/\n}$/, "");
+  return `${top},\n "cases": [\n${cases.map((c) => `  ${JSON.stringify(c)}`).join(",\n")}\n ]\n}\n`;
+}
+
+/** Items grouped by key, the largest group first (ties by key). */
+export function group(rs, key) {
+  const m = new Map();
+  for (const r of rs) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  return [...m].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+}
+
+/** Text for a Markdown table cell: pipes, angle brackets and line breaks made harmless. */
+export function esc(s) {
+  return String(s).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\n/g, " ");
+}

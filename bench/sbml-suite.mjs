@@ -18,12 +18,12 @@
 // cases/semantic is read). Its commit: `git rev-parse HEAD` there, else a COMMIT file there
 // (for a copy taken out of git), else unknown. Exit status 2 if the suite is absent.
 
-import { execFileSync, fork } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { fork } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineInfo, writeSection } from "./lib.mjs";
-import { listCaseIds, loadCase, mathElements, parseCaseSpec, runCase, selectCase } from "./sbml-suite-lib.mjs";
+import { esc, group, listCaseIds, loadCase, mathElements, parseCaseSpec, recordJson, runCase, selectCase, suiteCommit } from "./sbml-suite-lib.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
@@ -268,23 +268,6 @@ function summary(rec, results, tags) {
   return lines.join("\n");
 }
 
-/** The record as JSON, one line per case (a re-run's diff shows the cases that changed). */
-function recordJson(record) {
-  const { cases, ...head } = record;
-  const top = JSON.stringify(head, null, 1).replace(/\n}$/, "");
-  return `${top},\n "cases": [\n${cases.map((c) => `  ${JSON.stringify(c)}`).join(",\n")}\n ]\n}\n`;
-}
-
-function group(rs, key) {
-  const m = new Map();
-  for (const r of rs) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
-  return [...m].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
-}
-
-function esc(s) {
-  return String(s).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\n/g, " ");
-}
-
 /** `--stats`: the selection's tags and the MathML elements of its L3V2 files, with counts. */
 function stats(suite, ids, tags) {
   const tagCount = new Map();
@@ -303,18 +286,6 @@ function stats(suite, ids, tags) {
   }
   console.log(`\nMathML elements (cases using it, occurrences):`);
   for (const [e, s] of [...elems].sort((a, b) => b[1].cases - a[1].cases)) console.log(`  ${String(s.cases).padStart(5)}  ${String(s.uses).padStart(6)}  ${e}`);
-}
-
-function suiteCommit(suite) {
-  try {
-    const [top, head] = execFileSync("git", ["-C", suite, "rev-parse", "--show-toplevel", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
-      .trim()
-      .split("\n");
-    if (top && resolve(top) === realpathSync(suite) && head) return head;
-  } catch {
-    /* not a git checkout */
-  }
-  return readIf(join(suite, "COMMIT"))?.trim() || "unknown";
 }
 
 function readIf(f) {
