@@ -12,10 +12,11 @@
 import { holds } from "../ir/expr.js";
 import { Rng } from "../util/rng.js";
 import type { CRN, IRExpr } from "../ir/types.js";
-import { compileModel, setParameters } from "./model.js";
+import { compileModel, setParameters, type CompiledModel } from "./model.js";
 import { compileLaw } from "./law-codegen.js";
-import { IntegrationError } from "./rosenbrock.js";
+import { IntegrationError, type Integrator } from "./rosenbrock.js";
 import { makeIntegrator, type SimulateOptions, type Trajectory } from "./simulate.js";
+import { isStochastic } from "./methods.js";
 import { StochasticIntegrator } from "./ssa.js";
 
 /** Thrown out of the integrator's step callback when a trigger changed: the run stops at that step. */
@@ -32,13 +33,24 @@ interface Pending {
 /** Events chained at one time beyond this many are a loop (an event that sets off itself). */
 const MAX_EVENTS_AT_ONE_TIME = 10_000;
 
-export function simulateImported(ir: CRN, opts: SimulateOptions & { seed?: number }): Trajectory {
-  const im = ir.imported!;
-  const md = compileModel(ir, { splitUpdateCatalysis: true });
-  const integ = makeIntegrator(md, opts);
-  const P = md.params;
+/** The compiled model, integrator and event code of an IR, for one set of solver options. */
+interface Prepared {
+  md: CompiledModel;
+  integ: Integrator;
+  events: ReturnType<typeof compileEvents>;
+  params0: Float64Array;
+}
+
+/**
+ * Stochastic runs of one model come in ensembles of thousands (the DSMTS's 10 000): the model,
+ * the integrator's generated event code and the event code are made once per IR and solver
+ * options and reused, each run starting from the IR's parameters with the integrator reseeded.
+ */
+const prepared = new WeakMap<CRN, Map<string, Prepared>>();
+
+function compileEvents(ir: CRN, P: Float64Array) {
   const fn = (e: IRExpr) => compileLaw(e, [], P).rate;
-  const events = im.events.map((e) => ({
+  return ir.imported!.events.map((e) => ({
     trigger: fn(e.trigger),
     delay: e.delay ? fn(e.delay) : undefined,
     priority: e.priority ? fn(e.priority) : undefined,
@@ -48,6 +60,31 @@ export function simulateImported(ir: CRN, opts: SimulateOptions & { seed?: numbe
     persistent: e.persistent,
     uvftt: e.useValuesFromTriggerTime,
   }));
+}
+
+function prepare(ir: CRN, opts: SimulateOptions): Prepared {
+  const make = (): Prepared => {
+    const md = compileModel(ir, { splitUpdateCatalysis: true });
+    return { md, integ: makeIntegrator(md, opts), events: compileEvents(ir, md.params), params0: Float64Array.from(md.params) };
+  };
+  if (!isStochastic(opts.method)) return make();
+  const key = JSON.stringify([opts.method, opts.volume, opts.combinatorial, opts.tau]);
+  let byOpts = prepared.get(ir);
+  if (!byOpts) prepared.set(ir, (byOpts = new Map()));
+  let p = byOpts.get(key);
+  if (!p) byOpts.set(key, (p = make()));
+  else {
+    // Events may have changed parameters in the last run.
+    setParameters(p.md, p.params0);
+    (p.integ as StochasticIntegrator).reseed(opts.seed ?? 1);
+  }
+  return p;
+}
+
+export function simulateImported(ir: CRN, opts: SimulateOptions & { seed?: number }): Trajectory {
+  const im = ir.imported!;
+  const { md, integ, events } = prepare(ir, opts);
+  const P = md.params;
   const x = opts.x0 ? Float64Array.from(opts.x0) : Float64Array.from(ir.species, (s) => s.init);
   const species = ir.species.map((s) => s.id);
   const points = Math.max(2, opts.points ?? 2);
