@@ -4,6 +4,7 @@
 //   await main(["check", "x.crnn"], { stdout: (s) => (out += s), stderr: (s) => (err += s), color: false })
 
 import { readFileSync } from "node:fs";
+import { writeFileAtomic } from "../util/atomic.js";
 
 export interface IO {
   stdout: (s: string) => void;
@@ -54,5 +55,29 @@ export function isSbmlPath(file: string): boolean {
     return readFileSync(file, "utf8").slice(0, 200).trimStart().startsWith("<?xml");
   } catch {
     return false;
+  }
+}
+
+/**
+ * A trajectory on the command line: at `--points N` (or with `--csv`) every sample as CSV
+ * (`timeLabel`, then one column per id) to the file or stdout; without `--points`, the final
+ * values as a list. The raw-crn and SBML runs print alike.
+ */
+export function printTrajectory(
+  io: IO,
+  f: { points?: number; csv?: string },
+  run: { name: string; timeLabel: string; ids: readonly string[]; t: readonly number[]; values: readonly ArrayLike<number>[] },
+): void {
+  if (f.points !== undefined || f.csv) {
+    const lines = [[run.timeLabel, ...run.ids].join(",")];
+    run.t.forEach((t, i) => lines.push([t, ...Array.from(run.values[i]!)].join(",")));
+    const text = lines.join("\n") + "\n";
+    if (f.csv) writeFileAtomic(f.csv, text);
+    else io.stdout(text);
+  }
+  if (f.points === undefined) {
+    const final = run.values[run.values.length - 1]!;
+    const w = Math.max(...run.ids.map((s) => s.length), 7);
+    io.stdout(`${run.name} at t = ${run.t[run.t.length - 1]}\n` + run.ids.map((s, i) => `  ${s.padEnd(w)}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
   }
 }

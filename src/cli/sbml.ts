@@ -5,7 +5,7 @@
 
 import { readFileSync } from "node:fs";
 import type { CRN } from "../ir/types.js";
-import type { IO } from "./io.js";
+import { printTrajectory, type IO } from "./io.js";
 import { emitSbml } from "../backends/sbml/emit.js";
 import { emitAntimony } from "../backends/antimony.js";
 import { checkSbml, type SbmlIssue } from "../backends/sbml/libsbml.js";
@@ -20,7 +20,6 @@ import { VERSION } from "../version.js";
 export { renameDiagnostics } from "../backends/sbml/ids.js";
 import { simulateModel } from "../sbml/run.js";
 import { METHODS, isStochastic } from "../sim/simulate.js";
-import { writeFileAtomic } from "../util/atomic.js";
 
 export async function emitSbmlText(ir: CRN, emit: "sbml" | "antimony", schedule: string | undefined, io: IO): Promise<string> {
   if (schedule !== undefined && schedule !== "none" && schedule !== "events") throw new SimUsageError(`--schedule must be none or events, got \`${schedule}\``);
@@ -127,18 +126,7 @@ function runModel(ir: CRN, f: SimFlags, io: IO): number | Promise<number> {
   if (r.diagnostics.length) io.stderr(formatDiagnostics(r.diagnostics, { sources: new Map(), color: io.color }) + "\n");
   if (r.diagnostics.some((d) => d.severity === "error")) return 1;
   // Whatever was computed is written, also when the run stopped early.
-  if (f.points !== undefined || f.csv) {
-    const lines = [["time", ...r.ids].join(",")];
-    r.t.forEach((t, i) => lines.push([t, ...r.values[i]!].join(",")));
-    const text = lines.join("\n") + "\n";
-    if (f.csv) writeFileAtomic(f.csv, text);
-    else io.stdout(text);
-  }
-  if (f.points === undefined) {
-    const final = r.values[r.values.length - 1]!;
-    const w = Math.max(...r.ids.map((s) => s.length), 7);
-    io.stdout(`${ir.name} at t = ${r.t[r.t.length - 1]}\n` + r.ids.map((s, i) => `  ${s.padEnd(w)}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
-  }
+  printTrajectory(io, f, { name: ir.name, timeLabel: "time", ids: r.ids, t: r.t, values: r.values });
   if (r.stopped) {
     io.stderr(`crnnc: the run stopped at t = ${+r.stopped.time.toPrecision(6)}: ${r.stopped.message}. Values up to t = ${r.t[r.t.length - 1]} are shown.\n`);
     return 1;

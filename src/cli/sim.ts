@@ -21,7 +21,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { parseCheckpoint, type Checkpoint } from "../train/checkpoint.js";
 import { duration } from "../util/duration.js";
 import { progressPrinter } from "./progress.js";
-import type { IO } from "./io.js";
+import { printTrajectory, type IO } from "./io.js";
 
 export interface SimFlags {
   iterations?: number;
@@ -291,19 +291,7 @@ function runCrn(ir: CRN, f: SimFlags, solver: { method?: string; rtol?: number; 
   if (!Number.isInteger(points) || points < 2) throw new SimUsageError(`--points must be an integer ≥ 2, got ${f.points}`);
   const tr = simulate(ir, { ...solver, rtol: solver.rtol ?? 1e-8, atol: solver.atol ?? 1e-12, until, points });
   // Whatever was computed is written, also when the run blew up.
-  if (f.points !== undefined || f.csv) {
-    const lines = [["t", ...tr.species].join(",")];
-    tr.t.forEach((t, i) => lines.push([t, ...tr.values[i]!].join(",")));
-    const text = lines.join("\n") + "\n";
-    if (f.csv) writeFileAtomic(f.csv, text);
-    else io.stdout(text);
-  }
-  if (f.points === undefined) {
-    const tEnd = tr.t[tr.t.length - 1]!;
-    const final = tr.values[tr.values.length - 1]!;
-    const w = Math.max(...tr.species.map((s) => s.length), 7);
-    io.stdout(`${ir.name} at t = ${tEnd}\n` + tr.species.map((s, i) => `  ${s.padEnd(w)}  ${final[i]!.toPrecision(10)}`).join("\n") + "\n");
-  }
+  printTrajectory(io, f, { name: ir.name, timeLabel: "t", ids: tr.species, t: tr.t, values: tr.values });
   if (tr.stopped) {
     io.stderr(
       `crnnc: the run blew up at t = ${+tr.stopped.time.toPrecision(6)}: ${tr.stopped.message}. Values up to t = ${tr.t[tr.t.length - 1]} are shown.\n`,
