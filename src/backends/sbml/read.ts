@@ -86,7 +86,6 @@ export async function readSbml(xml: string, file: string): Promise<ReadResult> {
  * ```
  */
 export function readSbmlText(xml: string, file: string): ReadResult {
-  const span = (w?: Where): Span | undefined => (w ? { file, start: 0, end: 0, line: w.line, col: w.col, endLine: w.line, endCol: w.col } : undefined);
   // A located diagnostic names its file in the place (file:line:col); an unlocated one in its text.
   const fail = (code: "E0701" | "E0702", message: string, at?: Where, hint?: string): ReadResult => ({
     diagnostics: [
@@ -94,7 +93,7 @@ export function readSbmlText(xml: string, file: string): ReadResult {
         code,
         severity: "error",
         message: at ? message.replace(`${file}: `, "").replace(`${file} `, "the file ") : message,
-        ...(at ? { span: span(at)! } : {}),
+        ...(at ? { span: span(file, at) } : {}),
         ...(hint ? { hint } : {}),
       },
     ],
@@ -596,7 +595,7 @@ function lower(m: SbmlModel, file: string, diagnostics: Diagnostic[]): Omit<Read
       products: [{ s: q, n: 1 }],
       rate: { kind: "law", expr: f },
       tag: "crn",
-      origin: { template: `sbml rate rule ${id}`, span: span(file, sym.at)! },
+      origin: { template: `sbml rate rule ${id}`, span: span(file, sym.at) },
     });
   }
 
