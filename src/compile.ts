@@ -274,6 +274,7 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
       ir.kind === "crn" ? (law.origin.lawSpan ?? law.origin.span) : (law.origin.site ?? law.origin.span),
       `\`${ir.name}\` uses rate laws that are not mass action (first at ${law.origin.span.file}:${law.origin.span.line}): it is not a pure mass-action CRN`,
       "a wet-lab implementation needs every reaction to be mass action",
+      { related: [{ span: law.origin.span, message: "the first rate law" }] },
     );
   return result(sink.hasErrors ? undefined : ir);
 }

@@ -85,6 +85,8 @@ interface Case {
   message: Pattern;
   /** The hint must match; `null`: there must be none. */
   hint?: Pattern | null;
+  /** The related places (`file:line:col`) and what each is, exactly. */
+  related?: { at: string; message: string }[];
   opts?: { target?: string };
   /** Other diagnostics are allowed (their absence is a separate `bug` case). */
   others?: "allowed";
@@ -205,14 +207,16 @@ const CASES: Case[] = [
     src: "rate k = 1\nrate ⟪k⟫ = 2\ncrn c {\n  A -> B @ k\n}\n",
     code: "E0102",
     message: "`k` is already defined in test/input.crnn",
-    hint: "first defined at test/input.crnn:1:6",
+    hint: null,
+    related: [{ at: "test/input.crnn:1:6", message: "first definition of `k`" }],
   },
   {
     what: "a module with the same parameter twice",
     src: "module m(X, ⟪X⟫) {\n  X -> 0\n}\n",
     code: "E0102",
     message: "`X` is already defined in module `m`",
-    hint: "first defined at test/input.crnn:1:10",
+    hint: null,
+    related: [{ at: "test/input.crnn:1:10", message: "first definition of `X`" }],
   },
   {
     what: "two `input` lines in a network",
@@ -411,7 +415,8 @@ const CASES: Case[] = [
     src: TRAIN("  period 10\n  ⟪period⟫ 20\n"),
     code: "E0114",
     message: "`period` is set twice",
-    hint: "first set at line 8",
+    hint: null,
+    related: [{ at: "test/input.crnn:8:3", message: "`period` first set here" }],
   },
   {
     what: "a noise setting given twice",
@@ -723,6 +728,7 @@ function runCase(c: Case): void {
   expect(matches(d!.message, c.message), `message of ${c.code}: ${d!.message}`).toBe(true);
   if (c.hint === null) expect(d!.hint, show(ds)).toBeUndefined();
   else if (c.hint !== undefined) expect(matches(d!.hint, c.hint), `hint of ${c.code}: ${d!.hint}`).toBe(true);
+  if (c.related) expect((d!.related ?? []).map((r) => ({ at: `${r.span.file}:${r.span.line}:${r.span.col}`, message: r.message }))).toEqual(c.related);
   if (marks.length) expectSpan(d!, "test/input.crnn", marks[0]!, ds);
   else expect(d!.span, show(ds)).toBeUndefined();
   if (c.others !== "allowed")

@@ -85,7 +85,8 @@ export function checkNetwork(decl: A.NetworkDecl, scope: Scope, tc: TemplateComp
   };
   for (const m of decl.members) {
     if (m.kind === "input") {
-      if (input) sink.error("E0102", m.span, "the network already has an `input`");
+      if (input)
+        sink.error("E0102", m.span, "the network already has an `input`", undefined, { related: [{ span: input.span, message: "the first `input`" }] });
       else {
         input = m;
         layers.unshift({ size: size(m.size, "input width") });
@@ -94,7 +95,10 @@ export function checkNetwork(decl: A.NetworkDecl, scope: Scope, tc: TemplateComp
       layers.push({ size: size(m.size, "layer size"), decl: m, activation: activation(m, scope, tc, sink, needSlope) });
     } else if (m.kind === "rate") {
       const v = evalStatic(m.value, scope, sink, "rate constant");
-      if (overrides.has(m.name)) sink.error("E0102", m.nameSpan, `rate \`${m.name}\` is already set in this network`);
+      if (overrides.has(m.name))
+        sink.error("E0102", m.nameSpan, `rate \`${m.name}\` is already set in this network`, undefined, {
+          related: [{ span: overrides.get(m.name)!.span, message: `\`${m.name}\` first set here` }],
+        });
       else if (v === undefined) continue;
       else if (v < 0) sink.error("E0203", m.value.span, `rate constant \`${m.name}\` must be non-negative and finite, got ${v}`);
       else overrides.set(m.name, { value: v, span: m.nameSpan });

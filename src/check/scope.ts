@@ -36,7 +36,9 @@ export class Scope {
     if (name === "") return; // recovered parse: nothing to name
     const prev = this.defs.get(name);
     if (prev) {
-      this.sink.error("E0102", span, `\`${name}\` is already defined in ${this.label}`, `first defined at ${spanText(defSpan(prev))}`);
+      this.sink.error("E0102", span, `\`${name}\` is already defined in ${this.label}`, undefined, {
+        related: [{ span: defSpan(prev), message: `first definition of \`${name}\`` }],
+      });
       return;
     }
     this.defs.set(name, make(this));
@@ -84,9 +86,6 @@ export function defSpan(d: Def): A.Span {
       return d.decl.networkSpan;
   }
 }
-
-import { spanText } from "../ir/span.js";
-export { spanText };
 
 function moduleQualifier(file: LoadedFile): string {
   return file.display.replace(/\.crnn$/, "");

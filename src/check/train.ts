@@ -89,7 +89,7 @@ export function checkTrain(
     const key = s.key === "init" ? `init ${s.qualifier ?? ""}`.trim() : s.key;
     const prev = seen.get(key);
     if (prev) {
-      sink.error("E0114", s.keySpan, `\`${key}\` is set twice`, `first set at line ${prev.span.line}`);
+      sink.error("E0114", s.keySpan, `\`${key}\` is set twice`, undefined, { related: [{ span: prev.keySpan, message: `\`${key}\` first set here` }] });
       continue;
     }
     seen.set(key, s);
@@ -226,7 +226,9 @@ export function checkTrain(
 
   if (decl.noise) out.noise = checkNoise(decl.noise, scope, sink);
   for (const extra of decl.extraNoise ?? [])
-    sink.error("E0114", extra.keySpan, "a train block has one `noise` block", `the first is at line ${decl.noise!.keySpan.line}; merge the settings into it`);
+    sink.error("E0114", extra.keySpan, "a train block has one `noise` block", `the first is at line ${decl.noise!.keySpan.line}; merge the settings into it`, {
+      related: [{ span: decl.noise!.keySpan, message: "the first `noise` block" }],
+    });
   return out;
 }
 
@@ -330,7 +332,10 @@ function checkNoise(n: A.NoiseBlock, scope: Scope, sink: DiagnosticSink): NoiseS
   const seen = new Set<string>();
   for (const s of n.settings) {
     if (seen.has(s.key)) {
-      sink.error("E0114", s.keySpan, `\`${s.key}\` is set twice in this noise block`);
+      const first = n.settings.find((x) => x.key === s.key)!;
+      sink.error("E0114", s.keySpan, `\`${s.key}\` is set twice in this noise block`, undefined, {
+        related: [{ span: first.keySpan, message: `\`${s.key}\` first set here` }],
+      });
       continue;
     }
     seen.add(s.key);

@@ -15,7 +15,35 @@ export interface Diagnostic {
   message: string;
   span?: Span;
   hint?: string;
+  /** Other places the diagnostic is about, each with what it is ("first defined here"): an editor links them. */
+  related?: Related[];
+  /** Edits that would resolve it (a "did you mean" hint's replacement): an editor offers them as quick fixes. */
+  fixes?: Fix[];
 }
+
+/** A place a diagnostic refers to besides its own span. */
+export interface Related {
+  span: Span;
+  message: string;
+}
+
+/** A fix: replace the text of `span` with `text`. */
+export interface Fix {
+  title: string;
+  span: Span;
+  text: string;
+}
+
+/** More about a diagnostic than its message and hint. */
+export interface Extra {
+  related?: Related[];
+}
+
+/**
+ * The suggestion of a hint `did you mean \`x\`?`. Every such hint is reported on the misspelt name
+ * itself, so the suggestion is also a fix: put `x` in place of the span.
+ */
+const DID_YOU_MEAN = /^did you mean `([^`]+)`\?$/;
 
 /** At most this many errors, and as many warnings, are kept per file; the rest are counted. */
 export const MAX_DIAGNOSTICS_PER_FILE = 100;
@@ -28,15 +56,17 @@ export class DiagnosticSink {
   private readonly kept = new Map<string, number>();
   private errorCount = 0;
 
-  error(code: Code, span: Span | undefined, message: string, hint?: string): void {
-    this.push({ code, severity: "error", message, span, hint });
+  error(code: Code, span: Span | undefined, message: string, hint?: string, extra?: Extra): void {
+    this.push({ code, severity: "error", message, span, hint, ...extra });
   }
 
-  warn(code: Code, span: Span | undefined, message: string, hint?: string): void {
-    this.push({ code, severity: "warning", message, span, hint });
+  warn(code: Code, span: Span | undefined, message: string, hint?: string, extra?: Extra): void {
+    this.push({ code, severity: "warning", message, span, hint, ...extra });
   }
 
   push(d: Diagnostic): void {
+    const meant = d.span && d.hint && !d.fixes ? DID_YOU_MEAN.exec(d.hint) : null;
+    if (meant) d = { ...d, fixes: [{ title: `Change to \`${meant[1]}\``, span: d.span!, text: meant[1]! }] };
     // The same problem reached twice (e.g. a template instantiated for many layers) is reported once.
     const key = `${d.code}\0${d.span?.file ?? ""}\0${d.span?.start ?? ""}\0${d.message}`;
     if (this.seen.has(key)) return;

@@ -1,5 +1,5 @@
 // Renders diagnostics for a terminal: `file:line:col: error[E0101]: message`, then a code frame
-// with a caret under the offending text, then the hint.
+// with a caret under the offending text, then the hint and the related places (`= note: file:line:col: first definition of `k``).
 //
 //   examples/bad.crnn:3:14: error[E0101]: unknown rate constant `kk`
 //      3 |   A -> B @ kk
@@ -7,6 +7,7 @@
 
 import { MAX_DIAGNOSTICS_PER_FILE, type Diagnostic } from "./diagnostic.js";
 import { splitLines } from "../util/lines.js";
+import { spanText } from "../ir/span.js";
 
 export interface FormatOptions {
   /** Source text by file name, for code frames. */
@@ -78,6 +79,7 @@ export function formatDiagnostic(d: Diagnostic, opts: FormatOptions): string {
     lines.push(`${gutter} | ${" ".repeat(Math.max(0, caretAt))}${paint("1;31", "^".repeat(Math.min(len, FRAME_WIDTH)))}`);
   }
   if (d.hint) lines.push(`  = hint: ${d.hint}`);
+  for (const r of d.related ?? []) lines.push(`  = note: ${spanText(r.span)}: ${r.message}`);
   return lines.join("\n");
 }
 
