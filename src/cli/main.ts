@@ -20,7 +20,7 @@ export type { IO };
 const USAGE = `crnnc ${VERSION} — compile neural networks into chemical reaction networks that train them
 
 Usage:
-  crnnc compile FILE [--emit reactions|json|sbml|antimony] [-o OUT] [--target NAME] [--seed N] [--annihilate RATE] [--schedule events|none]
+  crnnc compile FILE [--emit reactions|json|sbml|antimony|dot] [-o OUT] [--target NAME] [--seed N] [--annihilate RATE] [--schedule events|none]
   crnnc validate MODEL.xml
   crnnc check FILE...
   crnnc info FILE [--target NAME]
@@ -47,7 +47,9 @@ Commands:
 
 Options:
   --emit FORMAT      reactions (one per line), json (the IR with roles, tags and origins),
-                     sbml (SBML L3V2 for COPASI/Tellurium, see docs/sbml.md) or antimony
+                     sbml (SBML L3V2 for COPASI/Tellurium, see docs/sbml.md), antimony or
+                     dot (Graphviz: species and reactions, clustered by layer and sub-network;
+                     render with \`dot -Tsvg\`)
   --schedule S       sbml/antimony of a train block: events (default: the training schedule as
                      one SBML event) or none (inputs keep their initial values)
   validate           libSBML's consistency report of an SBML file (all checks, units included);
@@ -339,8 +341,8 @@ async function run(argv: string[], io: IO): Promise<number> {
     case "compile": {
       const file = one(files, command);
       const emit = values.emit ?? "reactions";
-      if (emit !== "reactions" && emit !== "json" && emit !== "sbml" && emit !== "antimony")
-        throw new UsageError(`unknown --emit format \`${emit}\` (expected reactions, json, sbml or antimony)`);
+      if (emit !== "reactions" && emit !== "json" && emit !== "sbml" && emit !== "antimony" && emit !== "dot")
+        throw new UsageError(`unknown --emit format \`${emit}\` (expected reactions, json, sbml, antimony or dot)`);
       if (values.schedule !== undefined && emit !== "sbml" && emit !== "antimony") throw new UsageError("--schedule applies to --emit sbml or antimony");
       if (values.schedule !== undefined && values.schedule !== "none" && values.schedule !== "events")
         throw new UsageError(`--schedule must be events or none, got \`${values.schedule}\``);
@@ -357,7 +359,9 @@ async function run(argv: string[], io: IO): Promise<number> {
           ? await sbml!.emitSbmlText(r.ir, emit, values.schedule, io)
           : emit === "json"
             ? (await import("../backends/json.js")).emitJson(r.ir, VERSION)
-            : (await import("../backends/reactions.js")).emitReactions(r.ir);
+            : emit === "dot"
+              ? (await import("../backends/dot.js")).emitDot(r.ir)
+              : (await import("../backends/reactions.js")).emitReactions(r.ir);
       if (values.output) {
         try {
           writeFileAtomic(values.output, text);
