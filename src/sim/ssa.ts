@@ -186,6 +186,20 @@ export function compilePropensities(mdl: StochasticModel): (A: Float64Array) => 
  * straight-line code per reaction is what V8 optimises best (as for the rate laws).
  */
 function compileFire(mdl: StochasticModel, P: number, tree: Float64Array, fail: (r: number, a: number) => never): (() => void)[] {
+  const bodies = fireBodies(mdl, P);
+  const laws = Array.from({ length: mdl.m }, (_, q) => mdl.md.lawRates.get(q));
+  return new Function("T", "C", "X", "K", "L", "fail", `return [${bodies.map((b) => `function(){let a;${b}}`).join(",\n")}];`)(
+    tree,
+    mdl.counts,
+    mdl.x,
+    mdl.md.k,
+    laws,
+    fail,
+  );
+}
+
+/** Per reaction, the straight-line code that fires it: its changes to the counts, its dependents' propensities, their tree paths. */
+function fireBodies(mdl: StochasticModel, P: number): string[] {
   const { md } = mdl;
   const lawRead = new Set<number>();
   for (const lj of md.lawJac) for (const s of lj.deps) lawRead.add(s);
@@ -208,11 +222,50 @@ function compileFire(mdl: StochasticModel, P: number, tree: Float64Array, fail: 
       for (let i = (P + q) >> 1; i >= 1; i >>= 1) ancestors.add(i);
     }
     for (const i of [...ancestors].sort((a, b) => b - a)) body.push(`T[${i}]=T[${2 * i}]+T[${2 * i + 1}];`);
-    fns.push(`function(){let a;${body.join("")}}`);
+    fns.push(body.join(""));
   }
-  const laws = Array.from({ length: mdl.m }, (_, q) => md.lawRates.get(q));
-  return new Function("T", "C", "X", "K", "L", "fail", `return [${fns.join(",\n")}];`)(tree, mdl.counts, mdl.x, md.k, laws, fail);
+  return fns;
 }
+
+/** The event loop of a small model, generated whole (see `Gillespie`): returns the events fired; `out[0]` is the time reached. */
+type Loop = (t: number, t1: number, maxEvents: number, onStep: ((t: number) => void) | undefined, out: Float64Array) => number;
+
+/** Generated code of one xoshiro128** step on the locals s0..s3, its output into `w` (as `Rng.next()` steps it). */
+const XOSHIRO = "w=Math.imul(((z=Math.imul(s1,5))<<7|z>>>25),9);z=s1<<9;s2^=s0;s3^=s1;s1^=s2;s0^=s3;s2^=z;s3=s3<<11|s3>>>21;";
+/** A 53-bit uniform into `uni` from two steps (`Rng.next()`'s stream). */
+const UNIFORM = `${XOSHIRO}hi=w>>>5;${XOSHIRO}uni=(hi*67108864+(w>>>6))/9007199254740992;`;
+
+/**
+ * The whole event loop of a model whose firing code is small, generated as one function: each
+ * reaction's code sits in a `switch` case, so V8 compiles the draw, the selection and the
+ * firing together (a call through the array of per-reaction functions cannot be inlined, and on
+ * a two-reaction model it was a third of an event). The same draws, in the same order, as the
+ * generic loop; large models keep the per-reaction functions, which V8 optimises one by one.
+ */
+function compileLoop(mdl: StochasticModel, P: number, tree: Float64Array, W: Int32Array, fail: (r: number, a: number) => never): Loop | undefined {
+  const bodies = fireBodies(mdl, P);
+  if (bodies.reduce((n, b) => n + b.length, 0) > LOOP_CODE_LIMIT) return undefined;
+  const cases = bodies.map((b, r) => `case ${r}:${b}break;`).join("\n");
+  // The tree's descent, unrolled: its depth is known.
+  const descend = "{const left=T[2*i];if(u<left)i=2*i;else{u-=left;i=2*i+1;}}".repeat(Math.log2(P));
+  const src = `return function loop(t,t1,maxEvents,onStep,out){
+let s0=W[0],s1=W[1],s2=W[2],s3=W[3],fired=0,a=0,w=0,z=0,hi=0,uni=0;
+try{for(;;){const a0=T[1];if(!(a0>0))break;
+${UNIFORM}const tau=-Math.log(1-uni)/a0;if(t+tau>=t1)break;
+${UNIFORM}t+=tau;let u=uni*a0;let i=1;
+${descend}
+let r=i-${P};while(r>0&&!(T[${P}+r]>0))r--;
+switch(r){${cases}}
+if(++fired>maxEvents){out[0]=t;return -1;}
+if(onStep!==undefined)onStep(t);}}
+finally{W[0]=s0;W[1]=s1;W[2]=s2;W[3]=s3;out[0]=t;}
+return fired;};`;
+  const laws = Array.from({ length: mdl.m }, (_, q) => mdl.md.lawRates.get(q));
+  return new Function("T", "C", "X", "K", "L", "W", "fail", src)(tree, mdl.counts, mdl.x, mdl.md.k, laws, W, fail) as Loop;
+}
+
+/** Largest firing code (characters) generated into one loop function; beyond it V8 would not optimise the function well. */
+const LOOP_CODE_LIMIT = 12_000;
 
 /**
  * What the stochastic integrators share: the reaction structure, the generator, the counters,
@@ -277,6 +330,8 @@ export class Gillespie extends StochasticIntegrator {
   private readonly P: number;
   private readonly maxEvents: number;
   private readonly fire: (() => void)[];
+  private readonly loop: Loop | undefined;
+  private readonly out = new Float64Array(1);
 
   constructor(md: CompiledModel, opts: StochasticOptions = {}) {
     super(md, opts);
@@ -285,9 +340,11 @@ export class Gillespie extends StochasticIntegrator {
     this.P = P;
     this.tree = new Float64Array(2 * P);
     this.maxEvents = opts.maxEvents ?? 2e9;
-    this.fire = compileFire(this.model, P, this.tree, (r, a) => {
+    const fail = (r: number, a: number): never => {
       throw new PropensityError(`reaction ${r}'s propensity is ${a}`);
-    });
+    };
+    this.loop = compileLoop(this.model, P, this.tree, this.rng.words, fail);
+    this.fire = this.loop ? [] : compileFire(this.model, P, this.tree, fail);
   }
 
   private set(r: number, a: number, t: number): void {
@@ -307,6 +364,7 @@ export class Gillespie extends StochasticIntegrator {
     for (let r = 0; r < m; r++) tree[P + r] = mdl.propensity(r);
     for (let r = 0; r < m; r++) if (!(tree[P + r]! >= 0)) this.set(r, tree[P + r]!, t0);
     for (let i = P - 1; i >= 1; i--) tree[i] = tree[2 * i]! + tree[2 * i + 1]!;
+    if (this.loop) return this.runLoop(this.loop, x, t0, t1, onStep);
     let t = t0;
     let fired = 0;
     // The generator's state in locals, stepped inline (the same stream as Rng.next(): two
@@ -377,6 +435,27 @@ export class Gillespie extends StochasticIntegrator {
       W[1] = s1;
       W[2] = s2;
       W[3] = s3;
+      this.stats.steps += fired;
+      this.events += fired;
+      mdl.store(x);
+    }
+  }
+
+  /** The generated loop of a small model (`compileLoop`): the same events as the generic loop below. */
+  private runLoop(loop: Loop, x: Float64Array, t0: number, t1: number, onStep?: (t: number, x: Float64Array) => void): void {
+    const mdl = this.model;
+    const step = onStep && ((t: number) => (mdl.store(x), onStep(t, x)));
+    let fired = 0;
+    try {
+      fired = loop(t0, t1, this.maxEvents, step, this.out);
+      if (fired < 0) {
+        fired = this.maxEvents + 1;
+        throw new IntegrationError(`more than ${this.maxEvents} events in one interval`, this.out[0]!);
+      }
+    } catch (e) {
+      if (e instanceof PropensityError) throw new IntegrationError(`${e.message} (a stochastic simulation needs a finite, non-negative rate)`, this.out[0]!);
+      throw e;
+    } finally {
       this.stats.steps += fired;
       this.events += fired;
       mdl.store(x);
