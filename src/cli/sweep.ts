@@ -3,13 +3,15 @@
 // average train error (paper §5.3) and the final validation error/accuracy with their spread
 // over the seeds. Checks everything it can before the first run (axis names and every value
 // compile), so that mistakes are usage errors (exit 2), not failed runs an hour later.
+// `--shard I/N` runs one slice of the runs (any scheduler), `--slurm` submits all slices as a
+// Slurm job array (cli/sweep-slurm.ts), and `crnnc sweep collect DIR` merges the slices.
 //
 //   crnnc sweep examples/sine.crnn --over epsilon=0,0.02,0.04 --over period=10,20 --seeds 4
+//   crnnc sweep examples/sine.crnn --over h=1:4:0.5 --seeds 8 --slurm --cpus-per-task 4 --wait
 
 import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
-import { basename, extname, join } from "node:path";
-import { writeFileAtomic } from "../util/atomic.js";
+import { basename, extname } from "node:path";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { intArg, positiveArg, parseAxes, parseSeeds, SweepUsageError, type SolverSettings } from "../sweep/grid.js";
 import { sweepConfig, SweepCompileError } from "../sweep/api.js";
@@ -18,6 +20,8 @@ import type { CRN } from "../ir/types.js";
 import { METHODS } from "../sim/simulate.js";
 import { runSweep } from "../sweep/sweep.js";
 import { summaryTable } from "../sweep/summary.js";
+import { parseShard } from "../sweep/shard.js";
+import { checkTime, type SlurmOptions } from "../sweep/slurm.js";
 import { duration } from "../util/duration.js";
 import type { IO } from "./io.js";
 
@@ -59,6 +63,25 @@ Options:
   --quiet              no progress lines
   -h, --help           this help
 
+Many machines (docs/sweep.md, "On a cluster"):
+  --shard I/N          run only the I-th of N slices of the runs (1 ≤ I ≤ N), balanced by
+                       expected cost (reactions × T × Ω); logged in DIR/points-I.jsonl, resumed
+                       per shard. Any scheduler can run the N commands; then collect.
+  --slurm              write DIR/sweep.sbatch, a Slurm job array with one task per shard
+                       (array task I runs --shard I/N on its --cpus-per-task CPUs), submit it
+                       with sbatch, print the job id and the collect command. The same command
+                       again submits only the shards with runs missing.
+    --shards N         the number of shards (default: the runs ÷ --cpus-per-task, ≤ 1000)
+    --partition P, --time HH:MM:SS, --cpus-per-task C (default 1)
+    --array-limit K    at most K array tasks at once
+    --sbatch-arg ARG   another #SBATCH line, e.g. --sbatch-arg=--mem=8G (repeatable)
+    --wait             wait for the array (sbatch --wait), report failed tasks with their
+                       logs (DIR/logs/shard-I.out), then collect
+    --dry-run          only write the script
+  crnnc sweep collect DIR [--plot]
+                       merge every log of DIR into summary.json, summary.csv (and the plot);
+                       list missing and failed runs by shard (exit 1 if any)
+
 Output, in DIR:
   points.jsonl   one JSON line per finished run (point, seed, settings, averageTrainError,
                  final train/validation error and accuracy, iterations run, blow-up, wall ms).
@@ -67,6 +90,8 @@ Output, in DIR:
                  given, and a hash of the sources and the simulator's revision).
   summary.json   per point, in grid order: runs, blow-ups, mean/sd/min/max of each metric
   summary.csv    the same as a table
+  sweep.json     what the sweep is (file, grid, seeds, iterations, hash), for collect
+  points-I.jsonl, shard-I.json   a shard's log and how it ended; sweep.sbatch, logs/  (--slurm)
 A blown-up run is a result (counted in "blowups"), not a failure. Ctrl-C stops handing out
 runs and waits for the ones under way (Ctrl-C again abandons them); finished runs are kept,
 and rerunning the same command resumes.
@@ -92,7 +117,20 @@ const OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   plot: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  shard: { type: "string" },
+  slurm: { type: "boolean" },
+  shards: { type: "string" },
+  partition: { type: "string" },
+  time: { type: "string" },
+  "cpus-per-task": { type: "string" },
+  "array-limit": { type: "string" },
+  "sbatch-arg": { type: "string", multiple: true },
+  wait: { type: "boolean" },
+  "dry-run": { type: "boolean" },
 } as const;
+
+/** The options only `--slurm` takes. */
+const SLURM_ONLY = ["shards", "partition", "time", "cpus-per-task", "array-limit", "sbatch-arg", "wait", "dry-run"] as const;
 
 export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   let parsed;
@@ -106,9 +144,25 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
     io.stdout(SWEEP_USAGE);
     return 0;
   }
+  if (positionals[0] === "collect") {
+    const { collectCli } = await import("./sweep-collect.js");
+    return collectCli(positionals.slice(1), values, io);
+  }
   if (positionals.length !== 1) throw new SweepUsageError(`sweep takes exactly one FILE, got ${positionals.length}`);
   const file = positionals[0]!;
   const axes = parseAxes(values.over ?? []);
+  if (!values.slurm) for (const k of SLURM_ONLY) if (values[k] !== undefined) throw new SweepUsageError(`--${k} goes with --slurm`);
+  if (values.slurm && values.shard !== undefined) throw new SweepUsageError("give --shard I/N (run one slice here) or --slurm (submit every slice), not both");
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  const slurm: SlurmOptions = {
+    ...(values.partition !== undefined ? { partition: values.partition } : {}),
+    ...(values.time !== undefined ? { time: checkTime(values.time) } : {}),
+    ...(values["cpus-per-task"] !== undefined ? { cpusPerTask: intArg(values["cpus-per-task"], "--cpus-per-task", 1) } : {}),
+    ...(values["array-limit"] !== undefined ? { arrayLimit: intArg(values["array-limit"], "--array-limit", 1) } : {}),
+    ...(values["sbatch-arg"] ? { sbatchArgs: values["sbatch-arg"] } : {}),
+  };
+  const shardsFlag = values.shards === undefined ? undefined : intArg(values.shards, "--shards", 1);
+  if (values.slurm && values.workers !== undefined) throw new SweepUsageError("--workers is set by --cpus-per-task under --slurm (each array task's CPUs)");
   if (values.plot && axes.length === 0) throw new SweepUsageError("--plot needs an --over axis to put on the x axis");
   const iterationsFlag = values.iterations === undefined ? undefined : intArg(values.iterations, "--iterations", 1);
   const workers = values.workers === undefined ? availableParallelism() : intArg(values.workers, "--workers", 1);
@@ -134,6 +188,8 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
       workers,
       solver,
       out,
+      ...(shard ? { shard } : {}),
+      ...(values.plot ? { plot: true } : {}),
       color: io.color,
       log: (l: string) => io.stderr(l + "\n"),
     });
@@ -145,6 +201,30 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
     return 1;
   }
   const { seeds, iterations } = config;
+  if (values.slurm) {
+    const { submitSweep } = await import("./sweep-slurm.js");
+    // What each array task runs after `sweep`, as given here (it adds --out, --shard, --workers).
+    const args = [
+      file,
+      ...(values.over ?? []).flatMap((o) => ["--over", o]),
+      ...(values.seeds !== undefined ? ["--seeds", values.seeds] : []),
+      ...(values["seed-list"] !== undefined ? ["--seed-list", values["seed-list"]] : []),
+      ...(values.iterations !== undefined ? ["--iterations", values.iterations] : []),
+      ...(values.method !== undefined ? ["--method", values.method] : []),
+      ...(values.rtol !== undefined ? ["--rtol", values.rtol] : []),
+      ...(values.atol !== undefined ? ["--atol", values.atol] : []),
+      ...(target !== undefined ? ["--target", target] : []),
+      ...(values.plot ? ["--plot"] : []),
+    ];
+    return submitSweep(config, args, {
+      ...slurm,
+      ...(shardsFlag !== undefined ? { shards: shardsFlag } : {}),
+      wait: Boolean(values.wait),
+      dryRun: Boolean(values["dry-run"]),
+      quiet: Boolean(values.quiet),
+      io,
+    });
+  }
   const stop = new AbortController();
   const unhook = io.onSigint?.(() => {
     if (stop.signal.aborted) return;
@@ -157,20 +237,25 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
   } finally {
     unhook?.();
   }
-  io.stdout(summaryTable(axes, outcome.rows));
-  const done = outcome.rows.reduce((a, r) => a + r.runs, 0);
-  io.stdout(
-    `${done} of ${outcome.total} runs done${outcome.resumed ? ` (${outcome.resumed} from an earlier sweep)` : ""} in ${duration(outcome.wallMs)}; ${outcome.files.log}, ${outcome.files.json}, ${outcome.files.csv}\n`,
-  );
-  if (values.plot) {
-    const { sweepPlot } = await import("../sweep/plot.js");
-    const plot = await sweepPlot(axes, outcome.rows, { network: ir.name, file, seeds: seeds.length, iterations });
-    const svg = join(out, "sensitivity.svg");
-    const html = join(out, "sensitivity.html");
-    writeFileAtomic(svg, plot.svg);
-    writeFileAtomic(html, plot.html);
-    io.stdout(`plot: ${svg}, ${html}\n`);
+  const mine = outcome.ran + outcome.resumed;
+  if (shard) {
+    // The other shards' runs may still be under way: the summaries and the plot are collect's.
+    io.stdout(
+      `shard ${shard.index}/${shard.count}: ${mine} of its ${outcome.total} runs done${outcome.resumed ? ` (${outcome.resumed} from an earlier run)` : ""} in ${duration(outcome.wallMs)}; ${outcome.files.log}\n` +
+        `when every shard is done: crnnc sweep collect ${out}\n`,
+    );
+  } else {
+    io.stdout(summaryTable(axes, outcome.rows));
+    const done = outcome.rows.reduce((a, r) => a + r.runs, 0);
+    io.stdout(
+      `${done} of ${outcome.total} runs done${outcome.resumed ? ` (${outcome.resumed} from an earlier sweep)` : ""} in ${duration(outcome.wallMs)}; ${outcome.files.log}, ${outcome.files.json}, ${outcome.files.csv}\n`,
+    );
+    if (values.plot) {
+      const { writePlot } = await import("./sweep-collect.js");
+      await writePlot(out, axes, outcome.rows, { network: ir.name, file, seeds: seeds.length, iterations }, io);
+    }
   }
+  const done = shard ? mine : outcome.rows.reduce((a, r) => a + r.runs, 0);
   for (const f of outcome.failed) io.stderr(`crnnc: run ${f.label} seed ${f.run.seed} failed: ${f.error}\n`);
   if (outcome.interrupted) {
     io.stderr(`crnnc: interrupted with ${outcome.total - done} run${outcome.total - done === 1 ? "" : "s"} to go; rerun the same command to resume\n`);

@@ -10,9 +10,11 @@ import { availableParallelism } from "node:os";
 import { compileFile, type CompileResult } from "../compile.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
-import { valueProblem } from "../ir/parameters.js";
+import { trainParam, valueProblem } from "../ir/parameters.js";
 import type { CRN } from "../ir/types.js";
-import { checkAxisNames, parseAxis, structuralOptions, sweepable, SweepUsageError, type Axis, type SolverSettings } from "./grid.js";
+import { checkAxisNames, expandGrid, parseAxis, structuralOptions, sweepable, SweepUsageError, type Axis, type SolverSettings } from "./grid.js";
+import { pointCost, type Shard } from "./shard.js";
+import { isStochastic } from "../sim/methods.js";
 import { sourceHash } from "./point.js";
 import { runSweep, type SweepConfig, type SweepHooks, type SweepOutcome } from "./sweep.js";
 
@@ -38,6 +40,10 @@ export interface SweepOptions extends SweepHooks {
   color?: boolean;
   /** The train block, when the file has several. */
   target?: string;
+  /** Run only the index-th of count slices of the runs (1-based), logged in `out/points-I.jsonl`; `collect` merges them. */
+  shard?: Shard;
+  /** Record in `out/sweep.json` that the sensitivity plot is wanted (`collect` draws it). */
+  plot?: boolean;
 }
 
 /**
@@ -89,8 +95,10 @@ export function toAxes(over: SweepOptions["over"]): Axis[] {
  * Check axes against a compiled train IR before any run: every name must be sweepable, every
  * structural value must compile (an activation's `require`) and every rate constant be in
  * range (SweepUsageError otherwise). Returns notes for the user (ε > 0 without a noise block).
+ * With `sizes`, records the reaction count of each structural value compiled (`name=value` →
+ * count), for the expected cost of a run (shard.ts).
  */
-export function checkAxes(file: string, target: string | undefined, ir: CRN, axes: readonly Axis[]): string[] {
+export function checkAxes(file: string, target: string | undefined, ir: CRN, axes: readonly Axis[], sizes?: Map<string, number>): string[] {
   const can = sweepable(ir);
   checkAxisNames(axes, ir.name, can);
   for (const a of axes)
@@ -100,6 +108,7 @@ export function checkAxes(file: string, target: string | undefined, ir: CRN, axe
         const r = compileFile(file, { ...(target !== undefined ? { target } : {}), ...opts });
         const err = r.diagnostics.find((d) => d.severity === "error");
         if (err) throw new SweepUsageError(`--over ${a.name}=${v}: ${err.message}`);
+        if (r.ir) sizes?.set(`${a.name}=${v}`, r.ir.reactions.length);
       } else if (can.rates.has(a.name)) {
         const why = valueProblem(
           ir.parameters.find((p) => p.id === a.name)!,
@@ -140,7 +149,8 @@ export function sweepConfig(file: string, opts: SweepOptions): { config: SweepCo
   if (base.diagnostics.length) opts.log?.(formatDiagnostics(base.diagnostics, { sources: base.sources, omitted: base.omitted, color: opts.color ?? false }));
   const ir = base.ir;
   if (ir.kind !== "train" || !ir.train) throw new SweepUsageError(`sweep trains a train block, but ${file} compiles to the ${ir.kind} \`${ir.name}\``);
-  for (const n of checkAxes(file, target, ir, axes)) opts.log?.(`note: ${n}`);
+  const sizes = new Map<string, number>();
+  for (const n of checkAxes(file, target, ir, axes, sizes)) opts.log?.(`note: ${n}`);
   const seeds = [...(opts.seeds ?? [ir.train.seed])];
   if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1))
     throw new SweepUsageError(`seeds must be integers in [0, 2^32), got [${seeds.join(", ")}]`);
@@ -150,6 +160,9 @@ export function sweepConfig(file: string, opts: SweepOptions): { config: SweepCo
   const workers = opts.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) throw new SweepUsageError(`workers must be a positive integer, got ${workers}`);
   const solver = opts.solver && Object.keys(opts.solver).length ? { solver: { ...opts.solver } } : {};
+  // What the shards of a sharded sweep are balanced by: reactions × T (× Ω) of a run at each point.
+  const size = { reactions: ir.reactions.length, period: trainParam(ir, "period") ?? 1 };
+  const costs = expandGrid(axes).map((p) => pointCost(p, size, (name, v) => sizes.get(`${name}=${v}`), isStochastic(opts.solver?.method)));
   return {
     config: {
       file,
@@ -163,6 +176,9 @@ export function sweepConfig(file: string, opts: SweepOptions): { config: SweepCo
       ...solver,
       workers,
       out: opts.out,
+      costs,
+      ...(opts.shard ? { shard: opts.shard } : {}),
+      ...(opts.plot ? { plot: true } : {}),
     },
     compiled: base,
   };

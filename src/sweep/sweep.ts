@@ -1,7 +1,10 @@
 // Runs a sweep's grid on a pool of worker threads (worker.ts), with a resume log: every
 // finished run is appended to OUT/points.jsonl as one JSON line, and runs whose key (source
-// hash, network, iterations, point, seed) is already there are not run again. OUT/summary.json
-// and OUT/summary.csv (summary.ts) are rewritten atomically after each run and at the end.
+// hash, network, iterations, point, seed) is already in any log of OUT are not run again.
+// OUT/summary.json and OUT/summary.csv (summary.ts) are rewritten atomically after each run and
+// at the end. With a shard (shard.ts) only its slice of the runs is made, logged in
+// OUT/points-I.jsonl, and the summaries are left to `collect` (collect.ts); the shard ends by
+// writing OUT/shard-I.json. Every process writes OUT/sweep.json, what `collect` needs.
 // Aborting `signal` stops handing out runs; the ones under way finish and are kept.
 //
 //   await runSweep({ file: "examples/sine.crnn", axes: [{ name: "epsilon", values: [0, 0.02] }],
@@ -17,6 +20,9 @@ import { expandGrid, expandRuns, pointLabel, runKey, type Axis, type Point, type
 import { summarise, summaryCsv, type SummaryRow } from "./summary.js";
 import type { Job, RunRecord } from "./point.js";
 import { duration } from "../util/duration.js";
+import { logFiles, logName, shardPlan, statusName, writeManifest, type Shard, type ShardStatus, type SweepManifest } from "./shard.js";
+
+export { LOG_NAME } from "./shard.js";
 
 export interface SweepConfig {
   file: string;
@@ -33,7 +39,16 @@ export interface SweepConfig {
   solver?: SolverSettings;
   workers: number;
   out: string;
+  /** Run only this slice of the runs (`--shard I/N`), logged in OUT/points-I.jsonl. */
+  shard?: Shard;
+  /** Expected cost of one run at each point, in grid order: what shards are balanced by (equal when absent). */
+  costs?: number[];
+  /** The sensitivity plot was asked for: recorded in OUT/sweep.json, so that `collect` draws it too. */
+  plot?: boolean;
 }
+
+/** What a summary says about its sweep (a config and a manifest both have it). */
+export type SummarySource = Pick<SweepConfig, "file" | "network" | "dataset" | "hash" | "iterations" | "solver" | "axes" | "seeds">;
 
 export interface SweepHooks {
   /** Progress and notes, one line each (stderr). */
@@ -59,8 +74,6 @@ export interface SweepOutcome {
   /** Sources compiled and models built, over all workers (value axes change values, not the CRN: one of each per structure and worker). */
   compilations: { compiles: number; models: number };
 }
-
-export const LOG_NAME = "points.jsonl";
 
 /** How often a run under way writes its checkpoint (see Job.checkpoints). */
 const CHECKPOINT_SECONDS = 60;
@@ -94,6 +107,88 @@ export function readLog(path: string): { records: RunRecord[]; skipped: number }
 }
 
 /**
+ * The records of every resume log in a sweep's folder (points.jsonl and each shard's
+ * points-I.jsonl) by key, and how many unreadable lines `own` (the log this process appends
+ * to) has: the others may be written by shards running now.
+ */
+export function readLogs(dir: string, own?: string): { done: Map<string, RunRecord>; skipped: number } {
+  const done = new Map<string, RunRecord>();
+  let skipped = 0;
+  for (const path of logFiles(dir)) {
+    const r = readLog(path);
+    if (path === own) skipped = r.skipped;
+    for (const rec of r.records) if (!done.has(rec.key)) done.set(rec.key, rec);
+  }
+  return { done, skipped };
+}
+
+/** The key of each of a sweep's runs. */
+export function keyOf(s: Pick<SweepConfig, "hash" | "network" | "iterations" | "solver">, points: readonly Point[], r: Run): string {
+  return runKey(s.hash, s.network, s.iterations, points[r.point]!, r.seed, s.solver);
+}
+
+/**
+ * Write OUT/summary.json and OUT/summary.csv (atomically) from the finished runs in `done`;
+ * returns the rows. The same sweep gives the same bytes, whichever processes made its runs.
+ */
+export function writeSummaries(s: SummarySource, out: string, done: ReadonlyMap<string, RunRecord>, failed: number): SummaryRow[] {
+  const points = expandGrid(s.axes);
+  const rows = summarise(points, s.seeds, (p, seed) => done.get(keyOf(s, points, { point: p, seed })));
+  const summary = {
+    format: "crnnc-sweep-summary",
+    crnnc: VERSION,
+    file: s.file,
+    network: s.network,
+    dataset: s.dataset,
+    hash: s.hash,
+    iterations: s.iterations,
+    solver: { method: "rodas5", rtol: 1e-6, atol: 1e-9, ...s.solver },
+    axes: s.axes,
+    seeds: s.seeds,
+    runs: { total: points.length * s.seeds.length, done: rows.reduce((a, x) => a + x.runs, 0), failed },
+    spread: "sd: sample standard deviation (n − 1) over the seeds; min and max over the seeds",
+    points: rows,
+  };
+  writeFileAtomic(join(out, "summary.json"), JSON.stringify(summary, null, 1) + "\n");
+  writeFileAtomic(join(out, "summary.csv"), summaryCsv(s.axes, rows));
+  return rows;
+}
+
+/** The manifest of a sweep (OUT/sweep.json): its config without the workers, the folder and the slice. */
+export function manifestOf(cfg: SweepConfig): SweepManifest {
+  return {
+    format: "crnnc-sweep",
+    file: cfg.file,
+    ...(cfg.target !== undefined ? { target: cfg.target } : {}),
+    network: cfg.network,
+    dataset: cfg.dataset,
+    hash: cfg.hash,
+    iterations: cfg.iterations,
+    ...(cfg.solver ? { solver: cfg.solver } : {}),
+    axes: cfg.axes,
+    seeds: cfg.seeds,
+    ...(cfg.costs ? { costs: cfg.costs } : {}),
+    ...(cfg.shard ? { shards: cfg.shard.count } : {}),
+    ...(cfg.plot ? { plot: true } : {}),
+  };
+}
+
+/** The runs of a sweep and, when sharded, the shard (1-based) of each, as every process computes them. */
+export function planRuns(s: Pick<SweepConfig, "axes" | "seeds" | "costs">, shards?: number): { points: Point[]; runs: Run[]; shardOf?: number[] } {
+  const points = expandGrid(s.axes);
+  const runs = expandRuns(points, s.seeds);
+  if (shards === undefined) return { points, runs };
+  return {
+    points,
+    runs,
+    shardOf: shardPlan(
+      runs.map((r) => s.costs?.[r.point] ?? 1),
+      shards,
+    ),
+  };
+}
+
+/**
  * Run a sweep's grid on a pool of worker threads, as `crnnc sweep` does, from a full config
  * (see {@link sweepConfig}, or {@link sweep} to do both in one call). Every finished run is
  * appended to `OUT/points.jsonl` and runs already there are not run again (resume);
@@ -116,17 +211,18 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
   // Runs under way keep checkpoints here: a sweep killed in a long point resumes it on the next run.
   const checkpointDir = join(cfg.out, "checkpoints");
   mkdirSync(checkpointDir, { recursive: true });
-  const files = { log: join(cfg.out, LOG_NAME), json: join(cfg.out, "summary.json"), csv: join(cfg.out, "summary.csv") };
-  const points = expandGrid(cfg.axes);
-  const runs = expandRuns(points, cfg.seeds);
-  const keyOf = (r: Run) => runKey(cfg.hash, cfg.network, cfg.iterations, points[r.point]!, r.seed, cfg.solver);
+  const files = { log: join(cfg.out, logName(cfg.shard)), json: join(cfg.out, "summary.json"), csv: join(cfg.out, "summary.csv") };
+  writeManifest(cfg.out, manifestOf(cfg));
+  const plan = planRuns(cfg, cfg.shard?.count);
+  const points = plan.points;
+  // This process's runs: all of them, or its shard's slice.
+  const runs = plan.shardOf ? plan.runs.filter((_, i) => plan.shardOf![i] === cfg.shard!.index) : plan.runs;
+  const shardText = cfg.shard ? ` (shard ${cfg.shard.index}/${cfg.shard.count})` : "";
 
-  // Resume: the log's records for this file (same sources) and iteration count.
-  const { records, skipped } = readLog(files.log);
+  // Resume: the records of every log in OUT for this file (same sources) and iteration count.
+  const { done, skipped } = readLogs(cfg.out, files.log);
   if (skipped) log(`note: ${skipped} unreadable line${skipped === 1 ? "" : "s"} in ${files.log} ignored (a run cut short by a crash is run again)`);
-  const done = new Map<string, RunRecord>();
-  for (const r of records) done.set(r.key, r);
-  const pending = runs.filter((r) => !done.has(keyOf(r)));
+  const pending = runs.filter((r) => !done.has(keyOf(cfg, points, r)));
   const resumed = runs.length - pending.length;
   // A torn last line would swallow the next one: start appending on a fresh line.
   if (existsSync(files.log)) {
@@ -134,36 +230,17 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
     if (text.length && !text.endsWith("\n")) appendFileSync(files.log, "\n");
   }
 
-  const rows = () => summarise(points, cfg.seeds, (p, seed) => done.get(runKey(cfg.hash, cfg.network, cfg.iterations, points[p]!, seed, cfg.solver)));
+  const rows = () => summarise(points, cfg.seeds, (p, seed) => done.get(keyOf(cfg, points, { point: p, seed })));
   const failed: SweepOutcome["failed"] = [];
   let finished = 0;
-  const writeSummary = () => {
-    const r = rows();
-    const complete = r.reduce((a, x) => a + x.runs, 0);
-    const summary = {
-      format: "crnnc-sweep-summary",
-      crnnc: VERSION,
-      file: cfg.file,
-      network: cfg.network,
-      dataset: cfg.dataset,
-      hash: cfg.hash,
-      iterations: cfg.iterations,
-      solver: { method: "rodas5", rtol: 1e-6, atol: 1e-9, ...cfg.solver },
-      axes: cfg.axes,
-      seeds: cfg.seeds,
-      runs: { total: runs.length, done: complete, failed: failed.length },
-      spread: "sd: sample standard deviation (n − 1) over the seeds; min and max over the seeds",
-      points: r,
-    };
-    writeFileAtomic(files.json, JSON.stringify(summary, null, 1) + "\n");
-    writeFileAtomic(files.csv, summaryCsv(cfg.axes, r));
-  };
+  // A shard leaves the summaries to `collect`: the shards running beside it would overwrite each other's.
+  const writeSummary = () => void (cfg.shard ? undefined : writeSummaries(cfg, cfg.out, done, failed.length));
   writeSummary();
 
   const workers = Math.max(0, Math.min(cfg.workers, pending.length));
   log(
-    `sweep ${cfg.file}: ${points.length} point${points.length === 1 ? "" : "s"} × ${cfg.seeds.length} seed${cfg.seeds.length === 1 ? "" : "s"} = ${runs.length} run${runs.length === 1 ? "" : "s"}` +
-      `${resumed ? `, ${resumed} already in ${files.log}` : ""}; ${pending.length} to run on ${workers} worker${workers === 1 ? "" : "s"}`,
+    `sweep ${cfg.file}${shardText}: ${points.length} point${points.length === 1 ? "" : "s"} × ${cfg.seeds.length} seed${cfg.seeds.length === 1 ? "" : "s"} = ${plan.runs.length} run${plan.runs.length === 1 ? "" : "s"}` +
+      `${cfg.shard ? `, ${runs.length} in this shard` : ""}${resumed ? `, ${resumed} already in ${files.log}` : ""}; ${pending.length} to run on ${workers} worker${workers === 1 ? "" : "s"}`,
   );
 
   let interrupted = false;
@@ -247,6 +324,17 @@ export async function runSweep(cfg: SweepConfig, hooks: SweepHooks = {}): Promis
   }
   const r = rows();
   writeSummary();
+  if (cfg.shard) {
+    const status: ShardStatus = {
+      shard: `${cfg.shard.index}/${cfg.shard.count}`,
+      runs: runs.length,
+      resumed,
+      ran: finished - failed.length,
+      failed: failed.map((f) => ({ point: points[f.run.point]!, seed: f.run.seed, error: f.error })),
+      interrupted,
+    };
+    writeFileAtomic(join(cfg.out, statusName(cfg.shard.index)), JSON.stringify(status, null, 1) + "\n");
+  }
   const compilations = { compiles: 0, models: 0 };
   for (const c of counts.values()) {
     compilations.compiles += c.compiles;
