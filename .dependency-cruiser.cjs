@@ -29,6 +29,8 @@ const MAP = {
   sbml: ["backends", "sim", "diagnostics", "ir", "util"],
   // Ensembles of stochastic runs on worker threads: a .crnn file (compile) or an SBML model (sbml).
   ensemble: ["compile", "sbml", "backends", "sim", "diagnostics", "ir", "util"],
+  // The language service (editors, the LSP server, a browser playground): the front half and the printer, no engine.
+  service: ["compile", "load", "check", "format", "syntax", "diagnostics", "data", "ir", "util"],
   sweep: ["compile", "train", "sim", "passes", "data", "diagnostics", "plot", "ir", "util", "version"],
   cli: ["*"],
   index: ["*"],
@@ -56,9 +58,9 @@ module.exports = {
     {
       name: "no-disk-below-the-front",
       comment:
-        "The IR, the passes, the engine and the trainer read no files: what they need comes in as data (the host interface loads sources, data/ loads datasets).",
+        "The IR, the passes, the engine, the trainer and the language service read no files: what they need comes in as data (the host interface loads sources, data/ loads datasets).",
       severity: "error",
-      from: { path: "^src/(ir|passes|lower|sim|train|analysis)/" },
+      from: { path: "^src/(ir|passes|lower|sim|train|analysis|service)/" },
       to: { dependencyTypes: ["core"], path: "^(node:)?(fs|fs/promises|child_process|worker_threads)$" },
     },
     // vega-lite's types are found by TypeScript through its typesVersions map, which the resolver here does not read.

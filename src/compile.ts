@@ -56,6 +56,8 @@ export interface CompileResult {
   /** Diagnostics left out of a flood, counted per file (DiagnosticSink.omitted). */
   omitted: ReadonlyMap<string, { errors: number; warnings: number }>;
   ok: boolean;
+  /** The files read, with their ASTs (absent when the root could not be read): the language service indexes them. */
+  program?: Program;
 }
 
 /**
@@ -119,7 +121,7 @@ function stages(path: string, text: string | undefined, opts: CompileOptions, si
     sink.error("E0303", undefined, `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
     return done(sink, new Map());
   }
-  const result = (ir?: CRN) => done(sink, program.sources, ir);
+  const result = (ir?: CRN) => ({ ...done(sink, program.sources, ir), program });
   if (sink.hasErrors) return result();
 
   const scopes = buildFileScopes(program.files.values(), sink);

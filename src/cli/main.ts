@@ -22,16 +22,19 @@ const USAGE = `crnnc ${VERSION} — compile neural networks into chemical reacti
 Usage:
   crnnc compile FILE [--emit reactions|json|sbml|antimony|dot] [-o OUT] [--target NAME] [--seed N] [--annihilate RATE] [--schedule events|none]
   crnnc validate MODEL.xml
-  crnnc check FILE...
+  crnnc check FILE... [--format text|json|sarif]
   crnnc info FILE [--target NAME]
   crnnc sim FILE [options]          (FILE: a .crnn file, or an SBML file that crnnc wrote)
   crnnc fmt FILE... [--check] [--write]
+  crnnc lsp --stdio                 (the language server an editor starts; docs/editor.md)
   crnnc sweep FILE --over NAME=v1,v2,... [--seeds N] [--workers N] [--out DIR]   (crnnc sweep --help)
   crnnc --help | --version
 
 Commands:
   compile   Compile FILE and print the CRN (default: --emit reactions), or write it to OUT.
   check     Report every error and warning in each FILE; exit 1 if there are errors.
+            --format json writes them as JSON (schemas/diagnostics.schema.json) on stdout,
+            --format sarif as SARIF 2.1.0 for code scanning; default text on stderr.
   info      Summarise the compiled CRN: counts per sub-network, molecularity, catalytic and
             dynamic species (Definition 2.2), the feedback-free check (Remark 3.1), dual rails,
             and the parameter table (value, role, unit, owner, where it is set).
@@ -41,6 +44,9 @@ Commands:
   fmt       Format each FILE canonically: print one FILE's formatted text, or with --check
             list the files that would change (exit 1 if any), with --write rewrite them.
             A file with syntax errors is reported (exit 1) and never rewritten.
+  lsp       Serve the Language Server Protocol on stdin/stdout (--stdio): diagnostics as you
+            type, hover, go to definition (into the stdlib), references, rename, completion,
+            outline, formatting, semantic tokens, quick fixes.
   sweep     Train FILE's train block over a grid of settings (ε, T, η, annihilation,
             activation parameters) × seeds on worker threads; per point the average train
             error and final validation error/accuracy, mean ± spread over seeds; resumable.
@@ -156,6 +162,8 @@ const OPTIONS = {
   resume: { type: "string" },
   check: { type: "boolean" },
   write: { type: "boolean" },
+  format: { type: "string" },
+  stdio: { type: "boolean" },
 } satisfies ParseArgsConfig["options"];
 
 const SIM_ONLY = [
@@ -190,11 +198,12 @@ const COMPILING = ["target", "seed", "annihilate"];
 /** The flags each command takes. */
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
   compile: [...COMPILING, "emit", "output", "schedule"],
-  check: COMPILING,
+  check: [...COMPILING, "format"],
   info: COMPILING,
   sim: [...COMPILING, ...SIM_ONLY],
   validate: [],
   fmt: ["check", "write"],
+  lsp: ["stdio"],
 };
 
 export async function main(argv: string[], io: IO = defaultIO): Promise<number> {
@@ -375,16 +384,25 @@ async function run(argv: string[], io: IO): Promise<number> {
     case "check": {
       if (files.length === 0) throw new UsageError("check needs at least one FILE");
       rejectOptions(values, ["emit", "output"], command);
+      const format = values.format ?? "text";
+      if (format !== "text" && format !== "json" && format !== "sarif") throw new UsageError(`--format must be text, json or sarif, got \`${format}\``);
       let failed = false;
+      const checked: { file: string; diagnostics: CompileResult["diagnostics"]; omitted: CompileResult["omitted"] }[] = [];
       for (const f of files) {
         const r = (await compiler()).compileFile(f, { ...opts, target: opts.target });
         // A library file (no blocks) is fine to check: only report real problems.
         const diags = r.diagnostics.filter((d) => !(d.code === "E0113" && !opts.target && /defines no crn/.test(d.message)));
-        report({ ...r, diagnostics: diags }, io);
         const errors = diags.some((d) => d.severity === "error");
         failed ||= errors;
+        if (format !== "text") {
+          checked.push({ file: r.program?.root.display ?? f, diagnostics: diags, omitted: r.omitted });
+          continue;
+        }
+        report({ ...r, diagnostics: diags }, io);
         if (!errors) io.stdout(`${f}: ok${diags.length ? ` (${diags.length} warning${diags.length === 1 ? "" : "s"})` : ""}\n`);
       }
+      if (format === "json") io.stdout(JSON.stringify((await import("../diagnostics/json.js")).diagnosticsJson(checked, VERSION), null, 2) + "\n");
+      if (format === "sarif") io.stdout(JSON.stringify((await import("../diagnostics/sarif.js")).diagnosticsSarif(checked, VERSION), null, 2) + "\n");
       return failed ? 1 : 0;
     }
     case "validate": {
@@ -403,8 +421,11 @@ async function run(argv: string[], io: IO): Promise<number> {
     case "fmt":
       rejectOptions(values, ["emit", "output", "target", "seed", "annihilate"], command);
       return (await import("./fmt.js")).runFmt(files, { check: values.check, write: values.write }, io);
+    case "lsp":
+      if (!values.stdio || files.length) throw new UsageError("lsp speaks over stdin and stdout: run `crnnc lsp --stdio` (an editor starts it)");
+      return (await import("./lsp.js")).runLsp();
     default:
-      throw new UsageError(`unknown command \`${command}\` (expected compile, check, info, sim, sweep, validate or fmt)`);
+      throw new UsageError(`unknown command \`${command}\` (expected compile, check, info, sim, sweep, validate, fmt or lsp)`);
   }
 }
 
