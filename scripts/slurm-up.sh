@@ -96,10 +96,12 @@ if [ ! -e "$CONF" ] || [ "$(cat "$CONF")" != "$NEW" ]; then
   CHANGED=1
 fi
 
-alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A daemon is alive when the process its pid file names is still that daemon (a pid file left
+# by a killed session may name another process by now).
+alive() { [ -s "$1" ] && [ "$(cat "/proc/$(cat "$1")/comm" 2>/dev/null)" = "$2" ]; }
 
 # slurmctld, then slurmd (each daemonises; a changed configuration is read again).
-if alive "$DIR/slurmctld.pid" && scontrol ping 2>/dev/null | grep -q 'is UP'; then
+if alive "$DIR/slurmctld.pid" slurmctld && scontrol ping 2>/dev/null | grep -q 'is UP'; then
   [ "$CHANGED" = 1 ] && scontrol reconfigure
 else
   say "starting slurmctld (log: $DIR/slurmctld.log)"
@@ -107,7 +109,7 @@ else
   for _ in $(seq 100); do scontrol ping 2>/dev/null | grep -q 'is UP' && break; sleep 0.1; done
   scontrol ping | grep -q 'is UP' || die "slurmctld does not answer (see $DIR/slurmctld.log)"
 fi
-if ! alive "$DIR/slurmd.pid"; then
+if ! alive "$DIR/slurmd.pid" slurmd; then
   say "starting slurmd (log: $DIR/slurmd.log)"
   slurmd || die "slurmd did not start (see $DIR/slurmd.log)"
 fi
