@@ -114,6 +114,9 @@ export { parseAxis, expandGrid, SweepUsageError, type Axis, type Point, type Run
 export { summaryTable, summaryCsv, METRICS, type SummaryRow, type Stat, type Metric } from "./sweep/summary.js";
 export { sourceHash, type RunRecord } from "./sweep/point.js";
 export { sweepPlot, type SweepPlot } from "./sweep/plot.js";
+export { collectSweep, type CollectOutcome } from "./sweep/collect.js";
+export { parseShard, shardPlan, type Shard, type SweepManifest, type ShardStatus } from "./sweep/shard.js";
+export { sbatchScript, type SlurmJob, type SlurmOptions } from "./sweep/slurm.js";
 
 // ── Plots and reports (vega loads on the first call) ─────────────────────────────────────
 export type { TopLevelSpec, RenderOptions, HistoryPlotOptions, Trace, TracePlotOptions, ClassPoint, PcaPlotOptions, PairsSample, PairsPlotOptions };
