@@ -8,11 +8,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { displayName } from "../src/load/loader.js";
 import { Ajv } from "ajv";
-import AjvDraft04 from "ajv-draft-04";
+import AjvDraft04Module from "ajv-draft-04";
 import addFormatsModule from "ajv-formats";
 import { ROOT, runCli } from "./helpers.js";
 
-const addFormats = addFormatsModule as unknown as (ajv: object) => void;
+// CommonJS modules whose `module.exports` is the function, with `default` pointing at it too.
+const AjvDraft04 = AjvDraft04Module.default;
+const addFormats = addFormatsModule.default;
 const schema = (name: string) => JSON.parse(readFileSync(resolve(ROOT, "schemas", name), "utf8")) as object;
 
 let dir: string;
@@ -73,7 +75,7 @@ describe("crnnc check --format", () => {
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as {
       version: string;
-      runs: { tool: { driver: { rules: { id: string }[] } }; results: Record<string, never>[] }[];
+      runs: { tool: { driver: { rules: { id: string }[] } }; results: unknown[] }[];
     };
     const ajv = new AjvDraft04({ allErrors: true, strict: false });
     addFormats(ajv);
