@@ -27,6 +27,7 @@ export interface Shard {
  *
  * @example
  * ```ts
+ * import { parseShard } from "crnnc";
  * parseShard("3/8");   // { index: 3, count: 8 }
  * ```
  */
@@ -42,6 +43,13 @@ export function parseShard(text: string): Shard {
 /**
  * The shard (1-based) of each run, given each run's expected cost: longest first, each to the
  * least loaded shard. Deterministic in (costs, count).
+ *
+ * @example
+ * ```ts
+ * import { shardPlan } from "crnnc";
+ * console.log(shardPlan([1, 1, 1, 1, 1, 1], 3));   // [1, 2, 3, 1, 2, 3]
+ * console.log(shardPlan([4, 1, 1, 1, 1], 2));      // [1, 2, 2, 2, 2]
+ * ```
  */
 export function shardPlan(costs: readonly number[], count: number): number[] {
   const order = costs.map((c, i) => ({ c: Number.isFinite(c) && c > 0 ? c : 1, i })).sort((a, b) => b.c - a.c || a.i - b.i);

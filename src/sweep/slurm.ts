@@ -74,7 +74,23 @@ export function arraySpec(tasks: readonly number[], limit?: number): string {
   return parts.join(",") + (limit !== undefined ? `%${limit}` : "");
 }
 
-/** The job-array script: every shard a task; sbatch's `--array` on the command line picks some. */
+/**
+ * The job-array script of a sweep (`crnnc sweep … --slurm` writes it to DIR/sweep.sbatch):
+ * every shard a task, array task I running shard I/N; sbatch's `--array` on the command line
+ * picks some.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from "node:fs";
+ * import { sbatchScript } from "crnnc";
+ * const script = sbatchScript(
+ *   { dir: "/scratch/sweep-sine", cwd: process.cwd(), node: process.execPath, cli: "/opt/crnnc/dist/cli/crnnc.js",
+ *     args: ["examples/sine.crnn", "--over", "h=1,2,4", "--seeds", "8"], shards: 6, name: "sine" },
+ *   { cpusPerTask: 4, time: "02:00:00" },
+ * );
+ * writeFileSync("sweep.sbatch", script);   // then: sbatch sweep.sbatch
+ * ```
+ */
 export function sbatchScript(job: SlurmJob, opts: SlurmOptions = {}): string {
   const n = job.shards;
   const directives = [
