@@ -90,10 +90,27 @@ describe("--shard and collect", () => {
     expect(c.stdout).toMatch(/6 of 6 runs done/);
     expect(read(dir, "summary.json")).toBe(read(local, "summary.json"));
     expect(read(dir, "summary.csv")).toBe(read(local, "summary.csv"));
+    // A sweep on one machine in the same folder counts the shards' runs: nothing to make, the same summary.
+    const whole = await runCli(["sweep", sine, "--over", "h=2,4", "--seeds", "3", "--iterations", "20", "--out", dir]);
+    expect(whole.stderr).toMatch(/6 runs, 6 already in .*; 0 to run/);
+    expect(read(dir, "summary.json")).toBe(read(local, "summary.json"));
     // collect --plot draws the sensitivity plot from the merged rows.
     const plotted = await runCli(["sweep", "collect", dir, "--plot", "--quiet"]);
     expect(plotted.code).toBe(0);
     expect(read(dir, "sensitivity.svg")).toMatch(/^<svg/);
+  });
+
+  it("collect reports a shard's failed runs with their errors", async () => {
+    const dir = tmp();
+    // Ω without a stochastic method: the run cannot be made (a failed run, not a usage error).
+    const r = await runCli(["sweep", sine, "--over", "volume=100", "--iterations", "3", "--out", dir, "--shard", "1/1", "--quiet"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(read(dir, "shard-1.json"))).toMatchObject({ shard: "1/1", runs: 1, ran: 0, failed: [{ point: { volume: 100 } }] });
+    const c = await runCli(["sweep", "collect", dir]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/run volume=100 seed \d+ failed \(shard 1\/1\): --over volume needs --method ssa/);
+    expect(c.stderr).not.toMatch(/\d+ runs? missing/);
+    expect(JSON.parse(read(dir, "summary.json")).runs).toEqual({ total: 1, done: 0, failed: 1 });
   });
 
   it("usage errors exit 2", async () => {
