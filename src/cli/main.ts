@@ -49,7 +49,8 @@ Commands:
             outline, formatting, semantic tokens, quick fixes.
   sweep     Train FILE's train block over a grid of settings (ε, T, η, annihilation,
             activation parameters) × seeds on worker threads; per point the average train
-            error and final validation error/accuracy, mean ± spread over seeds; resumable.
+            error and final validation error/accuracy, mean ± spread over seeds; resumable;
+            on a cluster: --shard I/N or --slurm (a job array), then crnnc sweep collect DIR.
 
 Options:
   --emit FORMAT      reactions (one per line), json (the IR with roles, tags and origins),
