@@ -28,6 +28,7 @@ import type { IO } from "./io.js";
 export { SweepUsageError };
 
 export const SWEEP_USAGE = `Usage: crnnc sweep FILE --over NAME=VALUES [--over ...] [options]
+       crnnc sweep collect DIR [--plot]
 
 Trains FILE's train block at every point of the grid (the cartesian product of the --over
 axes, the first one varying slowest) with each seed, in parallel on worker threads, and
@@ -75,7 +76,7 @@ Many machines (docs/sweep.md, "On a cluster"):
     --partition P, --time HH:MM:SS, --cpus-per-task C (default 1)
     --array-limit K    at most K array tasks at once
     --sbatch-arg ARG   another #SBATCH line, e.g. --sbatch-arg=--mem=8G (repeatable)
-    --wait             wait for the array (sbatch --wait), report failed tasks with their
+    --wait             wait for the array (polling squeue), report failed tasks with their
                        logs (DIR/logs/shard-I.out), then collect
     --dry-run          only write the script
   crnnc sweep collect DIR [--plot]
