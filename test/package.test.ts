@@ -199,7 +199,7 @@ describe("the packed tarball in a fresh project", () => {
     expect(o.svg).toBe("<svg");
     expect(o.html).toBe("<!doctype html>");
     expect(o.sweep).toEqual({ total: 2, ran: 1, interrupted: true, rows: [1, 0], failed: 0 });
-    expect(readdirSync(join(dir, "sweep-out")).sort()).toEqual(["checkpoints", "points.jsonl", "summary.csv", "summary.json"]);
+    expect(readdirSync(join(dir, "sweep-out")).sort()).toEqual(["checkpoints", "points.jsonl", "summary.csv", "summary.json", "sweep.json"]);
   }, 180_000);
 
   it('`import "crnnc"` loads neither vega, libSBML nor prettier', (ctx) => {
