@@ -4,6 +4,9 @@
 // re-checks only the documents that read the changed file.
 
 import { describe, it, expect } from "vitest";
+import { readFileSync, readdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { ROOT } from "./helpers.js";
 import { LanguageService, type Position } from "../src/service/service.js";
 import type { SourceHost } from "../src/load/loader.js";
 
@@ -154,5 +157,41 @@ describe("LanguageService", () => {
     expect([ls.isFresh("/p/lib.crnn"), ls.isFresh("/p/main.crnn"), ls.isFresh("/p/other.crnn")]).toEqual([false, false, true]);
     for (const p of ["/p/lib.crnn", "/p/main.crnn", "/p/other.crnn"]) ls.diagnostics(p);
     expect(ls.compiles).toBe(5);
+  });
+
+  it("answers every question about half-written files without throwing", () => {
+    const files = [
+      ...readdirSync(resolve(ROOT, "examples"))
+        .filter((f) => f.endsWith(".crnn"))
+        .map((f) => resolve(ROOT, "examples", f)),
+      ...readdirSync(resolve(ROOT, "stdlib"))
+        .filter((f) => f.endsWith(".crnn"))
+        .map((f) => resolve(ROOT, "stdlib", f)),
+    ];
+    const ls = new LanguageService(memoryHost({}));
+    let asked = 0;
+    for (const f of files) {
+      const full = readFileSync(f, "utf8");
+      // Prefixes (typing at the end) and the file with a stretch cut out (an edit in the middle).
+      for (let k = 1; k <= 8; k++) {
+        const cut = Math.floor((full.length * k) / 9);
+        for (const text of [full.slice(0, cut), full.slice(0, cut) + full.slice(cut + 15)]) {
+          ls.open("/p/t.crnn", text, ++asked);
+          const end = text.split("\n");
+          const last = { line: end.length - 1, character: end[end.length - 1]!.length };
+          const mid = { line: Math.floor(end.length / 2), character: 4 };
+          ls.diagnostics("/p/t.crnn");
+          ls.semanticTokens("/p/t.crnn");
+          ls.documentSymbols("/p/t.crnn");
+          ls.completion("/p/t.crnn", last);
+          ls.hover("/p/t.crnn", mid);
+          ls.definition("/p/t.crnn", mid);
+          ls.references("/p/t.crnn", mid);
+          ls.prepareRename("/p/t.crnn", mid);
+          ls.format("/p/t.crnn");
+        }
+      }
+    }
+    expect(asked).toBe(files.length * 16);
   });
 });

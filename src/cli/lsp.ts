@@ -108,7 +108,12 @@ export function serve(connection: Connection): void {
       path,
       setTimeout(() => {
         timers.delete(path);
-        publish(path);
+        try {
+          publish(path);
+        } catch (e) {
+          // A bug in a check must not end the server: say so in the client's log, keep serving.
+          connection.console.error(`crnnc: checking ${path} failed: ${(e as Error).stack ?? String(e)}`);
+        }
         for (const p of service.dependents(path)) schedule(p, 0);
       }, delay),
     );

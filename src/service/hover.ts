@@ -33,7 +33,8 @@ export function hoverMarkdown(o: Occurrence, cx: HoverContext): string {
   const s = o.sym;
   const text = (span: A.Span) => cx.sources.get(span.file)?.slice(span.start, span.end) ?? "";
   const code = (c: string) => "```crnn\n" + c + "\n```";
-  const where = s.decl ? `${s.container ? `in ${s.container}, ` : ""}${s.decl.file}:${s.decl.line}` : "";
+  // A file-level name's container is its file, said once.
+  const where = s.decl ? `${s.container && s.container !== s.decl.file ? `in ${s.container}, ` : ""}${s.decl.file}:${s.decl.line}` : "";
   const parts: string[] = [];
   switch (s.kind) {
     case "module": {

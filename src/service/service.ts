@@ -75,6 +75,20 @@ const RESERVED = new Set([
   "noise",
 ]);
 
+/**
+ * Answers an editor's questions about .crnn files: open documents by path with their text, then
+ * ask for diagnostics, hover, definition, references, rename, completion, the outline, semantic
+ * tokens, formatting edits and quick fixes at 0-based line/character positions. Imports are read
+ * through `host` (the open documents first); the stdlib as the compiler's loader reads it.
+ *
+ * @example
+ * ```ts
+ * const ls = new LanguageService({ readFile: (p) => files[p]!, exists: (p) => p in files });
+ * ls.open("/w/net.crnn", "import std/smooth_relu\nnetwork n {\n  input 2\n  dense 1 smooth_rlu\n}\n", 1);
+ * ls.diagnostics("/w/net.crnn")[0]?.code;                                  // "E0103"
+ * ls.codeActions("/w/net.crnn", ls.diagnostics("/w/net.crnn")[0]!.range);   // [{ title: "Change to `smooth_relu`", ... }]
+ * ```
+ */
 export class LanguageService {
   private readonly docs = new Map<string, Doc>();
   private readonly analyses = new Map<string, Analysis>();
