@@ -51,3 +51,19 @@ describe("Rng.normal", () => {
     expect(Array.from({ length: 1000 }, () => c.normal())).not.toEqual(da);
   });
 });
+
+describe("poissonMany", () => {
+  it("draws exactly what poisson() and the normal approximation draw one by one, in order, and leaves the generator where they do", () => {
+    // Every branch: no draw (0), inversion (< 10), PTRS (10 … 100), the normal approximation (> 100), and the ziggurat's tail (many normals).
+    const lam = Float64Array.from({ length: 4000 }, (_, i) => [0, 1e-9, 0.3, 4, 9.99, 10, 37, 99, 100.5, 2500, 1e7][i % 11]!);
+    const a = new Rng(11);
+    const b = new Rng(11);
+    const out = new Float64Array(lam.length);
+    a.poissonMany(lam, out, 100);
+    const one = Array.from(lam, (l) => (l > 100 ? Math.max(0, Math.round(l + Math.sqrt(l) * b.normal())) : b.poisson(l)));
+    expect(Array.from(out)).toEqual(one);
+    expect(a.state()).toEqual(b.state());
+    // Not a constant: the counts vary around their means.
+    expect(new Set(Array.from(out).filter((_, i) => i % 11 === 6)).size).toBeGreaterThan(10);
+  });
+});

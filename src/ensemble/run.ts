@@ -1,4 +1,4 @@
-// An ensemble of stochastic runs on worker threads: runs are dealt out in fixed chunks, each
+// An ensemble of stochastic runs on threads (the main one and workers): runs are dealt out in fixed chunks, each
 // run seeded by its index, and the main thread keeps every run's values in run order — so mean,
 // sd and percentiles are the same bits on 1 worker or 8. Output in the layout of the Discrete
 // Stochastic Models Test Suite: per time, per id, the mean and the sample sd (n − 1).
@@ -62,40 +62,80 @@ export async function runEnsemble(job: EnsembleJob, runs: number, workers: numbe
       onRun?.(++done);
     }
   } else {
+    // The main thread runs chunks too, next to n − 1 worker threads: it has the model loaded
+    // and its code warm already, and a worker more would only add its start (loading crnnc,
+    // compiling the model) and its messages. Each worker holds two chunks, so that it never
+    // waits for the main thread to hand it the next while it is busy with a run.
     const url = workerFile(import.meta.url, "ensemble");
     let next = 0;
+    const take = (): number[] | undefined => {
+      if (next >= runs) return undefined;
+      const chunk = Array.from({ length: Math.min(CHUNK, runs - next) }, (_, k) => next + k);
+      next += chunk.length;
+      return chunk;
+    };
     await new Promise<void>((resolve, reject) => {
       const pool: Worker[] = [];
-      let live = 0;
+      let live = n;
+      let failed = false;
       const finish = (e?: Error) => {
+        if (failed) return;
+        if (e) failed = true;
         for (const w of pool) void w.terminate();
         if (e) reject(e);
         else resolve();
       };
-      const deal = (w: Worker) => {
-        if (next >= runs) {
-          void w.terminate();
-          if (--live === 0) finish();
-          return;
-        }
-        const chunk = Array.from({ length: Math.min(CHUNK, runs - next) }, (_, k) => next + k);
-        next += chunk.length;
-        w.postMessage({ runs: chunk });
+      const ended = () => {
+        if (--live === 0) finish();
       };
-      for (let k = 0; k < n; k++) {
+      for (let k = 1; k < n; k++) {
         const w = new Worker(url, { workerData: job });
         pool.push(w);
-        live++;
+        let held = 0;
+        const deal = () => {
+          const chunk = take();
+          if (!chunk) return false;
+          held++;
+          w.postMessage({ runs: chunk });
+          return true;
+        };
         w.on("message", (msg: { i?: number; values?: Float64Array; events?: number; done?: boolean; error?: string }) => {
           if (msg.error !== undefined) return finish(new EnsembleModelError(msg.error));
-          if (msg.done) return deal(w);
+          if (msg.done) {
+            held--;
+            if (!deal() && held === 0) {
+              void w.terminate();
+              ended();
+            }
+            return;
+          }
           values[msg.i!] = msg.values!;
           events += msg.events ?? 0;
           onRun?.(++done);
         });
         w.on("error", (e) => finish(e));
-        deal(w);
+        if (!deal()) {
+          void w.terminate();
+          ended();
+        } else deal();
       }
+      // The main thread's share, a chunk at a time, letting the workers' messages in between.
+      void (async () => {
+        try {
+          for (let chunk = take(); chunk && !failed; chunk = take()) {
+            for (const i of chunk) {
+              const r = model.run(i);
+              values[i] = r.values;
+              events += r.events;
+              onRun?.(++done);
+            }
+            await new Promise<void>((go) => setImmediate(go));
+          }
+          ended();
+        } catch (e) {
+          finish(e as Error);
+        }
+      })();
     });
   }
   // Statistics in run order: the same sums whatever thread ran which run.

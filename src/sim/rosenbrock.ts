@@ -219,7 +219,7 @@ const STRAIGHT_SOLVE_MAX_SPECIES = 20_000;
 /** How the triangular solves run: straight-line code, level-scheduled loops, or the plan loop; "auto" by size. */
 export type SolveKind = "straight" | "levels" | "table" | "auto";
 
-function prepareSolver(solver: BlockTriangularSolver, n: number, kind: SolveKind): void {
+export function prepareSolver(solver: BlockTriangularSolver, n: number, kind: SolveKind): void {
   const k = kind === "auto" ? (n <= STRAIGHT_SOLVE_MAX_SPECIES ? "straight" : "levels") : kind;
   if (k === "straight") solver.generate();
   else if (k === "levels" && !solver.generateLevels()) solver.generate();

@@ -21,7 +21,7 @@
 
 import type { CompiledModel } from "./model.js";
 import { IntegrationError, type Integrator, type IntegratorSnapshot, type StepperStats } from "./rosenbrock.js";
-import { Rng } from "../util/rng.js";
+import { Rng, UNIFORM_53 } from "../util/rng.js";
 
 export interface StochasticOptions {
   /** Ω: molecules per unit concentration (default 1: the state is in molecules). */
@@ -230,11 +230,6 @@ function fireBodies(mdl: StochasticModel, P: number): string[] {
 /** The event loop of a small model, generated whole (see `Gillespie`): returns the events fired; `out[0]` is the time reached. */
 type Loop = (t: number, t1: number, maxEvents: number, onStep: ((t: number) => void) | undefined, out: Float64Array) => number;
 
-/** Generated code of one xoshiro128** step on the locals s0..s3, its output into `w` (as `Rng.next()` steps it). */
-const XOSHIRO = "w=Math.imul(((z=Math.imul(s1,5))<<7|z>>>25),9);z=s1<<9;s2^=s0;s3^=s1;s1^=s2;s0^=s3;s2^=z;s3=s3<<11|s3>>>21;";
-/** A 53-bit uniform into `uni` from two steps (`Rng.next()`'s stream). */
-const UNIFORM = `${XOSHIRO}hi=w>>>5;${XOSHIRO}uni=(hi*67108864+(w>>>6))/9007199254740992;`;
-
 /**
  * The whole event loop of a model whose firing code is small, generated as one function: each
  * reaction's code sits in a `switch` case, so V8 compiles the draw, the selection and the
@@ -251,8 +246,8 @@ function compileLoop(mdl: StochasticModel, P: number, tree: Float64Array, W: Int
   const src = `return function loop(t,t1,maxEvents,onStep,out){
 let s0=W[0],s1=W[1],s2=W[2],s3=W[3],fired=0,a=0,w=0,z=0,hi=0,uni=0;
 try{for(;;){const a0=T[1];if(!(a0>0))break;
-${UNIFORM}const tau=-Math.log(1-uni)/a0;if(t+tau>=t1)break;
-${UNIFORM}t+=tau;let u=uni*a0;let i=1;
+${UNIFORM_53}const tau=-Math.log(1-uni)/a0;if(t+tau>=t1)break;
+${UNIFORM_53}t+=tau;let u=uni*a0;let i=1;
 ${descend}
 let r=i-${P};while(r>0&&!(T[${P}+r]>0))r--;
 switch(r){${cases}}
