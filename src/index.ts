@@ -58,7 +58,7 @@ export { emitReactions, formatReaction } from "./backends/reactions.js";
 export { emitJson } from "./backends/json.js";
 export { emitSbml, CRNNC_NS } from "./backends/sbml/emit.js";
 export { emitAntimony } from "./backends/antimony.js";
-export { emitDot } from "./backends/dot.js";
+export { emitDot, ROLE_COLORS, TAG_COLORS } from "./backends/dot.js";
 export { crnGraph, type CrnGraph, type GraphEdge } from "./analysis/graph.js";
 export type { SbmlOptions } from "./backends/sbml/model.js";
 export { renameDiagnostics } from "./backends/sbml/ids.js";
