@@ -28,7 +28,7 @@ import { compile as compileText, compileFile as compilePath, type CompileOptions
 import type { FormatResult } from "./format/format.js";
 import type { TopLevelSpec, RenderOptions } from "./plot/render.js";
 import type { HistoryPlotOptions } from "./plot/history.js";
-import type { Trace, TracePlotOptions } from "./plot/trace.js";
+import type { Trace, TracePlotOptions, TraceView, RailPair } from "./plot/trace.js";
 import type { ClassPoint, PcaPlotOptions } from "./plot/pca.js";
 import type { PairsSample, PairsPlotOptions } from "./plot/pairs.js";
 import type { SensitivityRow, SensitivityOptions } from "./plot/sensitivity.js";
@@ -41,7 +41,7 @@ import type { Dataset } from "./ir/protocol.js";
 export { compile, compileFile, type CompileOptions, type CompileResult } from "./compile.js";
 export { formatDiagnostics, formatDiagnostic, type FormatOptions } from "./diagnostics/format.js";
 export { codes, type Code } from "./diagnostics/codes.js";
-export type { Diagnostic, Severity } from "./diagnostics/diagnostic.js";
+export type { Diagnostic, Severity, Related, Fix } from "./diagnostics/diagnostic.js";
 export type * from "./ir/types.js";
 export type * as Ast from "./syntax/ast.js";
 export { VERSION } from "./version.js";
@@ -49,7 +49,7 @@ export { validateIR } from "./ir/validate.js";
 export { summarize, feedbackFree, catalysisGraph, type Summary } from "./analysis/summary.js";
 export { formatInfo } from "./cli/info.js";
 export type { FormatResult } from "./format/format.js";
-export type { SourceHost } from "./load/loader.js";
+export type { SourceHost, Program, LoadedFile } from "./load/loader.js";
 export type { SettingOverrides } from "./check/overrides.js";
 export type { Expr, Num, Neg, Bin, Fn, FnName } from "./ir/expr.js";
 
@@ -118,8 +118,12 @@ export { collectSweep, type CollectOutcome } from "./sweep/collect.js";
 export { parseShard, shardPlan, type Shard, type SweepManifest, type ShardStatus } from "./sweep/shard.js";
 export { sbatchScript, type SlurmJob, type SlurmOptions } from "./sweep/slurm.js";
 
+// ── The language service (what `crnnc lsp` and the playground ask: diagnostics, hover, definition, rename, …) ──
+export { LanguageService } from "./service/service.js";
+export type * from "./service/types.js";
+
 // ── Plots and reports (vega loads on the first call) ─────────────────────────────────────
-export type { TopLevelSpec, RenderOptions, HistoryPlotOptions, Trace, TracePlotOptions, ClassPoint, PcaPlotOptions, PairsSample, PairsPlotOptions };
+export type { TopLevelSpec, RenderOptions, HistoryPlotOptions, Trace, TracePlotOptions, TraceView, RailPair, ClassPoint, PcaPlotOptions, PairsSample, PairsPlotOptions };
 export type { SensitivityRow, SensitivityOptions, ReportOptions };
 
 /** The plot module, loaded once on first use (it loads vega and vega-lite). */
