@@ -123,7 +123,19 @@ export { LanguageService } from "./service/service.js";
 export type * from "./service/types.js";
 
 // ── Plots and reports (vega loads on the first call) ─────────────────────────────────────
-export type { TopLevelSpec, RenderOptions, HistoryPlotOptions, Trace, TracePlotOptions, TraceView, RailPair, ClassPoint, PcaPlotOptions, PairsSample, PairsPlotOptions };
+export type {
+  TopLevelSpec,
+  RenderOptions,
+  HistoryPlotOptions,
+  Trace,
+  TracePlotOptions,
+  TraceView,
+  RailPair,
+  ClassPoint,
+  PcaPlotOptions,
+  PairsSample,
+  PairsPlotOptions,
+};
 export type { SensitivityRow, SensitivityOptions, ReportOptions };
 
 /** The plot module, loaded once on first use (it loads vega and vega-lite). */
