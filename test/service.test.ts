@@ -159,7 +159,7 @@ describe("LanguageService", () => {
     expect(ls.compiles).toBe(5);
   });
 
-  it("answers every question about half-written files without throwing", () => {
+  it("answers every question about half-written files without throwing", async () => {
     const files = [
       ...readdirSync(resolve(ROOT, "examples"))
         .filter((f) => f.endsWith(".crnn"))
@@ -188,7 +188,7 @@ describe("LanguageService", () => {
           ls.definition("/p/t.crnn", mid);
           ls.references("/p/t.crnn", mid);
           ls.prepareRename("/p/t.crnn", mid);
-          ls.format("/p/t.crnn");
+          await ls.format("/p/t.crnn");
         }
       }
     }

@@ -15,7 +15,6 @@
 import { compile, type CompileResult } from "../compile.js";
 import { loadProgram, resolveImport, stdModules, type SourceHost, type LoadedFile } from "../load/loader.js";
 import { DiagnosticSink, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { formatText } from "../format/format.js";
 import type { Span } from "../ir/span.js";
 import { LineIndex } from "./text.js";
 import { indexProgram, occurrenceAt, type Occurrence, type SymbolIndex } from "./symbols.js";
@@ -83,6 +82,8 @@ const RESERVED = new Set([
  *
  * @example
  * ```ts
+ * import { LanguageService } from "crnnc";
+ * const files: Record<string, string> = {};   // other files the open documents import, by path
  * const ls = new LanguageService({ readFile: (p) => files[p]!, exists: (p) => p in files });
  * ls.open("/w/net.crnn", "import std/smooth_relu\nnetwork n {\n  input 2\n  dense 1 smooth_rlu\n}\n", 1);
  * ls.diagnostics("/w/net.crnn")[0]?.code;                                  // "E0103"
@@ -363,10 +364,15 @@ export class LanguageService {
     return out;
   }
 
-  /** The printer's edits: one replacement of the part that changes (none if the file is formatted or does not parse). */
-  format(path: string): TextEdit[] {
+  /**
+   * The printer's edits: one replacement of the part that changes (none if the file is formatted
+   * or does not parse). Asynchronous because the printer (prettier's document builders) loads on
+   * the first call: `import "crnnc"` loads no prettier.
+   */
+  async format(path: string): Promise<TextEdit[]> {
     const doc = this.docs.get(path);
     if (!doc) return [];
+    const { formatText } = await import("../format/format.js");
     const r = formatText(doc.text, path);
     if (r.text === undefined || r.text === doc.text) return [];
     const a = doc.text;
