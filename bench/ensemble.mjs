@@ -89,7 +89,7 @@ const lines = [
   "",
   `Measured ${started} by \`node bench/ensemble.mjs\` (after \`npm run build\`) on ${m.line}; crnnc at ${m.rev}. 1-minute load average ${loads.join(" / ")} (start / after the pairs / end).`,
   "",
-  `\`crnnc sim ${FILE} --method ssa --runs ${RUNS} --csv OUT\` as a whole process with \`--workers 1\` (the runs on the main thread) and \`--workers 2\` (two worker threads), ${PAIRS} pairs run alternately; the speed-up is the median of the per-pair ratios of wall-clock time. CPU is user + system time of the process and all its threads.`,
+  `\`crnnc sim ${FILE} --method ssa --runs ${RUNS} --csv OUT\` as a whole process with \`--workers 1\` (the runs on the main thread) and \`--workers 2\` (the main thread and one worker thread), ${PAIRS} pairs run alternately; the speed-up is the median of the per-pair ratios of wall-clock time. CPU is user + system time of the process and all its threads.`,
   "",
   "| workers | wall (median) | CPU (median) | runs |",
   "| ---: | ---: | ---: | ---: |",

@@ -87,7 +87,8 @@ export { massActionRhs, reactionRate, type Rhs } from "./ir/mass-action.js";
 export { withParameters, paramValues, rateConstant, trainParam } from "./ir/parameters.js";
 
 // ── Train ─────────────────────────────────────────────────────────────────────────────────
-export { train, trainAsync, protocolFor, type TrainCallOptions } from "./library.js";
+export { train, trainAsync, protocolFor, historyCsv, type TrainCallOptions } from "./library.js";
+export { csvText } from "./util/csv.js";
 export {
   trainer,
   prepare,

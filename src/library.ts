@@ -8,6 +8,7 @@ import type { Dataset, Protocol } from "./ir/protocol.js";
 import { loadDataset } from "./data/datasets.js";
 import { makeProtocol, type ProtocolOptions } from "./train/protocol.js";
 import * as T from "./train/trainer.js";
+import { csvText } from "./util/csv.js";
 
 /** The options of `train` and `trainAsync`: the trainer's (solver, readout, `onProgress`, `signal`, checkpoints …) and the protocol's (seed, order, iterations). */
 export interface TrainCallOptions extends T.TrainOptions, ProtocolOptions {
@@ -78,4 +79,25 @@ export function train(ir: CRN, opts: TrainCallOptions = {}): T.TrainResult {
  */
 export function trainAsync(ir: CRN, opts: TrainCallOptions = {}): Promise<T.TrainResult> {
   return T.trainAsync(ir, protocolFor(ir, opts), opts);
+}
+
+/** The columns of a training history as CSV (`crnnc sim --csv`). */
+const HISTORY_COLUMNS = ["iteration", "time", "trainError", "trainAccuracy", "validationError", "validationAccuracy"] as const;
+
+/**
+ * A run's history as the CSV `crnnc sim --csv` writes: one line per evaluation with iteration,
+ * time, train error and accuracy, validation error and accuracy (empty where there is none).
+ *
+ * @example
+ * ```ts
+ * import { compileFile, train, historyCsv } from "crnnc";
+ * const run = train(compileFile("examples/xor.crnn").ir!, { iterations: 100 });
+ * console.log(historyCsv(run.history).split("\n")[0]);   // iteration,time,trainError,trainAccuracy,validationError,validationAccuracy
+ * ```
+ */
+export function historyCsv(history: readonly T.Evaluation[]): string {
+  return csvText(
+    HISTORY_COLUMNS,
+    history.map((e) => HISTORY_COLUMNS.map((c) => e[c])),
+  );
 }

@@ -9,6 +9,7 @@
 import { availableParallelism } from "node:os";
 import { runEnsemble, EnsembleModelError, type EnsembleJob } from "../ensemble/run.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { csvText } from "../util/csv.js";
 import { DEFAULT_VOLUME } from "../sim/methods.js";
 import type { IO } from "./io.js";
 
@@ -61,9 +62,10 @@ export async function runStochastic(kind: "crnn" | "sbml", f: StochasticFlags, i
   }
   if (!f.quiet && runs > 1 && io.tty) io.stderr("\n");
   const ensemble = f.runs !== undefined;
-  const lines = [["time", ...(ensemble ? r.ids.flatMap((id) => [`${id}-mean`, `${id}-sd`]) : r.ids)].join(",")];
-  r.t.forEach((t, i) => lines.push([t, ...(ensemble ? [...r.mean[i]!].flatMap((m, j) => [m, r.sd[i]![j]!]) : [...r.mean[i]!])].join(",")));
-  const csv = lines.join("\n") + "\n";
+  const csv = csvText(
+    ["time", ...(ensemble ? r.ids.flatMap((id) => [`${id}-mean`, `${id}-sd`]) : r.ids)],
+    r.t.map((t, i) => [t, ...(ensemble ? [...r.mean[i]!].flatMap((m, j) => [m, r.sd[i]![j]!]) : [...r.mean[i]!])]),
+  );
   if (f.csv) writeFileAtomic(f.csv, csv);
   else if (f.points !== undefined || ensemble) io.stdout(csv);
   if (!ensemble && f.points === undefined && !f.csv) {

@@ -5,6 +5,7 @@
 
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../util/atomic.js";
+import { csvText } from "../util/csv.js";
 
 export interface IO {
   stdout: (s: string) => void;
@@ -69,9 +70,10 @@ export function printTrajectory(
   run: { name: string; timeLabel: string; ids: readonly string[]; t: readonly number[]; values: readonly ArrayLike<number>[] },
 ): void {
   if (f.points !== undefined || f.csv) {
-    const lines = [[run.timeLabel, ...run.ids].join(",")];
-    run.t.forEach((t, i) => lines.push([t, ...Array.from(run.values[i]!)].join(",")));
-    const text = lines.join("\n") + "\n";
+    const text = csvText(
+      [run.timeLabel, ...run.ids],
+      run.t.map((t, i) => [t, ...Array.from(run.values[i]!)]),
+    );
     if (f.csv) writeFileAtomic(f.csv, text);
     else io.stdout(text);
   }

@@ -17,6 +17,8 @@ import { compileModel } from "../sim/model.js";
 import { NetworkLayout } from "../train/readout.js";
 import { DatasetError, loadDataset } from "../data/datasets.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { csvText } from "../util/csv.js";
+import { historyCsv } from "../library.js";
 import { readFileSync, rmSync } from "node:fs";
 import { parseCheckpoint, type Checkpoint } from "../train/checkpoint.js";
 import { duration } from "../util/duration.js";
@@ -210,15 +212,17 @@ function writeResults(r: TrainResult, f: SimFlags, io: IO): boolean {
     write(f.json, JSON.stringify({ ...r, finalState: undefined, ...(f.deterministic ? { timings: undefined } : {}) }, null, 1) + "\n");
   }
   if (f.csv) {
-    const cols = ["iteration", "time", "trainError", "trainAccuracy", "validationError", "validationAccuracy"] as const;
-    const lines = [cols.join(",")];
-    for (const e of r.history) lines.push(cols.map((c) => (e[c] === undefined ? "" : String(e[c]))).join(","));
-    write(f.csv, lines.join("\n") + "\n");
+    write(f.csv, historyCsv(r.history));
   }
   if (f.traceCsv && r.trace) {
-    const lines = [["t", ...r.trace.species].join(",")];
-    r.trace.t.forEach((t, i) => lines.push([t, ...r.trace!.values[i]!].join(",")));
-    write(f.traceCsv, lines.join("\n") + "\n");
+    const trace = r.trace;
+    write(
+      f.traceCsv,
+      csvText(
+        ["t", ...trace.species],
+        trace.t.map((t, i) => [t, ...trace.values[i]!]),
+      ),
+    );
   }
   return failed;
 }

@@ -6,6 +6,8 @@
 import "./shims/process.js";
 import {
   compile,
+  csvText,
+  historyCsv,
   historySvg,
   protocolFor,
   simulate,
@@ -26,11 +28,6 @@ const post = (m: RunResponse) => postMessage(m);
 
 let abort: AbortController | undefined;
 let last: { result: TrainResult; ir: CRN; protocol: ReturnType<typeof protocolFor> } | undefined;
-
-const COLS = ["iteration", "time", "trainError", "trainAccuracy", "validationError", "validationAccuracy"] as const;
-/** The history as `crnnc sim --csv` writes it. */
-const historyCsv = (h: readonly Evaluation[]) =>
-  [COLS.join(","), ...h.map((e) => COLS.map((c) => (e[c] === undefined ? "" : String(e[c]))).join(","))].join("\n") + "\n";
 
 /** At most `n` points of a trace, evenly spaced (the plot needs no more). */
 function thin(t: TraceChunk, n = 400): TraceChunk {
@@ -118,7 +115,10 @@ function runSimulate(m: Extract<RunRequest, { type: "simulate" }>) {
   // As `crnnc sim` integrates a raw crn: rtol 1e-8, atol 1e-12.
   const tr = simulate(ir, { until: m.until, points: m.points, rtol: 1e-8, atol: 1e-12 });
   const values = tr.values.map((v) => Array.from(v));
-  const csv = [["time", ...tr.species].join(","), ...tr.t.map((t, i) => [t, ...values[i]!].join(","))].join("\n") + "\n";
+  const csv = csvText(
+    ["time", ...tr.species],
+    tr.t.map((t, i) => [t, ...values[i]!]),
+  );
   post({
     type: "trajectory",
     species: tr.species,
