@@ -7,7 +7,8 @@
 // tests skip, saying why and how to install it — except in CI (.ci/run sets CRNNC_CI=1), where
 // they always run.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -106,6 +107,34 @@ describe.skipIf(!hasChromium && !CI)("the playground in Chromium", () => {
     await shot("1-xor");
     expect(errors).toEqual([]);
   });
+
+  it("`chromium --headless --dump-dom` of #example=xor (no script driving the page) shows 223 species and 469 reactions", async () => {
+    const profileDir = mkdtempSync(join(tmpdir(), "crnnc-chromium-dump-"));
+    try {
+      const flags = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ];
+      // Asynchronously: the page is served by this very process.
+      const { stdout } = await promisify(execFile)(
+        CHROMIUM,
+        ["--headless", ...flags, `--user-data-dir=${profileDir}`, "--dump-dom", `${url}index.html#example=xor`],
+        {
+          encoding: "utf8",
+          timeout: 60_000,
+          maxBuffer: 64 << 20,
+        },
+      );
+      expect(/id="status"[^>]*>([^<]*)</.exec(stdout)?.[1]).toBe("train xor_net: 223 species, 469 reactions");
+    } finally {
+      rmSync(profileDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it("a typo gives the CLI's diagnostic at its place; fixing it clears it", async () => {
     const original = readFileSync(resolve(ROOT, "examples/xor.crnn"), "utf8");

@@ -3,8 +3,8 @@
 // built-ins they name resolve to the browser shims in src/shims/ (the file system is the bundled
 // stdlib, examples and datasets; see vfs.ts), and the compute runs in module workers.
 import { defineConfig, type Plugin } from "vite";
-import { fileURLToPath } from "node:url";
-import { readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { readFileSync, readdirSync } from "node:fs";
 import { builtinModules, isBuiltin } from "node:module";
 
 /** The library's sources: no module there has effects on import, so what the page does not use is left out. */
@@ -53,10 +53,40 @@ function nodeShims(): Plugin {
   };
 }
 
+const SUMMARIES = "virtual:crnnc-example-summaries";
+
+/**
+ * Each bundled example's kind, name and species/reaction counts, compiled now by the built
+ * library (dist/, from `npm run build`): the page shows an example's counts as it opens, before
+ * the language worker has compiled it (and a browser that only loads the page, such as
+ * `chromium --headless --dump-dom`, sees them too); the worker's own result then replaces them.
+ */
+function exampleSummaries(): Plugin {
+  return {
+    name: "crnnc-example-summaries",
+    resolveId: (id) => (id === SUMMARIES ? `\0${SUMMARIES}` : null),
+    async load(id) {
+      if (id !== `\0${SUMMARIES}`) return null;
+      const lib = await import(pathToFileURL(fileURLToPath(new URL("../dist/index.js", import.meta.url))).href);
+      const dir = fileURLToPath(new URL("../examples/", import.meta.url));
+      const out: Record<string, { kind: string; name: string; speciesCount: number; reactionCount: number }> = {};
+      for (const f of readdirSync(dir)
+        .filter((f) => f.endsWith(".crnn"))
+        .sort()) {
+        const r = lib.compileFile(`${dir}${f}`);
+        if (!r.ir) throw new Error(`examples/${f} does not compile: build the playground from a checkout whose examples compile`);
+        const s = lib.summarize(r.ir);
+        out[f.replace(/\.crnn$/, "")] = { kind: r.ir.kind, name: r.ir.name, speciesCount: s.speciesCount, reactionCount: s.reactionCount };
+      }
+      return `export default ${JSON.stringify(out)};`;
+    },
+  };
+}
+
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "./",
-  plugins: [nodeShims()],
+  plugins: [nodeShims(), exampleSummaries()],
   worker: {
     format: "es",
     plugins: () => [nodeShims()],

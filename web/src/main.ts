@@ -14,6 +14,7 @@ import { packSource, readHash, unpackSource } from "./share.js";
 import type { CompiledView, ExportFormat, LangRequest, LangResponse, RunRequest, RunResponse, TraceChunk } from "./messages.js";
 import type { Evaluation } from "../../src/index.js";
 import { EXAMPLE_NAMES, exampleText } from "./examples.js";
+import EXAMPLE_SUMMARIES from "virtual:crnnc-example-summaries";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -368,6 +369,9 @@ async function openFromHash() {
   if (ex && exampleText(ex) !== undefined) {
     examples.value = ex;
     setSource(exampleText(ex)!, `examples/${ex}.crnn`);
+    // Its counts as the build compiled them, until the language worker reports on the text itself.
+    const s = EXAMPLE_SUMMARIES[ex];
+    if (s) $("status").textContent = `${s.kind} ${s.name}: ${s.speciesCount} species, ${s.reactionCount} reactions`;
     const t = exampleText(ex)!;
     const m = /iterations\s+(\d+)/.exec(t);
     $<HTMLInputElement>("iterations").value = String(Math.min(Number(m?.[1] ?? 300), 300));
