@@ -15,19 +15,15 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { machineInfo, writeSection } from "./lib.mjs";
+import { machineInfo, median, numberFlag, writeSection } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DOC = join(ROOT, "docs", "performance.md");
 const START = "<!-- bench:ensemble:start -->";
 const END = "<!-- bench:ensemble:end -->";
 const args = process.argv.slice(2);
-const flag = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const RUNS = flag("--runs", 1000);
-const PAIRS = flag("--pairs", 3);
+const RUNS = numberFlag("--runs", 1000);
+const PAIRS = numberFlag("--pairs", 3);
 const FILE = "examples/divide.crnn";
 const CLI = join(ROOT, "dist/cli/crnnc.js");
 const TARGET = 1.8;
@@ -51,11 +47,6 @@ function run(runs, workers, seed = 1, tag = `${workers}`) {
     });
   });
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const m = machineInfo();
 const started = new Date().toISOString().replace(/\.\d+Z$/, "Z");

@@ -58,3 +58,16 @@ export function writeSection(DOC, START, END, text, title = "Performance") {
   writeFileSync(tmp, doc);
   renameSync(tmp, DOC);
 }
+
+/** The median of a list of numbers (the mean of the middle two for an even count). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** A numeric command-line flag (`--runs 1000`) of this process, or its default. */
+export function numberFlag(name, dflt) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+}

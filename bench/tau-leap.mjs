@@ -13,18 +13,14 @@
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { machineInfo, writeSection } from "./lib.mjs";
+import { machineInfo, median, numberFlag, writeSection } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DOC = join(ROOT, "docs", "performance.md");
 const START = "<!-- bench:tau-leap:start -->";
 const END = "<!-- bench:tau-leap:end -->";
 const args = process.argv.slice(2);
-const flag = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const ROUNDS = flag("--rounds", 3);
+const ROUNDS = numberFlag("--rounds", 3);
 const TARGET = 30;
 const VOLUME = 1000;
 
@@ -49,11 +45,6 @@ function perIteration(opts, warm, n) {
   if (!(t1 > t0)) throw new Error("the progress callback did not report the iterations timed");
   return (t1 - t0) / n;
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const m = machineInfo();
 const started = new Date().toISOString().replace(/\.\d+Z$/, "Z");

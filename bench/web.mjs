@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { machineInfo, writeSection } from "./lib.mjs";
-import { serveWeb, WEB_DIST } from "../scripts/serve-web.mjs";
+import { CHROMIUM_ARGS, serveWeb, WEB_DIST } from "../scripts/serve-web.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DOC = join(ROOT, "docs", "performance.md");
@@ -35,16 +35,7 @@ const opt = (name, d) => {
 const ROUNDS = opt("--rounds", 5);
 const ITERATIONS = opt("--iterations", 300);
 const CHROMIUM = process.env.CRNNC_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const ARGS = CHROMIUM_ARGS;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

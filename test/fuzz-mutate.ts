@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ROOT } from "./helpers.js";
 import { STDLIB_DIR } from "../src/load/loader.js";
+import { RESERVED_WORDS } from "../src/syntax/tokens.js";
 import type { CompileOptions } from "../src/compile.js";
 
 // ---- a small seeded PRNG (mulberry32), independent of src/ -----------------------------------
@@ -160,22 +161,7 @@ const FRAGMENTS = [
 
 const WEIRD_NUMBERS = ["0", "-1", "-0", "1e400", "1e-400", "NaN", "2.5", "0.5", "1", "3", "10", "65"];
 
-const RESERVED = new Set([
-  "import",
-  "const",
-  "rate",
-  "module",
-  "activation",
-  "catalyst",
-  "local",
-  "require",
-  "crn",
-  "network",
-  "train",
-  "dual",
-  "init",
-  "noise",
-]);
+const RESERVED = new Set(RESERVED_WORDS);
 const isName = (c: string) => /^[A-Za-z_]/.test(c) && !RESERVED.has(c);
 
 type Mutation = (text: string, rng: Prng) => string;

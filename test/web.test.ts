@@ -55,6 +55,8 @@ function cli(args: string[], cwd = ROOT): { code: number; stdout: string; stderr
 
 describe.skipIf(!hasChromium && !CI)("the playground in Chromium", () => {
   let server: Server;
+  /** How Chromium is started here (scripts/serve-web.mjs). */
+  let CHROMIUM_ARGS: string[] = [];
   let url: string;
   let context: BrowserContext;
   let page: Page;
@@ -65,7 +67,12 @@ describe.skipIf(!hasChromium && !CI)("the playground in Chromium", () => {
   beforeAll(async () => {
     ensureBuilt();
     mkdirSync(ARTIFACTS, { recursive: true });
-    const { serveWeb } = (await import(resolve(ROOT, "scripts/serve-web.mjs"))) as { serveWeb: (dir: string) => Promise<{ server: Server; url: string }> };
+    const web = (await import(resolve(ROOT, "scripts/serve-web.mjs"))) as {
+      serveWeb: (dir: string) => Promise<{ server: Server; url: string }>;
+      CHROMIUM_ARGS: string[];
+    };
+    CHROMIUM_ARGS = web.CHROMIUM_ARGS;
+    const { serveWeb } = web;
     ({ server, url } = await serveWeb(DIST));
     const { chromium } = await import("playwright-core");
     profile = mkdtempSync(join(tmpdir(), "crnnc-chromium-"));
@@ -74,16 +81,7 @@ describe.skipIf(!hasChromium && !CI)("the playground in Chromium", () => {
       headless: true,
       acceptDownloads: true,
       viewport: { width: 1280, height: 800 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: CHROMIUM_ARGS,
     });
     page = await context.newPage();
     page.on("pageerror", (e) => errors.push(e.message));
@@ -111,19 +109,10 @@ describe.skipIf(!hasChromium && !CI)("the playground in Chromium", () => {
   it("`chromium --headless --dump-dom` of #example=xor (no script driving the page) shows 223 species and 469 reactions", async () => {
     const profileDir = mkdtempSync(join(tmpdir(), "crnnc-chromium-dump-"));
     try {
-      const flags = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ];
       // Asynchronously: the page is served by this very process.
       const { stdout } = await promisify(execFile)(
         CHROMIUM,
-        ["--headless", ...flags, `--user-data-dir=${profileDir}`, "--dump-dom", `${url}index.html#example=xor`],
+        [...CHROMIUM_ARGS, `--user-data-dir=${profileDir}`, "--dump-dom", `${url}index.html#example=xor`],
         {
           encoding: "utf8",
           timeout: 60_000,

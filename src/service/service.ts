@@ -16,6 +16,7 @@ import { compile, type CompileResult } from "../compile.js";
 import { loadProgram, resolveImport, stdModules, type SourceHost, type LoadedFile } from "../load/loader.js";
 import { DiagnosticSink, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Span } from "../ir/span.js";
+import { RESERVED_WORDS } from "../syntax/tokens.js";
 import { LineIndex } from "./text.js";
 import { indexProgram, occurrenceAt, type Occurrence, type SymbolIndex } from "./symbols.js";
 import { hoverMarkdown } from "./hover.js";
@@ -57,22 +58,7 @@ interface Analysis {
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const RESERVED = new Set([
-  "import",
-  "const",
-  "rate",
-  "module",
-  "activation",
-  "catalyst",
-  "local",
-  "require",
-  "crn",
-  "network",
-  "train",
-  "dual",
-  "init",
-  "noise",
-]);
+const RESERVED = new Set(RESERVED_WORDS);
 
 /**
  * Answers an editor's questions about .crnn files: open documents by path with their text, then

@@ -22,7 +22,12 @@ const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
 
 export const Ident = token(LETTERS, { name: "Ident", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
-const reserved = (word: string): TokenType => token(word[0]!, { name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident });
+/** The reserved words, as declared below: never names (the language service's rename checks them). */
+export const RESERVED_WORDS: string[] = [];
+const reserved = (word: string): TokenType => {
+  RESERVED_WORDS.push(word);
+  return token(word[0]!, { name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident });
+};
 const soft = (word: string): TokenType => token(word[0]!, { name: cap(word), pattern: new RegExp(`${word}\\b`), longer_alt: Ident, categories: [Ident] });
 function cap(w: string): string {
   return w[0]!.toUpperCase() + w.slice(1);
