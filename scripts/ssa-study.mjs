@@ -22,7 +22,7 @@ const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] 
 const ITERATIONS = Number(opt("--iterations", "3000"));
 const SEEDS = Number(opt("--seeds", "3"));
 const WORKERS = opt("--workers", "2");
-const VOLUMES = [100, 1000, 10000];
+const VOLUMES = [100, 1000, 10000, 100000];
 
 const sweeps = {
   stochastic: {
