@@ -247,6 +247,37 @@ describe("implicit τ-leaping on a training CRN", () => {
   }, 60_000);
 });
 
+describe("crnnc sim --tau", () => {
+  it("sets implicit τ-leaping's leap (the leaps counted in --json's stats), and applies to implicit-tau only", async () => {
+    const stats = async (extra: string[]) => {
+      const out = join(dir, `tau${extra.join("")}.json`);
+      const r = await runCli([
+        "sim",
+        "test/fixtures/fig4-train/input.crnn",
+        "--method",
+        "implicit-tau",
+        "--iterations",
+        "2",
+        "--json",
+        out,
+        "--quiet",
+        ...extra,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(readFileSync(out, "utf8")) as { stats: { steps: number } }).stats.steps;
+    };
+    const dflt = await stats([]);
+    // Half the leap, twice the leaps over the same two periods.
+    expect(await stats(["--tau", "0.125"])).toBe(2 * dflt);
+    const r = await runCli(["sim", "test/fixtures/fig4-train/input.crnn", "--method", "ssa", "--tau", "0.1", "--iterations", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--tau applies to --method implicit-tau/);
+    const bad = await runCli(["sim", "test/fixtures/fig4-train/input.crnn", "--method", "implicit-tau", "--tau", "0", "--iterations", "1"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--tau needs a positive number/);
+  }, 60_000);
+});
+
 describe("never negative", () => {
   it("a reaction without the molecules it consumes does not fire (SBML's k·X² at X = 1, a rate law)", () => {
     const ir = crn("  init X = 1\n  2 X -> 0 @ rate(k * X * X)\n  rate k = 5");

@@ -101,6 +101,8 @@ Options of sim:
                      (k/Ω)·n(n−1)); an SBML model's kinetic law is its propensity
   --volume Ω         molecules per unit concentration (default 1000 for .crnn files; an SBML
                      model's amounts are its counts)
+  --tau X            implicit-tau: the leap (default 0.25; at large Ω long trainings can run
+                     away at 0.25 and not at 0.125, see docs/results.md)
   --runs N           an ensemble of N runs (run i seeded from --seed and i): --csv/stdout gets
                      time, then S-mean and S-sd per species; --json adds percentiles and paths
   --workers N        threads for --runs (default: the machine's cores); results do not depend on it
@@ -152,6 +154,7 @@ const OPTIONS = {
   points: { type: "string" },
   amounts: { type: "boolean" },
   volume: { type: "string" },
+  tau: { type: "string" },
   runs: { type: "string" },
   workers: { type: "string" },
   input: { type: "string" },
@@ -185,6 +188,7 @@ const SIM_ONLY = [
   "points",
   "amounts",
   "volume",
+  "tau",
   "runs",
   "workers",
   "input",
@@ -444,14 +448,16 @@ function rejectOptions(values: Record<string, unknown>, names: string[], command
 }
 
 /** --volume, --runs, --workers (stochastic methods only), and the file the ensemble's workers load. */
-function stochasticFlags(values: { method?: string; volume?: string; runs?: string; workers?: string; target?: string }, file: string) {
+function stochasticFlags(values: { method?: string; volume?: string; tau?: string; runs?: string; workers?: string; target?: string }, file: string) {
   const stochastic = isStochastic(values.method);
   for (const flag of ["volume", "runs", "workers"] as const)
     if (values[flag] !== undefined && !stochastic) throw new UsageError(`--${flag} applies to --method ssa, tau-leap or implicit-tau`);
+  if (values.tau !== undefined && values.method !== "implicit-tau") throw new UsageError("--tau applies to --method implicit-tau");
   return {
     file,
     ...(values.target !== undefined ? { target: values.target } : {}),
     volume: positive(values.volume, "--volume"),
+    tau: positive(values.tau, "--tau"),
     runs: intOption(values.runs, "--runs", 1),
     workers: intOption(values.workers, "--workers", 1),
   };

@@ -48,8 +48,9 @@ export interface SimFlags {
   /** The file (an ensemble's workers load it themselves) and the block of it. */
   file?: string;
   target?: string;
-  /** Stochastic methods: Ω, the number of runs, the threads for them. */
+  /** Stochastic methods: Ω, the number of runs, the threads for them; implicit-tau's leap. */
   volume?: number;
+  tau?: number;
   runs?: number;
   workers?: number;
   input?: string;
@@ -119,7 +120,13 @@ function readCheckpoint(path: string): Checkpoint {
 export async function runSim(ir: CRN, f: SimFlags, io: IO & { tty?: boolean; onSigint?: (h: () => void) => () => void }): Promise<number> {
   if (f.method && !METHODS.includes(f.method as (typeof METHODS)[number]))
     throw new SimUsageError(`unknown --method \`${f.method}\` (expected ${METHODS.join(", ")})`);
-  const solver = { method: f.method, rtol: f.rtol, atol: f.atol, ...(isStochastic(f.method) ? { volume: f.volume ?? DEFAULT_VOLUME } : {}) };
+  const solver = {
+    method: f.method,
+    rtol: f.rtol,
+    atol: f.atol,
+    ...(isStochastic(f.method) ? { volume: f.volume ?? DEFAULT_VOLUME } : {}),
+    ...(f.tau !== undefined ? { tau: f.tau } : {}),
+  };
   if (f.runs !== undefined && ir.kind !== "crn")
     throw new SimUsageError("--runs applies to a raw crn or an SBML model; a train block trains one stochastic run");
   if (f.report !== undefined && ir.kind !== "train" && !(ir.kind === "crn" && isStochastic(f.method)))
