@@ -275,6 +275,31 @@ describe("crnnc sim --tau", () => {
     const bad = await runCli(["sim", "test/fixtures/fig4-train/input.crnn", "--method", "implicit-tau", "--tau", "0", "--iterations", "1"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--tau needs a positive number/);
+    // And a sweep's runs take it, as part of their resume key.
+    const sw = join(dir, "sw-tau");
+    const s = await runCli([
+      "sweep",
+      "test/fixtures/fig4-train/input.crnn",
+      "--over",
+      "volume=1000",
+      "--method",
+      "implicit-tau",
+      "--tau",
+      "0.125",
+      "--iterations",
+      "1",
+      "--workers",
+      "1",
+      "--out",
+      sw,
+      "--quiet",
+    ]);
+    expect(s.code, s.stderr).toBe(0);
+    const rec = JSON.parse(readFileSync(join(sw, "points.jsonl"), "utf8").split("\n")[0]!) as { key: string };
+    expect(rec.key).toContain('["tau",0.125]');
+    const s2 = await runCli(["sweep", "test/fixtures/fig4-train/input.crnn", "--tau", "0.125", "--iterations", "1", "--out", join(dir, "sw-tau2")]);
+    expect(s2.code).toBe(2);
+    expect(s2.stderr).toMatch(/--tau applies to --method implicit-tau/);
   }, 60_000);
 });
 

@@ -55,6 +55,7 @@ Options:
   --method M           integrator of every run: rodas5 (default), rodas5p, rodas4, ros34pw2, dopri5
   --rtol X, --atol X   its error tolerances (default 1e-6 and 1e-9); given ones are part of
                        each run's resume key, so a sweep at another tolerance is new runs
+  --tau X              --method implicit-tau: the leap (default 0.25; part of the resume key)
   --workers N          worker threads (default: ${availableParallelism()}, the available parallelism)
   --out DIR            output folder (default: sweep-<file name>)
   --target NAME        the train block, when FILE has several
@@ -112,6 +113,7 @@ const OPTIONS = {
   method: { type: "string" },
   rtol: { type: "string" },
   atol: { type: "string" },
+  tau: { type: "string" },
   workers: { type: "string" },
   out: { type: "string" },
   target: { type: "string" },
@@ -173,7 +175,9 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
     ...(values.method !== undefined ? { method: values.method } : {}),
     ...(values.rtol !== undefined ? { rtol: positiveArg(values.rtol, "--rtol") } : {}),
     ...(values.atol !== undefined ? { atol: positiveArg(values.atol, "--atol") } : {}),
+    ...(values.tau !== undefined ? { tau: positiveArg(values.tau, "--tau") } : {}),
   };
+  if (values.tau !== undefined && values.method !== "implicit-tau") throw new SweepUsageError("--tau applies to --method implicit-tau");
   const target = values.target;
   const out = values.out ?? `sweep-${basename(file, extname(file))}`;
   // The checks and the config are the library's (sweep/api.ts); seeds given here, else the train block's.
@@ -214,6 +218,7 @@ export async function runSweepCli(argv: string[], io: IO): Promise<number> {
       ...(values.method !== undefined ? ["--method", values.method] : []),
       ...(values.rtol !== undefined ? ["--rtol", values.rtol] : []),
       ...(values.atol !== undefined ? ["--atol", values.atol] : []),
+      ...(values.tau !== undefined ? ["--tau", values.tau] : []),
       ...(target !== undefined ? ["--target", target] : []),
       ...(values.plot ? ["--plot"] : []),
     ];

@@ -249,6 +249,8 @@ export interface SolverSettings {
   method?: string;
   rtol?: number;
   atol?: number;
+  /** implicit-tau's leap. */
+  tau?: number;
 }
 
 /**
@@ -261,6 +263,6 @@ export function runKey(hash: string, network: string, iterations: number, point:
   const sorted = Object.keys(point)
     .sort()
     .map((k) => [k, point[k]]);
-  const given = (["method", "rtol", "atol"] as const).filter((k) => solver[k] !== undefined).map((k) => [k, solver[k]]);
+  const given = (["method", "rtol", "atol", "tau"] as const).filter((k) => solver[k] !== undefined).map((k) => [k, solver[k]]);
   return JSON.stringify(given.length ? [hash, network, iterations, sorted, seed, given] : [hash, network, iterations, sorted, seed]);
 }
