@@ -546,7 +546,7 @@ describe("layout", () => {
       expect(layoutProblems(svg).map((p) => `${f}: ${p.kind}: ${p.detail}`)).toEqual([]);
       // Log axes (labels not evenly spaced) are labelled at 1, 2, 5 × 10^k; a linear axis (ssa-xor.svg's E) is not checked here.
       const evenlySpaced = (ls: string[]) =>
-        ls.map(Number).every((v, i, xs) => i < 2 || Math.abs(v - xs[i - 1]! - (xs[1]! - xs[0]!)) < 1e-9 * Math.max(1, Math.abs(v)));
+        ls.map((l) => Number(l.replace(/,/g, ""))).every((v, i, xs) => i < 2 || Math.abs(v - xs[i - 1]! - (xs[1]! - xs[0]!)) < 1e-9 * Math.max(1, Math.abs(v)));
       for (const a of axisLabels(svg)) if (a.orient === "y" && !evenlySpaced(a.labels)) expect(niceLog(a.labels), `${f}: ${a.labels.join(" ")}`).toBe(true);
     }
   });

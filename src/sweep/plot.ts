@@ -63,10 +63,14 @@ export async function sweepPlot(
   });
   const yTitle = metric === "averageTrainError" ? "average train error E (last 10 evaluations)" : metric;
   const logX = x.values.every((v) => v > 0) && Math.max(...x.values) / Math.min(...x.values) >= 100;
+  // The same rule for the metric: a run that blew up (E of 10⁴) next to ones that learned (E of 0.04) needs a log axis to show both.
+  const ys = data.flatMap((d) => [d.mean, d.lo, d.hi]).filter((v) => Number.isFinite(v));
+  const logY = ys.length > 0 && ys.every((v) => v > 0) && Math.max(...ys) / Math.min(...ys) >= 100;
   const opts = {
     xTitle: axisTitle(x.name),
     xValues: x.values,
     logX,
+    logY,
     yTitle,
     spread: `min–max over ${info.seeds} seed${info.seeds === 1 ? "" : "s"}`,
     ...(rest.length ? { seriesTitle: rest.map((a) => a.name).join(", ") } : {}),

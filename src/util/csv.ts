@@ -5,7 +5,15 @@
 //
 //   csvText(["time", "X"], [[0, 1], [0.5, 0.25]])   →   "time,X\n0,1\n0.5,0.25\n"
 
-/** Header and rows as CSV text (cells are numbers or plain names: nothing here needs quoting). */
+/**
+ * Header and rows as CSV text (cells are numbers or plain names: nothing here needs quoting).
+ *
+ * @example
+ * ```ts
+ * import { csvText } from "crnnc";
+ * csvText(["time", "X"], [[0, 1], [0.5, 0.25]]);   // "time,X\n0,1\n0.5,0.25\n"
+ * ```
+ */
 export function csvText(header: readonly string[], rows: Iterable<ArrayLike<unknown>>): string {
   const lines = [header.join(",")];
   for (const row of rows) lines.push(Array.from(row, (c) => (c === undefined || c === null ? "" : String(c))).join(","));
