@@ -178,10 +178,10 @@ function drawRunPlots() {
   const err: Series[] = [{ name: "train E", color: "#c53030", points: e.map((h) => [h.time, h.trainError]) }];
   if (e.some((h) => h.validationError !== undefined))
     err.push({ name: "validation E", color: "#dd6b20", points: e.map((h) => [h.time, h.validationError ?? NaN]) });
-  $("plot-error").innerHTML = linePlot(err, { title: "E(t)", xLabel: "time", yLabel: "error E", logY: true });
+  $("plot-error").innerHTML = linePlot(err, { title: "E(t)", xLabel: "time t (a.u.)", yLabel: "error E", logY: true });
   if (e.some((h) => h.trainAccuracy !== undefined)) {
     const acc: Series[] = [{ name: "train A", color: "#2b6cb0", points: e.map((h) => [h.time, h.trainAccuracy ?? NaN]) }];
-    $("plot-accuracy").innerHTML = linePlot(acc, { title: "A(t)", xLabel: "time", yLabel: "accuracy", yMin: 0, yMax: 1 });
+    $("plot-accuracy").innerHTML = linePlot(acc, { title: "A(t)", xLabel: "time t (a.u.)", yLabel: "accuracy", yMin: 0, yMax: 1 });
   }
   if (runTrace && runTrace.t.length) {
     const colors = ["#2f855a", "#6b46c1", "#b7791f", "#2c7a7b"];
@@ -189,7 +189,7 @@ function drawRunPlots() {
     const series = tr.species
       .slice(0, 8)
       .map((s, i): Series => ({ name: s, color: colors[i % colors.length]!, points: tr.t.map((t, k) => [t, tr.values[k]![i]!]) }));
-    $("plot-trace").innerHTML = linePlot(series, { title: "trajectories", xLabel: "time", yLabel: "concentration" });
+    $("plot-trace").innerHTML = linePlot(series, { title: "trajectories", xLabel: "time t (a.u.)", yLabel: "concentration (a.u.)" });
   }
 }
 
