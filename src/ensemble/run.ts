@@ -54,90 +54,82 @@ export async function runEnsemble(job: EnsembleJob, runs: number, workers: numbe
   let events = 0;
   let done = 0;
   const n = Math.max(1, Math.min(workers, Math.ceil(runs / CHUNK)));
-  if (n === 1) {
-    for (let i = 0; i < runs; i++) {
-      const r = model.run(i);
-      values[i] = r.values;
-      events += r.events;
-      onRun?.(++done);
-    }
-  } else {
-    // The main thread runs chunks too, next to n − 1 worker threads: it has the model loaded
-    // and its code warm already, and a worker more would only add its start (loading crnnc,
-    // compiling the model) and its messages. Each worker holds two chunks, so that it never
-    // waits for the main thread to hand it the next while it is busy with a run.
-    const url = workerFile(import.meta.url, "ensemble");
-    let next = 0;
-    const take = (): number[] | undefined => {
-      if (next >= runs) return undefined;
-      const chunk = Array.from({ length: Math.min(CHUNK, runs - next) }, (_, k) => next + k);
-      next += chunk.length;
-      return chunk;
+  // The main thread runs chunks too, next to n − 1 worker threads: it has the model loaded
+  // and its code warm already, and a worker more would only add its start (loading crnnc,
+  // compiling the model) and its messages. Each worker holds two chunks, so that it never
+  // waits for the main thread to hand it the next while it is busy with a run. On one thread
+  // the main thread runs them all.
+  const url = n > 1 ? workerFile(import.meta.url, "ensemble") : "";
+  let next = 0;
+  const take = (): number[] | undefined => {
+    if (next >= runs) return undefined;
+    const chunk = Array.from({ length: Math.min(CHUNK, runs - next) }, (_, k) => next + k);
+    next += chunk.length;
+    return chunk;
+  };
+  await new Promise<void>((resolve, reject) => {
+    const pool: Worker[] = [];
+    let live = n;
+    let failed = false;
+    const finish = (e?: Error) => {
+      if (failed) return;
+      if (e) failed = true;
+      for (const w of pool) void w.terminate();
+      if (e) reject(e);
+      else resolve();
     };
-    await new Promise<void>((resolve, reject) => {
-      const pool: Worker[] = [];
-      let live = n;
-      let failed = false;
-      const finish = (e?: Error) => {
-        if (failed) return;
-        if (e) failed = true;
-        for (const w of pool) void w.terminate();
-        if (e) reject(e);
-        else resolve();
+    const ended = () => {
+      if (--live === 0) finish();
+    };
+    for (let k = 1; k < n; k++) {
+      const w = new Worker(url, { workerData: job });
+      pool.push(w);
+      let held = 0;
+      const deal = () => {
+        const chunk = take();
+        if (!chunk) return false;
+        held++;
+        w.postMessage({ runs: chunk });
+        return true;
       };
-      const ended = () => {
-        if (--live === 0) finish();
-      };
-      for (let k = 1; k < n; k++) {
-        const w = new Worker(url, { workerData: job });
-        pool.push(w);
-        let held = 0;
-        const deal = () => {
-          const chunk = take();
-          if (!chunk) return false;
-          held++;
-          w.postMessage({ runs: chunk });
-          return true;
-        };
-        w.on("message", (msg: { i?: number; values?: Float64Array; events?: number; done?: boolean; error?: string }) => {
-          if (msg.error !== undefined) return finish(new EnsembleModelError(msg.error));
-          if (msg.done) {
-            held--;
-            if (!deal() && held === 0) {
-              void w.terminate();
-              ended();
-            }
-            return;
+      w.on("message", (msg: { i?: number; values?: Float64Array; events?: number; done?: boolean; error?: string }) => {
+        if (msg.error !== undefined) return finish(new EnsembleModelError(msg.error));
+        if (msg.done) {
+          held--;
+          if (!deal() && held === 0) {
+            void w.terminate();
+            ended();
           }
-          values[msg.i!] = msg.values!;
-          events += msg.events ?? 0;
-          onRun?.(++done);
-        });
-        w.on("error", (e) => finish(e));
-        if (!deal()) {
-          void w.terminate();
-          ended();
-        } else deal();
-      }
-      // The main thread's share, a chunk at a time, letting the workers' messages in between.
-      void (async () => {
-        try {
-          for (let chunk = take(); chunk && !failed; chunk = take()) {
-            for (const i of chunk) {
-              const r = model.run(i);
-              values[i] = r.values;
-              events += r.events;
-              onRun?.(++done);
-            }
-            await new Promise<void>((go) => setImmediate(go));
-          }
-          ended();
-        } catch (e) {
-          finish(e as Error);
+          return;
         }
-      })();
-    });
-  }
+        values[msg.i!] = msg.values!;
+        events += msg.events ?? 0;
+        onRun?.(++done);
+      });
+      w.on("error", (e) => finish(e));
+      if (!deal()) {
+        void w.terminate();
+        ended();
+      } else deal();
+    }
+    // The main thread's share, a chunk at a time, letting the workers' messages in between.
+    void (async () => {
+      try {
+        for (let chunk = take(); chunk && !failed; chunk = take()) {
+          for (const i of chunk) {
+            const r = model.run(i);
+            values[i] = r.values;
+            events += r.events;
+            onRun?.(++done);
+          }
+          await new Promise<void>((go) => setImmediate(go));
+        }
+        ended();
+      } catch (e) {
+        finish(e as Error);
+      }
+    })();
+  });
   // Statistics in run order: the same sums whatever thread ran which run.
   const P = model.t.length;
   const mean: Float64Array[] = [];

@@ -185,8 +185,7 @@ export function compilePropensities(mdl: StochasticModel): (A: Float64Array) => 
  * unrolled (constant indices). Generic loops over the model's arrays cost ~40% of an event;
  * straight-line code per reaction is what V8 optimises best (as for the rate laws).
  */
-function compileFire(mdl: StochasticModel, P: number, tree: Float64Array, fail: (r: number, a: number) => never): (() => void)[] {
-  const bodies = fireBodies(mdl, P);
+function compileFire(mdl: StochasticModel, bodies: readonly string[], tree: Float64Array, fail: (r: number, a: number) => never): (() => void)[] {
   const laws = Array.from({ length: mdl.m }, (_, q) => mdl.md.lawRates.get(q));
   return new Function("T", "C", "X", "K", "L", "fail", `return [${bodies.map((b) => `function(){let a;${b}}`).join(",\n")}];`)(
     tree,
@@ -237,8 +236,14 @@ type Loop = (t: number, t1: number, maxEvents: number, onStep: ((t: number) => v
  * a two-reaction model it was a third of an event). The same draws, in the same order, as the
  * generic loop; large models keep the per-reaction functions, which V8 optimises one by one.
  */
-function compileLoop(mdl: StochasticModel, P: number, tree: Float64Array, W: Int32Array, fail: (r: number, a: number) => never): Loop | undefined {
-  const bodies = fireBodies(mdl, P);
+function compileLoop(
+  mdl: StochasticModel,
+  bodies: readonly string[],
+  P: number,
+  tree: Float64Array,
+  W: Int32Array,
+  fail: (r: number, a: number) => never,
+): Loop | undefined {
   if (bodies.reduce((n, b) => n + b.length, 0) > LOOP_CODE_LIMIT) return undefined;
   const cases = bodies.map((b, r) => `case ${r}:${b}break;`).join("\n");
   // The tree's descent, unrolled: its depth is known.
@@ -338,8 +343,10 @@ export class Gillespie extends StochasticIntegrator {
     const fail = (r: number, a: number): never => {
       throw new PropensityError(`reaction ${r}'s propensity is ${a}`);
     };
-    this.loop = compileLoop(this.model, P, this.tree, this.rng.words, fail);
-    this.fire = this.loop ? [] : compileFire(this.model, P, this.tree, fail);
+    // The firing code, generated once: one loop function for a small model, one function per reaction otherwise.
+    const bodies = fireBodies(this.model, P);
+    this.loop = compileLoop(this.model, bodies, P, this.tree, this.rng.words, fail);
+    this.fire = this.loop ? [] : compileFire(this.model, bodies, this.tree, fail);
   }
 
   private set(r: number, a: number, t: number): void {

@@ -30,6 +30,8 @@ export class TauLeap extends StochasticIntegrator {
   private readonly nc: number;
   private readonly a: Float64Array;
   private readonly k: Float64Array;
+  /** The leap's Poisson means a_r·τ (0 for a critical reaction, which fires exactly). */
+  private readonly lam: Float64Array;
   /** Species that are some reaction's reactant (the ones τ selection bounds), with g_i's highest order. */
   private readonly reactantSpecies: Int32Array;
   private readonly hor: Int32Array;
@@ -44,6 +46,7 @@ export class TauLeap extends StochasticIntegrator {
     this.nc = opts.critical ?? 10;
     this.a = new Float64Array(md.m);
     this.k = new Float64Array(md.m);
+    this.lam = new Float64Array(md.m);
     this.critical = new Uint8Array(md.m);
     this.backup = new Float64Array(md.n);
     this.mu = new Float64Array(md.n);
@@ -129,7 +132,9 @@ export class TauLeap extends StochasticIntegrator {
             fireCritical = false;
           }
           backup.set(C);
-          for (let r = 0; r < m; r++) k[r] = critical[r] ? 0 : rng.poisson(a[r]! * tau);
+          const lam = this.lam;
+          for (let r = 0; r < m; r++) lam[r] = critical[r] ? 0 : a[r]! * tau;
+          rng.poissonMany(lam, k, Infinity);
           if (fireCritical) {
             let u = rng.next() * a0c;
             let j = -1;

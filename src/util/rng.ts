@@ -106,39 +106,17 @@ export class Rng {
 
   /**
    * A Poisson(λ) count: inversion for λ < 10 (one uniform), else Hörmann's transformed rejection
-   * with squeeze (PTRS, 1993: about 1.2 uniforms per draw at any λ). τ-leaping draws one per
-   * reaction per leap.
+   * with squeeze (PTRS, 1993: about 1.2 uniforms per draw at any λ); the draw of `poissonMany`
+   * for one mean (τ-leaping draws a leap's counts there, all at once).
    */
   poisson(lambda: number): number {
-    if (!(lambda > 0)) return 0;
-    if (lambda < 10) {
-      // Inversion from 0 upwards with one uniform: P(0) = e^{−λ}, P(k) = P(k−1)·λ/k.
-      let p = Math.exp(-lambda);
-      let u = this.next();
-      let k = 0;
-      while (u > p && k < 200) {
-        u -= p;
-        k++;
-        p *= lambda / k;
-      }
-      return k;
-    }
-    const slam = Math.sqrt(lambda);
-    const loglam = Math.log(lambda);
-    const b = 0.931 + 2.53 * slam;
-    const a = -0.059 + 0.02483 * b;
-    const invalpha = 1.1239 + 1.1328 / (b - 3.4);
-    const vr = 0.9277 - 3.6224 / (b - 2);
-    for (;;) {
-      const U = this.next() - 0.5;
-      const V = this.next();
-      const us = 0.5 - Math.abs(U);
-      const k = Math.floor(((2 * a) / us + b) * U + lambda + 0.43);
-      if (us >= 0.07 && V <= vr) return k;
-      if (k < 0 || (us < 0.013 && V > us)) continue;
-      if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logFactorial(k)) return k;
-    }
+    this.lam1[0] = lambda;
+    this.poissonMany(this.lam1, this.out1, Infinity);
+    return this.out1[0]!;
   }
+  /** `poisson`'s one-element vectors for the generated draw below (the algorithm is written once, there). */
+  private readonly lam1 = new Float64Array(1);
+  private readonly out1 = new Float64Array(1);
 
   /**
    * Poisson counts for a whole vector of means at once: out[i] ~ Poisson(lam[i]) for i in order,
